@@ -229,9 +229,7 @@ class Edition(_Strict):
             if ind.items_rule == "mean_of_subindicators":
                 items = [i for grp in self.items for i in grp.entries if i.indicator == ind.id]
                 if items and any(i.subindicator is None for i in items):
-                    problems.append(
-                        f"indicators.{ind.id}: items_rule needs a subindicator on every item"
-                    )
+                    problems.append(f"indicators.{ind.id}: items_rule needs a subindicator on every item")
         mins = [r.min_total for r in self.levels.rules]
         if mins != sorted(mins, reverse=True):
             problems.append("levels.rules: must be ordered from the highest min_total down")

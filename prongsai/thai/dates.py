@@ -30,7 +30,5 @@ def thai_date(day: date, *, thai_digits: bool = False, abbreviated: bool = False
     """'1 ตุลาคม 2568' (or '1 ต.ค. 2568'); month names and the B.E. year from PyThaiNLP."""
     from datetime import datetime
 
-    text = thai_strftime(
-        datetime(day.year, day.month, day.day), "%-d %b %Y" if abbreviated else "%-d %B %Y"
-    )
+    text = thai_strftime(datetime(day.year, day.month, day.day), "%-d %b %Y" if abbreviated else "%-d %B %Y")
     return to_thai_digits(text) if thai_digits else text

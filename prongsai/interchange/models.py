@@ -1,0 +1,298 @@
+"""Interchange format ``prongsai/1``: what the CLI, the API, the importers and the tests speak.
+
+Published values only: every score may be missing. Input is forgiving where real documents are
+(Thai digits, numbers as strings, a C.E. year, the ground-truth files' key names) and strict
+where a mistake would be silent (unknown keys, a score outside 0–100, an unknown status).
+Whatever the normaliser changed is recorded in ``notes`` so the engine can report it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from prongsai.thai.dates import ce_to_be
+from prongsai.thai.digits import to_arabic_digits
+
+FORMAT = "prongsai/1"
+
+# A year below this is taken as C.E. (no Thai B.E. fiscal year of the ITA is below 2500).
+_CE_LIMIT = 2400
+_ITEM_ID = re.compile(r"^[ieo][1-9][0-9]?$")
+
+
+def _number(value: Any) -> Any:
+    """Accept '๙๓.๙๖', ' 93.96 ', '+0.42', '−5.80' (unicode minus) as numbers."""
+    if isinstance(value, str):
+        text = to_arabic_digits(value).strip().replace("\u2212", "-").replace(",", "")
+        if text == "":
+            return None
+        return text
+    return value
+
+
+Score = Annotated[float, BeforeValidator(_number), Field(ge=0, le=100)]
+Change = Annotated[float, BeforeValidator(_number), Field(ge=-100, le=100)]
+Year = Annotated[int, BeforeValidator(_number)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Note(_Model):
+    """Something the normaliser changed in the input, for the engine to report as a finding."""
+
+    code: str
+    path: str
+    message_th: str
+    message_en: str
+    published: str | float | None = None
+    computed: str | float | None = None
+
+
+class Agency(_Model):
+    name: str = Field(min_length=1)
+    type: str | None = None
+    district: str | None = None
+    province: str | None = None
+
+
+class ToolScores(_Model):
+    IIT: Score | None = None
+    EIT: Score | None = None
+    EIT_1: Score | None = None
+    EIT_2: Score | None = None
+    OIT: Score | None = None
+
+    def known(self) -> dict[str, float]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class StatedChanges(_Model):
+    """Year-over-year differences as the document printed them (to check against the scores)."""
+
+    overall: Change | None = None
+    tools: dict[Literal["IIT", "EIT", "EIT_1", "EIT_2", "OIT"], Change] = {}
+    indicators: dict[str, Change] = {}
+
+    @field_validator("indicators")
+    @classmethod
+    def _indicator_keys(cls, value: dict[str, float]) -> dict[str, float]:
+        return _check_indicator_keys(value)
+
+
+def _check_indicator_keys(value: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, score in value.items():
+        k = to_arabic_digits(str(key)).strip()
+        if not k.isdigit() or not 1 <= int(k) <= 10:
+            raise ValueError(f"indicator key {key!r} is not 1..10")
+        out[str(int(k))] = score
+    return out
+
+
+def _normalise_item_key(key: str) -> str:
+    """'O16', 'o๑๖', '๐๑๖' (Thai zero printed for the letter O) -> 'o16'."""
+    k = str(key).strip()
+    if k.startswith("๐"):
+        k = "o" + k[1:]
+    k = to_arabic_digits(k).lower()
+    if not _ITEM_ID.match(k):
+        raise ValueError(f"item key {key!r} is not an item id like i1, e7 or o16")
+    return k
+
+
+class Assessment(_Model):
+    fiscal_year: Year = Field(validation_alias=AliasChoices("fiscal_year", "year_be"))
+    edition: Year | None = Field(
+        default=None, description="edition whose rules apply; defaults to fiscal_year"
+    )
+    overall: Score | None = None
+    level: str | None = None
+    tools: ToolScores = ToolScores()
+    indicators: dict[str, Score] = {}
+    items: dict[str, Score] = {}
+    stated_changes: StatedChanges = StatedChanges()
+    auditor_suggestions: list[str] = []
+    notes: list[Note] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _convert_ce_year(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        notes = list(data.get("notes") or [])
+        for key in ("fiscal_year", "year_be", "edition"):
+            raw = data.get(key)
+            if raw is None:
+                continue
+            try:
+                year = int(float(_number(raw)))
+            except (TypeError, ValueError):
+                continue  # the field validator reports it
+            if 1900 <= year < _CE_LIMIT:
+                data[key] = ce_to_be(year)
+                notes.append(
+                    Note(
+                        code="year_converted_from_ce",
+                        path=key,
+                        published=year,
+                        computed=ce_to_be(year),
+                        message_th=f"ปี {year} เป็นปี ค.ศ. แปลงเป็น พ.ศ. {ce_to_be(year)}",
+                        message_en=f"year {year} is C.E.; converted to B.E. {ce_to_be(year)}",
+                    )
+                )
+        data["notes"] = notes
+        if isinstance(data.get("level"), str):
+            data["level"] = data["level"].strip().strip("()").strip() or None
+        return data
+
+    @field_validator("fiscal_year", "edition")
+    @classmethod
+    def _plausible_year(cls, value: int | None) -> int | None:
+        if value is not None and not 2500 <= value <= 2700:
+            raise ValueError(f"year {value} is neither a B.E. year (25xx) nor a C.E. year (19xx/20xx)")
+        return value
+
+    @field_validator("indicators", mode="before")
+    @classmethod
+    def _indicator_keys(cls, value: Any) -> Any:
+        return _check_indicator_keys(value) if isinstance(value, dict) else value
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _item_keys(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for key, score in value.items():
+            k = _normalise_item_key(key)
+            if k in out:
+                raise ValueError(f"item {k} is given twice")
+            out[k] = score
+        return out
+
+    @property
+    def edition_year(self) -> int:
+        return self.edition or self.fiscal_year
+
+
+Status = Literal["not_started", "in_progress", "done"]
+
+
+class Evidence(_Model):
+    kind: Literal["link", "file", "photo", "note"] = "note"
+    ref: str = Field(min_length=1, description="URL, file name or the note as printed")
+    caption: str | None = None
+    added_on: dt.date | None = None
+
+
+def _evidence_item(value: Any) -> Any:
+    """A bare string is a link when it looks like one, a photo when it is an image, else a note."""
+    if isinstance(value, str):
+        text = value.strip()
+        if re.match(r"^(https?://|www\.)", text):
+            return {"kind": "link", "ref": text}
+        if text.startswith("[image") or re.search(r"\.(jpe?g|png|gif|heic)\]?$", text, re.I):
+            return {"kind": "photo", "ref": text}
+        return {"kind": "note", "ref": text}
+    return value
+
+
+class Measure(_Model):
+    no: Year | None = None
+    title: str = Field(min_length=1)
+    analysis: str | None = Field(default=None, description="the indicator analysis it answers")
+    steps: str | None = Field(default=None, validation_alias=AliasChoices("steps", "method"))
+    responsible: str | None = None
+    period: str | None = None
+    indicators: list[int] = Field(default=[], validation_alias=AliasChoices("indicators", "indicator"))
+    items: list[str] = []
+    status: Status | None = None
+    result: str | None = None
+    outcome: str | None = None
+    suggestion: str | None = None
+    monitoring: str | None = None
+    budget: Annotated[float, BeforeValidator(_number), Field(ge=0)] | None = None
+    evidence: list[Annotated[Evidence, BeforeValidator(_evidence_item)]] = []
+
+    @field_validator("indicators", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, (int, str)):
+            value = [value]
+        out = []
+        for v in value:
+            n = int(to_arabic_digits(str(v)).strip())
+            if not 1 <= n <= 10:
+                raise ValueError(f"indicator {v!r} is not 1..10")
+            out.append(n)
+        return out
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items(cls, value: Any) -> Any:
+        return [_normalise_item_key(v) for v in value] if isinstance(value, list) else value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_words(cls, value: Any) -> Any:
+        thai = {
+            "ยังไม่ดำเนินการ": "not_started",
+            "อยู่ระหว่างดำเนินการ": "in_progress",
+            "ดำเนินการเสร็จเรียบร้อยแล้ว": "done",
+            "ดำเนินการแล้ว": "done",
+        }
+        return thai.get(value.strip(), value) if isinstance(value, str) else value
+
+
+class Memo(_Model):
+    unit: str | None = None
+    ref_no: str | None = None
+    date: dt.date | None = None
+    subject: str | None = None
+    to: str | None = None
+    signers: list[dict[str, str | None]] = []
+
+
+class Document(_Model):
+    """A whole interchange file: one agency, its assessments, its measures."""
+
+    format: Literal["prongsai/1"] = FORMAT
+    agency: Agency
+    report_fiscal_year: Year | None = Field(
+        default=None, validation_alias=AliasChoices("report_fiscal_year", "report_fiscal_year_be")
+    )
+    assessments: list[Assessment] = []
+    measures: list[Measure] = []
+    memo: Memo | None = None
+    # Kept so the importer's ground-truth files are valid interchange documents as they are.
+    source: str | None = None
+    kinds: list[Literal["analysis", "measures_plan", "progress_report", "memo"]] = []
+    inconsistencies: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_assessment_per_year(self) -> Document:
+        years = [a.fiscal_year for a in self.assessments]
+        dupes = sorted({y for y in years if years.count(y) > 1})
+        if dupes:
+            raise ValueError(f"more than one assessment for fiscal year {dupes[0]}")
+        return self
+
+    def assessment(self, year: int) -> Assessment | None:
+        return next((a for a in self.assessments if a.fiscal_year == year), None)

@@ -1,0 +1,23 @@
+"""How ITA numbers are rounded and compared: two decimals, half away from zero, as NACC prints."""
+
+import math
+
+
+def round2(x: float) -> float:
+    """99.985 -> 99.99 and -5.805 -> -5.81, robust to binary noise (99.985 is 99.98499… in binary)."""
+    return math.copysign(math.floor(abs(x) * 100 + 0.5 + 1e-7) / 100, x)
+
+
+def same_printed(a: float, b: float) -> bool:
+    """Whether two values print the same at two decimals."""
+    return round2(a) == round2(b)
+
+
+def fmt(value: float | None, signed: bool = False) -> str:
+    """Two decimals as printed: '93.96', '+0.42', '-5.80'."""
+    if value is None:
+        return "-"
+    v = round2(value)
+    if signed:
+        return "0.00" if v == 0 else f"{v:+.2f}"
+    return f"{v:.2f}"

@@ -1,0 +1,322 @@
+"""Scoring: from whatever detail is known, every level above it, and the level/grade.
+
+The arithmetic is the edition's (``prongsai/ita/editions/*.yaml``): items → (sub-indicators →)
+indicators → tools (or EIT from its two parts) → overall = Σ weight × tool. Each node keeps
+its published value, the value computed from below (when everything below is known) and the
+value carried upward: the computed one, except where the rule that computed it is of low
+confidence and a published value exists, so that a guess never overrides a printed fact.
+
+Rounding: NACC prints two decimals and rounds at display only; comparisons and level decisions
+use the value rounded half-up to two decimals, so a printed score and its level always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prongsai.ita import findings as F
+from prongsai.ita.edition import CONFIDENCE_RANK, Edition, LevelRule
+from prongsai.ita.findings import Finding
+from prongsai.ita.numbers import round2, same_printed
+
+FULL_MARKS = 100.0
+TOOL_IDS = ("IIT", "EIT", "OIT")
+
+
+def weakest(*confidences: str) -> str:
+    return min(confidences, key=CONFIDENCE_RANK.__getitem__)
+
+
+@dataclass(slots=True)
+class Published:
+    """Published values of one assessment; anything may be missing."""
+
+    overall: float | None = None
+    level: str | None = None
+    tools: dict[str, float] = field(default_factory=dict)  # IIT, EIT, EIT_1, EIT_2, OIT
+    indicators: dict[int, float] = field(default_factory=dict)
+    items: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Node:
+    published: float | None = None
+    computed: float | None = None
+    value: float | None = None  # what is carried upward
+    basis: str = "missing"  # computed | published | missing
+    confidence: str = "high"  # of the rule behind `computed`
+
+    def settle(self) -> None:
+        if self.computed is not None and (self.published is None or self.confidence != "low"):
+            self.value, self.basis = self.computed, "computed"
+        elif self.published is not None:
+            self.value, self.basis = self.published, "published"
+
+    def to_dict(self) -> dict:
+        return {
+            "value": None if self.value is None else round2(self.value),
+            "basis": self.basis,
+            "published": self.published,
+            "computed": None if self.computed is None else round2(self.computed),
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(slots=True)
+class LevelResult:
+    label: str | None  # None when it cannot be decided
+    label_en: str | None
+    candidates: list[str]
+    passed: bool | None
+    confidence: str
+    missing_tools: list[str] = field(default_factory=list)
+
+    @property
+    def decided(self) -> bool:
+        return self.label is not None
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "label_en": self.label_en,
+            "decided": self.decided,
+            "candidates": self.candidates,
+            "passed": self.passed,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(slots=True)
+class ScoreResult:
+    edition: Edition
+    overall: Node
+    tools: dict[str, Node]  # IIT, EIT, OIT and the EIT parts
+    indicators: dict[int, Node]
+    subindicators: dict[str, Node]
+    items: dict[str, float]
+    level: LevelResult
+    findings: list[Finding]
+
+    def tool_values(self) -> dict[str, float | None]:
+        return {t: self.tools[t].value for t in TOOL_IDS}
+
+    def to_dict(self) -> dict:
+        return {
+            "overall": None if self.overall.value is None else round2(self.overall.value),
+            "level": self.level.label,
+            "level_detail": self.level.to_dict(),
+            "tools": {k: None if n.value is None else round2(n.value) for k, n in self.tools.items()},
+            "indicators": {
+                str(k): None if n.value is None else round2(n.value) for k, n in self.indicators.items()
+            },
+            "detail": {
+                "overall": self.overall.to_dict(),
+                "tools": {k: n.to_dict() for k, n in self.tools.items()},
+                "indicators": {str(k): n.to_dict() for k, n in self.indicators.items()},
+                "subindicators": {k: n.to_dict() for k, n in self.subindicators.items()},
+            },
+        }
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _in_range(path: str, value: float, found: list[Finding]) -> bool:
+    if 0 <= value <= FULL_MARKS:
+        return True
+    found.append(F.out_of_range(path, value))
+    return False
+
+
+def score(edition: Edition, pub: Published) -> ScoreResult:
+    found: list[Finding] = []
+
+    # Items: drop what this edition does not know or what cannot be a score.
+    items: dict[str, float] = {}
+    for item_id, value in pub.items.items():
+        if item_id not in edition.item_by_id:
+            found.append(F.unknown_item(item_id, edition.edition))
+            continue
+        if not _in_range(f"items.{item_id}", value, found):
+            continue
+        group = edition.item_group_by_id[item_id]
+        if isinstance(group.scale, list) and not any(same_printed(value, v) for v in group.scale):
+            found.append(F.unexpected_item_value(item_id, value, group.scale, group.scale_confidence))
+        items[item_id] = value
+
+    # Sub-indicators and indicators.
+    subindicators: dict[str, Node] = {}
+    indicators: dict[int, Node] = {}
+    for ind in edition.indicators:
+        node = Node(confidence=ind.items_rule_confidence)
+        p = pub.indicators.get(ind.id)
+        if p is not None and _in_range(f"indicators.{ind.id}", p, found):
+            node.published = p
+        members = edition.items_of_indicator[ind.id]
+        if members:
+            if ind.items_rule == "mean_of_subindicators":
+                sub_means = []
+                for sub in (s for s in edition.subindicators if s.indicator == ind.id):
+                    vals = [items.get(i.id) for i in members if i.subindicator == sub.id]
+                    sn = Node(confidence=ind.items_rule_confidence)
+                    if vals and None not in vals:
+                        sn.computed = _mean(vals)
+                        sn.settle()
+                        sub_means.append(sn.computed)
+                    subindicators[sub.id] = sn
+                if sub_means and len(sub_means) == len(
+                    [s for s in edition.subindicators if s.indicator == ind.id]
+                ):
+                    node.computed = _mean(sub_means)
+            else:
+                vals = [items.get(i.id) for i in members]
+                if None not in vals:
+                    node.computed = _mean(vals)
+        node.settle()
+        _compare(f"indicators.{ind.id}", node, found)
+        indicators[ind.id] = node
+    for key in pub.indicators:
+        if key not in indicators:
+            found.append(F.unknown_indicator(str(key)))
+
+    # Tools, and the EIT parts (published only: nothing lies below them).
+    tools: dict[str, Node] = {}
+    for part_id in edition.part_ids:
+        p = pub.tools.get(part_id)
+        node = Node()
+        if p is not None and _in_range(f"tools.{part_id}", p, found):
+            node.published = p
+        node.settle()
+        tools[part_id] = node
+    for tool in edition.tools:
+        node = Node()
+        p = pub.tools.get(tool.id)
+        if p is not None and _in_range(f"tools.{tool.id}", p, found):
+            node.published = p
+        derived: list[tuple[str, float, str]] = []
+        for d in tool.derive:
+            if d.from_ == "parts":
+                vals = [tools[part.id].value for part in tool.parts]
+            else:
+                vals = [indicators[n].value for n in tool.indicators]
+            if None not in vals:
+                conf = d.confidence
+                if d.from_ == "indicators":
+                    conf = weakest(
+                        conf,
+                        *(
+                            indicators[n].confidence
+                            for n in tool.indicators
+                            if indicators[n].basis == "computed"
+                        ),
+                    )
+                derived.append((d.from_, _mean(vals), conf))
+        if derived:
+            used, node.computed, node.confidence = derived[0]
+            for other, value, conf in derived[1:]:
+                if not same_printed(value, node.computed):
+                    found.append(
+                        F.derivations_differ(
+                            tool.id, used, other, node.computed, value, weakest(conf, node.confidence)
+                        )
+                    )
+        node.settle()
+        _compare(f"tools.{tool.id}", node, found)
+        tools[tool.id] = node
+    for key in pub.tools:
+        if key not in tools:
+            found.append(F.unknown_tool(key, edition.edition))
+
+    # Overall.
+    overall = Node(confidence=edition.overall.confidence)
+    if pub.overall is not None and _in_range("overall", pub.overall, found):
+        overall.published = pub.overall
+    tool_vals = [tools[t.id].value for t in edition.tools]
+    if None not in tool_vals:
+        overall.computed = sum(t.weight * v for t, v in zip(edition.tools, tool_vals, strict=True))
+        overall.confidence = weakest(
+            edition.overall.confidence,
+            *(tools[t].confidence for t in TOOL_IDS if tools[t].basis == "computed"),
+        )
+    overall.settle()
+    _compare("overall", overall, found)
+
+    level = decide_level(edition, overall.value, {t: tools[t].value for t in TOOL_IDS})
+    if pub.level:
+        _check_level(edition, pub.level, level, overall.value, found)
+    elif not level.decided and level.candidates:
+        found.append(F.level_undecided(level.candidates, level.missing_tools, None))
+
+    return ScoreResult(edition, overall, tools, indicators, subindicators, items, level, found)
+
+
+def _compare(path: str, node: Node, found: list[Finding]) -> None:
+    if node.published is not None and node.computed is not None:
+        if not same_printed(node.published, node.computed):
+            found.append(F.mismatch(path, node.published, round2(node.computed), node.confidence))
+
+
+# ---- levels ----------------------------------------------------------------------------------
+
+
+def _rule_holds(rule: LevelRule, total: float, tools: dict[str, float | None]) -> bool | None:
+    """True, False, or None when it depends on a tool score that is not known."""
+    if total < rule.min_total:
+        return False
+    if rule.min_each_tool is None:
+        return True
+    known = {t: v for t, v in tools.items() if v is not None}
+    if any(round2(v) < rule.min_each_tool for v in known.values()):
+        return False
+    return True if len(known) == len(tools) else None
+
+
+def decide_level(edition: Edition, total: float | None, tools: dict[str, float | None]) -> LevelResult:
+    levels = edition.levels
+    if total is None:
+        return LevelResult(None, None, [], None, levels.confidence)
+    total = round2(total)
+    candidates: list[LevelRule] = []
+    for rule in levels.rules:
+        holds = _rule_holds(rule, total, tools)
+        if holds is False:
+            continue
+        candidates.append(rule)
+        if holds:
+            break
+    missing = [t for t, v in tools.items() if v is None]
+    conf = weakest(levels.confidence, *(r.confidence for r in candidates))
+    passed_set = {r.passed for r in candidates}
+    passed = passed_set.pop() if len(passed_set) == 1 else None
+    if len(candidates) == 1:
+        r = candidates[0]
+        return LevelResult(r.label, r.label_en, [r.label], passed, conf)
+    return LevelResult(None, None, [r.label for r in candidates], passed, conf, missing)
+
+
+def _norm_label(label: str) -> str:
+    return label.strip().strip("()").strip().upper()
+
+
+def _check_level(
+    edition: Edition, published: str, level: LevelResult, total: float | None, found: list[Finding]
+) -> None:
+    labels = [r.label for r in edition.levels.rules]
+    match = next((lab for lab in labels if _norm_label(lab) == _norm_label(published)), None)
+    if match is None:
+        found.append(F.level_unknown_label(published, edition.edition, labels))
+        if level.decided and total is not None:
+            found.append(F.level_mismatch(published, level.label, round2(total), level.confidence))
+        return
+    if total is None:
+        return
+    if level.decided:
+        if match != level.label:
+            found.append(F.level_mismatch(published, level.label, round2(total), level.confidence))
+    elif match in level.candidates:
+        found.append(F.level_undecided(level.candidates, level.missing_tools, published))
+    else:
+        found.append(
+            F.level_mismatch(published, " / ".join(level.candidates), round2(total), level.confidence)
+        )
