@@ -228,6 +228,8 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         if key not in tools:
             found.append(F.unknown_tool(key, edition.edition))
 
+    tools = {k: tools[k] for k in ("IIT", "EIT", *edition.part_ids, "OIT")}
+
     # Overall.
     overall = Node(confidence=edition.overall.confidence)
     if pub.overall is not None and _in_range("overall", pub.overall, found):
@@ -252,9 +254,12 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
 
 
 def _compare(path: str, node: Node, found: list[Finding]) -> None:
-    if node.published is not None and node.computed is not None:
-        if not same_printed(node.published, node.computed):
-            found.append(F.mismatch(path, node.published, round2(node.computed), node.confidence))
+    if (
+        node.published is not None
+        and node.computed is not None
+        and not same_printed(node.published, node.computed)
+    ):
+        found.append(F.mismatch(path, node.published, round2(node.computed), node.confidence))
 
 
 # ---- levels ----------------------------------------------------------------------------------
@@ -320,3 +325,42 @@ def _check_level(
         found.append(
             F.level_mismatch(published, " / ".join(level.candidates), round2(total), level.confidence)
         )
+
+
+# ---- what-if ---------------------------------------------------------------------------------
+
+_SENSITIVITY: dict[int, tuple[Edition, dict[int, float], dict[str, float]]] = {}
+
+
+def sensitivities(edition: Edition) -> tuple[dict[int, float], dict[str, float]]:
+    """How many overall points one point of each indicator and each item is worth.
+
+    Every step of the edition's arithmetic is a mean or a weighted sum, so the overall is linear in
+    each score and raising a score to full gains (100 - score) x its sensitivity, exactly. Tools are
+    taken through their indicators (an EIT part is a way of counting respondents, not something an
+    agency can act on), so the EIT parts are left out.
+    """
+    cached = _SENSITIVITY.get(id(edition))
+    if cached is not None and cached[0] is edition:
+        return cached[1], cached[2]
+    per_indicator: dict[int, float] = {}
+    per_item: dict[str, float] = {}
+    for tool in edition.tools:
+        for n in tool.indicators:
+            w = tool.weight / len(tool.indicators)
+            per_indicator[n] = w
+            ind = edition.indicator_by_id[n]
+            members = edition.items_of_indicator[n]
+            if not members:
+                continue
+            if ind.items_rule == "mean_of_subindicators":
+                subs = [s for s in edition.subindicators if s.indicator == n]
+                for s in subs:
+                    in_sub = [i for i in members if i.subindicator == s.id]
+                    for i in in_sub:
+                        per_item[i.id] = w / len(subs) / len(in_sub)
+            else:
+                for i in members:
+                    per_item[i.id] = w / len(members)
+    _SENSITIVITY[id(edition)] = (edition, per_indicator, per_item)
+    return per_indicator, per_item

@@ -1,0 +1,5 @@
+import sys
+
+from prongsai.cli import main
+
+sys.exit(main())

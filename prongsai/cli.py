@@ -1,0 +1,185 @@
+"""The ``prongsai`` command: everything a user or operator does from a shell.
+
+Readable Thai tables by default, ``--json`` for machines. Bad input is one line on stderr
+(English, naming the file, the key and the problem) and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from prongsai import __version__
+from prongsai.interchange import InterchangeError, load_document
+from prongsai.interchange.schema import interchange_schema
+from prongsai.ita.api import analyse_document, score_document, uncertain_facts
+from prongsai.ita.edition import EditionError, all_editions
+from prongsai.ita.library import LibraryError
+from prongsai.ita.plan import draft_plan
+from prongsai.report import text as report
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70
+
+
+class UsageError(Exception):
+    """A request the command cannot carry out (e.g. a year the file does not have)."""
+
+
+def _dump(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    doc = load_document(args.file)
+    scores = score_document(doc)
+    if args.json:
+        _dump(
+            {
+                "format": "prongsai/1",
+                "agency": doc.agency.model_dump(),
+                "assessments": [s.to_dict() for s in scores],
+            }
+        )
+    else:
+        print(report.scores(doc, scores, thai_digits=args.thai_digits))
+    return 0
+
+
+def _analysis(args: argparse.Namespace):
+    doc = load_document(args.file)
+    try:
+        return doc, *analyse_document(doc, args.year)
+    except ValueError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    doc, analysis, scores = _analysis(args)
+    if args.json:
+        out = analysis.to_dict()
+        out["findings"] = [f.to_dict() for f in analysis.findings]
+        out["uncertain_facts"] = uncertain_facts(analysis.result.edition)
+        _dump({"format": "prongsai/1", "agency": doc.agency.model_dump(), "analysis": out})
+    else:
+        print(report.analysis(doc, analysis, thai_digits=args.thai_digits))
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    doc, analysis, _ = _analysis(args)
+    plan = draft_plan(analysis, fiscal_year=args.plan_year)
+    if args.json:
+        _dump(
+            {
+                "format": "prongsai/1",
+                "agency": doc.agency.model_dump(),
+                "plan": plan.to_dict(),
+                "measures": [
+                    m.to_interchange().model_dump(mode="json", exclude_none=True) for m in plan.measures
+                ],
+            }
+        )
+    else:
+        print(report.plan(doc, plan, thai_digits=args.thai_digits))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    doc = load_document(args.file)
+    scores = score_document(doc)
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for s in scores:
+        for f in s.findings:
+            counts[f.severity] += 1
+    if args.json:
+        _dump(
+            {
+                "valid": True,
+                "file": str(args.file),
+                "assessments": len(doc.assessments),
+                "measures": len(doc.measures),
+                "findings": counts,
+                "details": [s.to_dict() for s in scores],
+            }
+        )
+    else:
+        print(report.validation(args.file, doc, scores, counts))
+    return 1 if args.strict and (counts["error"] or counts["warning"]) else 0
+
+
+def cmd_editions(args: argparse.Namespace) -> int:
+    editions = all_editions()
+    if args.json:
+        _dump(
+            {
+                str(y): {"title_th": e.title_th, "status": e.status, "uncertain_facts": uncertain_facts(e)}
+                for y, e in editions.items()
+            }
+        )
+    else:
+        print(report.editions(editions, show_uncertain=args.uncertain))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    _dump(interchange_schema())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prongsai",
+        description="ITA workbench: score, analyse and plan from an interchange (prongsai/1) file.",
+    )
+    parser.add_argument("--version", action="version", version=f"prongsai {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str, file_arg: bool = True):
+        p = sub.add_parser(name, help=help_, description=help_)
+        if file_arg:
+            p.add_argument("file", type=Path, metavar="FILE", help="interchange JSON file (prongsai/1)")
+        p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+        p.add_argument("--thai-digits", action="store_true", help="print numbers in Thai digits")
+        p.set_defaults(func=func)
+        return p
+
+    add("score", cmd_score, "compute every score and level, and compare with what was published")
+    for name in ("analyze", "analyse"):
+        p = add(name, cmd_analyze, "year-over-year analysis, narratives and the what-if priority list")
+        p.add_argument("--year", type=int, help="fiscal year (B.E.) to analyse; default: the latest")
+    p = add("plan", cmd_plan, "draft a measures plan covering all 10 indicators, weakest first")
+    p.add_argument("--year", type=int, help="assessed fiscal year (B.E.) to plan from; default: latest")
+    p.add_argument("--plan-year", type=int, help="fiscal year the measures run in; default: year + 1")
+    p = add("validate", cmd_validate, "check that a file is valid interchange and list its findings")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are errors or warnings")
+    p = add("editions", cmd_editions, "list the ITA editions and their unconfirmed facts", file_arg=False)
+    p.add_argument("--uncertain", action="store_true", help="list every fact below high confidence")
+    add("schema", cmd_schema, "print the JSON Schema of the interchange format", file_arg=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (InterchangeError, EditionError, LibraryError, UsageError) as exc:
+        print(f"prongsai: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback for users; PRONGSAI_DEBUG=1 shows it
+        if os.environ.get("PRONGSAI_DEBUG"):
+            raise
+        print(f"prongsai: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""Analysis of one assessment against the one before it.
+
+Year over year at every level (overall, tools, indicators, items), strongest and weakest
+indicators, items below full marks, a classification and a draft narrative per indicator, and
+the what-if priority list. All numbers come from :mod:`prongsai.ita.scoring`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prongsai.ita import narrative
+from prongsai.ita.findings import Finding
+from prongsai.ita.numbers import round2
+from prongsai.ita.scoring import FULL_MARKS, ScoreResult, sensitivities, weakest
+
+# Classification thresholds. "urgent" below the edition's pass mark; "keep up" needs the score of
+# the edition's top level (95 in every edition so far) and no fall since last year.
+CLASS_ORDER = {"urgent": 0, "improve": 1, "keep_up": 2}
+
+
+@dataclass(slots=True)
+class Change:
+    path: str  # overall, tools.IIT, indicators.4, items.i11
+    current: float | None
+    previous: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return round2(round2(self.current) - round2(self.previous))
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "current": None if self.current is None else round2(self.current),
+            "previous": None if self.previous is None else round2(self.previous),
+            "delta": self.delta,
+        }
+
+
+@dataclass(slots=True)
+class ItemScore:
+    id: str
+    name_th: str | None
+    indicator: int
+    score: float
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name_th": self.name_th,
+            "indicator": self.indicator,
+            "score": round2(self.score),
+        }
+
+
+@dataclass(slots=True)
+class IndicatorAnalysis:
+    id: int
+    name_th: str
+    name_en: str
+    tool: str
+    score: float | None
+    previous: float | None
+    delta: float | None
+    classification: str | None  # keep_up | improve | urgent; None without a score
+    below_full: list[ItemScore]
+    narrative_th: str | None
+    gain_to_full: float | None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name_th": self.name_th,
+            "name_en": self.name_en,
+            "tool": self.tool,
+            "score": None if self.score is None else round2(self.score),
+            "previous": None if self.previous is None else round2(self.previous),
+            "delta": self.delta,
+            "classification": self.classification,
+            "classification_th": narrative.CLASS_TH.get(self.classification or ""),
+            "items_below_full": [i.to_dict() for i in self.below_full],
+            "narrative_th": self.narrative_th,
+            "gain_to_full": None if self.gain_to_full is None else round(self.gain_to_full, 4),
+        }
+
+
+@dataclass(slots=True)
+class Priority:
+    kind: str  # indicator | item
+    id: str
+    name_th: str | None
+    indicator: int
+    score: float
+    gain: float  # overall points gained by raising this score to full marks
+    confidence: str  # of the arithmetic behind the gain
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "name_th": self.name_th,
+            "indicator": self.indicator,
+            "score": round2(self.score),
+            "gain": round(self.gain, 4),
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(slots=True)
+class Analysis:
+    fiscal_year: int
+    previous_year: int | None
+    result: ScoreResult
+    previous: ScoreResult | None
+    overall: Change
+    tools: list[Change]
+    indicator_changes: list[Change]
+    item_changes: list[Change]
+    indicators: list[IndicatorAnalysis]
+    strongest: list[int]
+    weakest: list[int]
+    items_below_full: list[ItemScore]
+    priorities: list[Priority]
+    summary_th: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "fiscal_year": self.fiscal_year,
+            "edition": self.result.edition.edition,
+            "previous_year": self.previous_year,
+            "overall": self.overall.to_dict(),
+            "level": self.result.level.to_dict(),
+            "summary_th": self.summary_th,
+            "tools": [c.to_dict() for c in self.tools],
+            "indicators": [i.to_dict() for i in self.indicators],
+            "indicator_changes": [c.to_dict() for c in self.indicator_changes],
+            "item_changes": [c.to_dict() for c in self.item_changes],
+            "strongest_indicators": self.strongest,
+            "weakest_indicators": self.weakest,
+            "items_below_full": [i.to_dict() for i in self.items_below_full],
+            "priorities": [p.to_dict() for p in self.priorities],
+        }
+
+
+def classify(score: float, delta: float | None, pass_mark: float, top: float) -> str:
+    s = round2(score)
+    if s < pass_mark:
+        return "urgent"
+    if s < top or (delta is not None and delta < 0):
+        return "improve"
+    return "keep_up"
+
+
+def _comparable_items(cur: ScoreResult, prev: ScoreResult) -> list[str]:
+    """Item ids that mean the same question in both years (NACC renumbers items between editions)."""
+    same_edition = cur.edition.edition == prev.edition.edition
+    out = []
+    for item_id in cur.items:
+        if item_id not in prev.items:
+            continue
+        a = cur.edition.item_by_id[item_id]
+        b = prev.edition.item_by_id[item_id]
+        if same_edition or (a.indicator == b.indicator and a.name_th and a.name_th == b.name_th):
+            out.append(item_id)
+    return out
+
+
+def analyse(
+    result: ScoreResult,
+    fiscal_year: int,
+    previous: ScoreResult | None = None,
+    previous_year: int | None = None,
+    agency: str | None = None,
+) -> Analysis:
+    ed = result.edition
+    prev = previous
+    overall = Change("overall", result.overall.value, prev.overall.value if prev else None)
+    tool_ids = ["IIT", "EIT", *ed.part_ids, "OIT"]
+    tools = [
+        Change(
+            f"tools.{t}",
+            result.tools[t].value,
+            prev.tools[t].value if prev and t in prev.tools else None,
+        )
+        for t in tool_ids
+    ]
+    indicator_changes = [
+        Change(f"indicators.{n}", node.value, prev.indicators[n].value if prev else None)
+        for n, node in result.indicators.items()
+    ]
+    item_changes = (
+        [Change(f"items.{i}", result.items[i], prev.items[i]) for i in _comparable_items(result, prev)]
+        if prev
+        else []
+    )
+
+    per_indicator, per_item = sensitivities(ed)
+    below = sorted(
+        (
+            ItemScore(i, ed.item_by_id[i].name_th, ed.item_by_id[i].indicator, v)
+            for i, v in result.items.items()
+            if round2(v) < FULL_MARKS
+        ),
+        key=lambda x: (x.score, x.indicator, _item_order(x.id)),
+    )
+    pass_mark = ed.pass_mark.value
+    top = ed.levels.rules[0].min_total
+
+    indicators: list[IndicatorAnalysis] = []
+    for ind, change in zip(ed.indicators, indicator_changes, strict=True):
+        value = change.current
+        mine = [b for b in below if b.indicator == ind.id]
+        if value is None:
+            indicators.append(
+                IndicatorAnalysis(
+                    ind.id,
+                    ind.name_th,
+                    ind.name_en,
+                    ind.tool,
+                    None,
+                    change.previous,
+                    None,
+                    None,
+                    mine,
+                    None,
+                    None,
+                )
+            )
+            continue
+        cls = classify(value, change.delta, pass_mark, top)
+        text = narrative.indicator_narrative(
+            number=ind.id,
+            name_th=ind.name_th,
+            tool=ind.tool,
+            score=value,
+            delta=change.delta,
+            previous_year=previous_year if change.delta is not None else None,
+            classification=cls,
+            pass_mark=pass_mark,
+            below_full=[(b.id, b.name_th, b.score) for b in sorted(mine, key=lambda x: _item_order(x.id))],
+        )
+        gain = (FULL_MARKS - value) * per_indicator[ind.id]
+        indicators.append(
+            IndicatorAnalysis(
+                ind.id,
+                ind.name_th,
+                ind.name_en,
+                ind.tool,
+                value,
+                change.previous,
+                change.delta,
+                cls,
+                mine,
+                text,
+                gain,
+            )
+        )
+
+    scored = [i for i in indicators if i.score is not None]
+    strongest_ids: list[int] = []
+    weakest_ids: list[int] = []
+    if scored:
+        hi = max(round2(i.score) for i in scored)
+        lo = min(round2(i.score) for i in scored)
+        strongest_ids = [i.id for i in scored if round2(i.score) == hi]
+        weakest_ids = [i.id for i in scored if round2(i.score) == lo]
+
+    base_conf = weakest(ed.overall.confidence, *(t.confidence for t in ed.tools))
+    priorities = [
+        Priority("indicator", str(i.id), i.name_th, i.id, i.score, i.gain_to_full, base_conf)
+        for i in scored
+        if round2(i.score) < FULL_MARKS
+    ]
+    priorities += [
+        Priority(
+            "item",
+            b.id,
+            b.name_th,
+            b.indicator,
+            b.score,
+            (FULL_MARKS - b.score) * per_item[b.id],
+            weakest(base_conf, ed.indicator_by_id[b.indicator].items_rule_confidence),
+        )
+        for b in below
+    ]
+    priorities.sort(key=lambda p: (-p.gain, p.kind != "indicator", p.indicator, _item_order(p.id)))
+
+    summary = narrative.overall_narrative(
+        agency=agency,
+        year=fiscal_year,
+        score=result.overall.value,
+        level=result.level.label,
+        level_candidates=result.level.candidates,
+        delta=overall.delta,
+        previous_year=previous_year,
+        previous_score=prev.overall.value if prev else None,
+        previous_level=prev.level.label if prev else None,
+    )
+    return Analysis(
+        fiscal_year=fiscal_year,
+        previous_year=previous_year if prev else None,
+        result=result,
+        previous=prev,
+        overall=overall,
+        tools=tools,
+        indicator_changes=indicator_changes,
+        item_changes=item_changes,
+        indicators=indicators,
+        strongest=strongest_ids,
+        weakest=weakest_ids,
+        items_below_full=below,
+        priorities=priorities,
+        summary_th=summary,
+        findings=list(result.findings),
+    )
+
+
+def _item_order(item_id: str) -> tuple[int, int]:
+    """i1 < i2 < … < e1 < … < o1 < o10 (tool order, then number)."""
+    if not item_id[1:].isdigit():
+        return (9, 0)
+    return ("ieo".find(item_id[0]), int(item_id[1:]))

@@ -1,0 +1,176 @@
+"""Draft a measures plan from an analysis: every one of the 10 indicators answered, weakest first.
+
+Each drafted measure carries the five elements NACC asks for (seed 003 section 1): the measure,
+the indicator analysis it answers, steps, period and responsible unit; plus the OIT evidence it
+produces and the points it is worth. The plan is for the fiscal year after the assessed one
+(ITA 2568 is analysed to plan 2569). People edit the draft afterwards.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from prongsai.interchange.models import Measure
+from prongsai.ita.analysis import CLASS_ORDER, Analysis, IndicatorAnalysis
+from prongsai.ita.library import Library, LibraryMeasure, MonthSpan, library
+from prongsai.thai.dates import be_to_ce, thai_date
+
+# How many measures an indicator gets by its classification.
+MEASURES_PER_CLASS = {"urgent": 3, "improve": 2, "keep_up": 1, None: 1}
+
+_NAMED_PERIODS = {
+    "full_year": (10, 9),
+    "q1": (10, 12),
+    "q2": (1, 3),
+    "q3": (4, 6),
+    "q4": (7, 9),
+    "h1": (10, 3),
+    "h2": (4, 9),
+}
+
+
+@dataclass(slots=True)
+class PlannedMeasure:
+    no: int
+    library_id: str
+    title: str
+    indicator: int
+    indicator_name_th: str
+    classification: str | None
+    analysis: str  # the indicator analysis the measure answers
+    steps: list[str]
+    period: str
+    period_start: date
+    period_end: date
+    responsible: str
+    oit_evidence: str
+    items: list[str] = field(default_factory=list)
+    gain: float | None = None
+
+    def to_interchange(self) -> Measure:
+        return Measure(
+            no=self.no,
+            title=self.title,
+            analysis=self.analysis,
+            steps="\n".join(f"- {s}" for s in self.steps),
+            responsible=self.responsible,
+            period=self.period,
+            indicators=[self.indicator],
+            items=self.items,
+            status="not_started",
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "no": self.no,
+            "library_id": self.library_id,
+            "title": self.title,
+            "indicator": self.indicator,
+            "indicator_name_th": self.indicator_name_th,
+            "classification": self.classification,
+            "analysis": self.analysis,
+            "steps": self.steps,
+            "period": self.period,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "responsible": self.responsible,
+            "oit_evidence": self.oit_evidence,
+            "items": self.items,
+            "gain_to_full": None if self.gain is None else round(self.gain, 4),
+        }
+
+
+@dataclass(slots=True)
+class Plan:
+    fiscal_year: int  # the year the measures run in
+    assessed_year: int
+    measures: list[PlannedMeasure]
+
+    def indicators_covered(self) -> list[int]:
+        return sorted({m.indicator for m in self.measures})
+
+    def to_dict(self) -> dict:
+        return {
+            "fiscal_year": self.fiscal_year,
+            "assessed_year": self.assessed_year,
+            "indicators_covered": self.indicators_covered(),
+            "measures": [m.to_dict() for m in self.measures],
+        }
+
+
+def period_dates(period: str | MonthSpan, fiscal_year: int) -> tuple[date, date]:
+    """Dates of a library period inside B.E. fiscal year ``fiscal_year`` (Oct of the year before)."""
+    start_m, end_m = (
+        _NAMED_PERIODS[period] if isinstance(period, str) else (period.start_month, period.end_month)
+    )
+    ce = be_to_ce(fiscal_year)
+    start_y = ce - 1 if start_m >= 10 else ce
+    end_y = ce - 1 if end_m >= 10 else ce
+    last = calendar.monthrange(end_y, end_m)[1]
+    return date(start_y, start_m, 1), date(end_y, end_m, last)
+
+
+@lru_cache(maxsize=512)
+def period_text(period: str | MonthSpan, fiscal_year: int) -> tuple[str, date, date]:
+    start, end = period_dates(period, fiscal_year)
+    return f"{thai_date(start)} ถึง {thai_date(end)}", start, end
+
+
+def _order(ind: IndicatorAnalysis) -> tuple:
+    score = ind.score if ind.score is not None else 101.0
+    return (CLASS_ORDER.get(ind.classification or "", 3), -(ind.gain_to_full or 0.0), score, ind.id)
+
+
+def _choose(
+    candidates: list[LibraryMeasure], weak_items: set[str], edition: int, used: set[str], k: int
+) -> list[LibraryMeasure]:
+    """Measures answering the weak items first, then the others; each library measure once."""
+
+    def rank(m: LibraryMeasure) -> tuple[int, int]:
+        hits = len(weak_items.intersection(m.items.get(str(edition), [])))
+        return (-hits, candidates.index(m))
+
+    fresh = sorted((m for m in candidates if m.id not in used), key=rank)
+    return fresh[:k] if fresh else sorted(candidates, key=rank)[:1]
+
+
+def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int | None = None) -> Plan:
+    lib = lib or library()
+    year = fiscal_year or analysis.fiscal_year + 1
+    edition = analysis.result.edition.edition
+    used: set[str] = set()
+    measures: list[PlannedMeasure] = []
+    for ind in sorted(analysis.indicators, key=_order):
+        weak_items = {b.id for b in ind.below_full}
+        chosen = _choose(
+            lib.for_indicator(ind.id), weak_items, edition, used, MEASURES_PER_CLASS[ind.classification]
+        )
+        for m in chosen:
+            used.add(m.id)
+            text, start, end = period_text(m.period, year)
+            answers = ind.narrative_th or (
+                f"ตัวชี้วัดที่ {ind.id} {ind.name_th}: ยังไม่มีคะแนนของปี พ.ศ. {analysis.fiscal_year}"
+            )
+            measures.append(
+                PlannedMeasure(
+                    no=len(measures) + 1,
+                    library_id=m.id,
+                    title=m.title_th,
+                    indicator=ind.id,
+                    indicator_name_th=ind.name_th,
+                    classification=ind.classification,
+                    analysis=answers,
+                    steps=list(m.steps_th),
+                    period=text,
+                    period_start=start,
+                    period_end=end,
+                    responsible=m.responsible_th,
+                    oit_evidence=m.oit_evidence_th,
+                    items=sorted(weak_items.intersection(m.items.get(str(edition), []))),
+                    gain=ind.gain_to_full,
+                )
+            )
+    return Plan(fiscal_year=year, assessed_year=analysis.fiscal_year, measures=measures)

@@ -1,0 +1,1 @@
+"""Plain-text reports for the terminal (the documents proper live in prongsai.documents)."""
