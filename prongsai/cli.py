@@ -60,7 +60,7 @@ def _analysis(args: argparse.Namespace):
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    doc, analysis, scores = _analysis(args)
+    doc, analysis, _ = _analysis(args)
     if args.json:
         out = analysis.to_dict()
         out["findings"] = [f.to_dict() for f in analysis.findings]

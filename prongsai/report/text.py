@@ -152,7 +152,8 @@ def plan(doc: Document, p: Plan, thai_digits: bool = False) -> str:
 def validation(path: Path, doc: Document, results: list[AssessmentScore], counts: dict[str, int]) -> str:
     out = [
         f"{path}: ถูกต้องตามรูปแบบ prongsai/1 (valid interchange file)",
-        f"  หน่วยงาน {doc.agency.name}; ผลการประเมิน {len(doc.assessments)} ปี; มาตรการ {len(doc.measures)} รายการ",
+        f"  หน่วยงาน {doc.agency.name}; ผลการประเมิน {len(doc.assessments)} ปี; "
+        f"มาตรการ {len(doc.measures)} รายการ",
         f"  {SEVERITY_TH['error']} {counts['error']}, {SEVERITY_TH['warning']} {counts['warning']}, "
         f"{SEVERITY_TH['info']} {counts['info']}",
     ]
