@@ -69,7 +69,10 @@ def test_what_if_gain_equals_rescoring(data, extra):
         raised = score(e, Published(items={**items, key: 100.0}, indicators=indicators)).overall.value
         assert abs((raised - base) - (100 - items[key]) * per_item[key]) < 1e-9
     n = extra.draw(st.integers(1, 10))
-    values = {k: node.value for k, node in score(e, Published(items=items, indicators=indicators)).indicators.items()}
+    values = {
+        k: node.value
+        for k, node in score(e, Published(items=items, indicators=indicators)).indicators.items()
+    }
     raised = score(e, Published(indicators={**values, n: 100.0})).overall.value
     assert abs((raised - base) - (100 - values[n]) * per_indicator[n]) < 1e-9
 

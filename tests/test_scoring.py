@@ -13,8 +13,12 @@ def codes(result):
 
 
 def test_seed_003_overall_from_tool_scores():
-    r2567 = score(get_edition(2567), Published(tools={"IIT": 99.45, "EIT_1": 99.50, "EIT_2": 100.0, "OIT": 100.0}))
-    r2568 = score(get_edition(2568), Published(tools={"IIT": 99.89, "EIT_1": 99.97, "EIT_2": 100.0, "OIT": 85.0}))
+    r2567 = score(
+        get_edition(2567), Published(tools={"IIT": 99.45, "EIT_1": 99.50, "EIT_2": 100.0, "OIT": 100.0})
+    )
+    r2568 = score(
+        get_edition(2568), Published(tools={"IIT": 99.89, "EIT_1": 99.97, "EIT_2": 100.0, "OIT": 85.0})
+    )
     assert round2(r2567.overall.computed) == 99.76
     assert round2(r2568.overall.computed) == 93.96
     assert r2567.level.label == "ผ่านดีเยี่ยม"
@@ -47,7 +51,10 @@ def test_nacc_2564_oit_arithmetic_sub_indicators():
 
 
 def test_published_value_that_disagrees_is_a_finding_with_both_values():
-    r = score(get_edition(2568), Published(overall=94.5, tools={"IIT": 99.89, "EIT_1": 99.97, "EIT_2": 100, "OIT": 85}))
+    r = score(
+        get_edition(2568),
+        Published(overall=94.5, tools={"IIT": 99.89, "EIT_1": 99.97, "EIT_2": 100, "OIT": 85}),
+    )
     (f,) = r.findings
     assert f.code == "overall_mismatch"
     assert (f.published, f.computed) == (94.5, 93.96)
@@ -81,8 +88,17 @@ def test_seed_001_level_c_for_78_33_is_a_finding():
 @pytest.mark.parametrize("year", BAND_YEARS)
 @pytest.mark.parametrize(
     ("total", "label", "passed"),
-    [(84.99, "B", False), (85.00, "A", True), (94.99, "A", True), (95.00, "AA", True),
-     (74.99, "C", False), (75.0, "B", False), (49.99, "F", False), (50.0, "E", False), (100, "AA", True)],
+    [
+        (84.99, "B", False),
+        (85.00, "A", True),
+        (94.99, "A", True),
+        (95.00, "AA", True),
+        (74.99, "C", False),
+        (75.0, "B", False),
+        (49.99, "F", False),
+        (50.0, "E", False),
+        (100, "AA", True),
+    ],
 )
 def test_band_boundaries(year, total, label, passed):
     r = score(get_edition(year), Published(overall=total))

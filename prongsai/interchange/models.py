@@ -140,9 +140,12 @@ class Assessment(_Model):
             if raw is None:
                 continue
             try:
-                year = int(float(_number(raw)))
+                number = float(_number(raw))
             except (TypeError, ValueError):
                 continue  # the field validator reports it
+            if not number.is_integer():
+                continue  # likewise
+            year = int(number)
             if 1900 <= year < _CE_LIMIT:
                 data[key] = ce_to_be(year)
                 notes.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prongsai.ita import narrative
+from prongsai.ita.edition import Edition
 from prongsai.ita.findings import Finding
 from prongsai.ita.numbers import round2
 from prongsai.ita.scoring import FULL_MARKS, ScoreResult, sensitivities, weakest
@@ -24,12 +25,13 @@ class Change:
     path: str  # overall, tools.IIT, indicators.4, items.i11
     current: float | None
     previous: float | None
+    delta: float | None = field(init=False)  # of the printed (two-decimal) values
 
-    @property
-    def delta(self) -> float | None:
+    def __post_init__(self) -> None:
         if self.current is None or self.previous is None:
-            return None
-        return round2(round2(self.current) - round2(self.previous))
+            self.delta = None
+        else:
+            self.delta = round2(round2(self.current) - round2(self.previous))
 
     def to_dict(self) -> dict:
         return {
@@ -155,18 +157,32 @@ def classify(score: float, delta: float | None, pass_mark: float, top: float) ->
     return "keep_up"
 
 
+_SAME_QUESTION: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def _same_questions(a: Edition, b: Edition) -> frozenset[str]:
+    """Item ids that mean the same question in both editions (NACC renumbers items between editions)."""
+    key = (a.edition, b.edition)
+    hit = _SAME_QUESTION.get(key)
+    if hit is None:
+        if a.edition == b.edition:
+            hit = frozenset(a.item_by_id)
+        else:
+            hit = frozenset(
+                i
+                for i, x in a.item_by_id.items()
+                if (y := b.item_by_id.get(i))
+                and x.indicator == y.indicator
+                and x.name_th
+                and x.name_th == y.name_th
+            )
+        _SAME_QUESTION[key] = hit
+    return hit
+
+
 def _comparable_items(cur: ScoreResult, prev: ScoreResult) -> list[str]:
-    """Item ids that mean the same question in both years (NACC renumbers items between editions)."""
-    same_edition = cur.edition.edition == prev.edition.edition
-    out = []
-    for item_id in cur.items:
-        if item_id not in prev.items:
-            continue
-        a = cur.edition.item_by_id[item_id]
-        b = prev.edition.item_by_id[item_id]
-        if same_edition or (a.indicator == b.indicator and a.name_th and a.name_th == b.name_th):
-            out.append(item_id)
-    return out
+    same = _same_questions(cur.edition, prev.edition)
+    return [i for i in cur.items if i in same and i in prev.items]
 
 
 def analyse(
@@ -199,21 +215,24 @@ def analyse(
     )
 
     per_indicator, per_item = sensitivities(ed)
-    below = sorted(
-        (
-            ItemScore(i, ed.item_by_id[i].name_th, ed.item_by_id[i].indicator, v)
-            for i, v in result.items.items()
-            if round2(v) < FULL_MARKS
-        ),
-        key=lambda x: (x.score, x.indicator, _item_order(x.id)),
-    )
+    order = _item_orders(ed)
+    items_meta = ed.item_by_id
+    below = [
+        ItemScore(i, items_meta[i].name_th, items_meta[i].indicator, v)
+        for i, v in result.items.items()
+        if v < 99.995  # prints as less than 100.00
+    ]
+    below.sort(key=lambda x: (x.score, x.indicator, order[x.id]))
+    by_indicator: dict[int, list[ItemScore]] = {}
+    for b in sorted(below, key=lambda x: order[x.id]):
+        by_indicator.setdefault(b.indicator, []).append(b)
     pass_mark = ed.pass_mark.value
     top = ed.levels.rules[0].min_total
 
     indicators: list[IndicatorAnalysis] = []
     for ind, change in zip(ed.indicators, indicator_changes, strict=True):
         value = change.current
-        mine = [b for b in below if b.indicator == ind.id]
+        mine = by_indicator.get(ind.id, [])
         if value is None:
             indicators.append(
                 IndicatorAnalysis(
@@ -241,7 +260,7 @@ def analyse(
             previous_year=previous_year if change.delta is not None else None,
             classification=cls,
             pass_mark=pass_mark,
-            below_full=[(b.id, b.name_th, b.score) for b in sorted(mine, key=lambda x: _item_order(x.id))],
+            below_full=[(b.id, b.name_th, b.score) for b in mine],
         )
         gain = (FULL_MARKS - value) * per_indicator[ind.id]
         indicators.append(
@@ -287,7 +306,7 @@ def analyse(
         )
         for b in below
     ]
-    priorities.sort(key=lambda p: (-p.gain, p.kind != "indicator", p.indicator, _item_order(p.id)))
+    priorities.sort(key=lambda p: (-p.gain, p.kind != "indicator", p.indicator, order.get(p.id, (0, 0))))
 
     summary = narrative.overall_narrative(
         agency=agency,
@@ -321,6 +340,15 @@ def analyse(
 
 def _item_order(item_id: str) -> tuple[int, int]:
     """i1 < i2 < … < e1 < … < o1 < o10 (tool order, then number)."""
-    if not item_id[1:].isdigit():
-        return (9, 0)
     return ("ieo".find(item_id[0]), int(item_id[1:]))
+
+
+_ORDERS: dict[int, tuple[Edition, dict[str, tuple[int, int]]]] = {}
+
+
+def _item_orders(ed: Edition) -> dict[str, tuple[int, int]]:
+    hit = _ORDERS.get(id(ed))
+    if hit is None or hit[0] is not ed:
+        hit = (ed, {i: _item_order(i) for i in ed.item_by_id})
+        _ORDERS[id(ed)] = hit
+    return hit[1]

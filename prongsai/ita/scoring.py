@@ -15,16 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prongsai.ita import findings as F
-from prongsai.ita.edition import CONFIDENCE_RANK, Edition, LevelRule
+from prongsai.ita.edition import Edition, LevelRule
 from prongsai.ita.findings import Finding
 from prongsai.ita.numbers import round2, same_printed
 
 FULL_MARKS = 100.0
+_UNKNOWN = object()
 TOOL_IDS = ("IIT", "EIT", "OIT")
 
 
 def weakest(*confidences: str) -> str:
-    return min(confidences, key=CONFIDENCE_RANK.__getitem__)
+    """The least sure of several confidences ('low' < 'medium' < 'high')."""
+    if "low" in confidences:
+        return "low"
+    return "medium" if "medium" in confidences else "high"
 
 
 @dataclass(slots=True)
@@ -132,16 +136,21 @@ def _in_range(path: str, value: float, found: list[Finding]) -> bool:
 def score(edition: Edition, pub: Published) -> ScoreResult:
     found: list[Finding] = []
 
+    layout = _layout(edition)
+
     # Items: drop what this edition does not know or what cannot be a score.
     items: dict[str, float] = {}
+    scales = layout.scales
     for item_id, value in pub.items.items():
-        if item_id not in edition.item_by_id:
+        allowed = scales.get(item_id, _UNKNOWN)
+        if allowed is _UNKNOWN:
             found.append(F.unknown_item(item_id, edition.edition))
             continue
-        if not _in_range(f"items.{item_id}", value, found):
+        if not 0 <= value <= FULL_MARKS:
+            found.append(F.out_of_range(f"items.{item_id}", value))
             continue
-        group = edition.item_group_by_id[item_id]
-        if isinstance(group.scale, list) and not any(same_printed(value, v) for v in group.scale):
+        if allowed is not None and round2(value) not in allowed:
+            group = edition.item_group_by_id[item_id]
             found.append(F.unexpected_item_value(item_id, value, group.scale, group.scale_confidence))
         items[item_id] = value
 
@@ -153,26 +162,19 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         p = pub.indicators.get(ind.id)
         if p is not None and _in_range(f"indicators.{ind.id}", p, found):
             node.published = p
-        members = edition.items_of_indicator[ind.id]
-        if members:
-            if ind.items_rule == "mean_of_subindicators":
-                sub_means = []
-                for sub in (s for s in edition.subindicators if s.indicator == ind.id):
-                    vals = [items.get(i.id) for i in members if i.subindicator == sub.id]
-                    sn = Node(confidence=ind.items_rule_confidence)
-                    if vals and None not in vals:
-                        sn.computed = _mean(vals)
-                        sn.settle()
-                        sub_means.append(sn.computed)
-                    subindicators[sub.id] = sn
-                if sub_means and len(sub_means) == len(
-                    [s for s in edition.subindicators if s.indicator == ind.id]
-                ):
-                    node.computed = _mean(sub_means)
-            else:
-                vals = [items.get(i.id) for i in members]
-                if None not in vals:
-                    node.computed = _mean(vals)
+        groups = layout.groups[ind.id]
+        if groups:
+            means = []
+            for sub_id, ids in groups:
+                vals = [items.get(i) for i in ids]
+                mean = None if None in vals else sum(vals) / len(vals)
+                if sub_id is not None:
+                    sn = Node(computed=mean, confidence=ind.items_rule_confidence)
+                    sn.settle()
+                    subindicators[sub_id] = sn
+                means.append(mean)
+            if None not in means:
+                node.computed = sum(means) / len(means)
         node.settle()
         _compare(f"indicators.{ind.id}", node, found)
         indicators[ind.id] = node
@@ -327,9 +329,56 @@ def _check_level(
         )
 
 
-# ---- what-if ---------------------------------------------------------------------------------
+# ---- per-edition layout, built once --------------------------------------------------------
 
-_SENSITIVITY: dict[int, tuple[Edition, dict[int, float], dict[str, float]]] = {}
+_CACHE: dict[tuple[int, str], tuple[Edition, object]] = {}
+
+
+def _cached(edition: Edition, key: str, build):
+    hit = _CACHE.get((id(edition), key))
+    if hit is not None and hit[0] is edition:
+        return hit[1]
+    value = build(edition)
+    _CACHE[(id(edition), key)] = (edition, value)
+    return value
+
+
+@dataclass(slots=True, frozen=True)
+class _Layout:
+    # Allowed item values (rounded) where the edition fixes a scale, else None.
+    scales: dict[str, frozenset[float] | None]
+    # Per indicator, the item groups averaged first: one group (sub_id None) for a plain mean,
+    # one per sub-indicator for a mean of sub-indicator means. Empty when items are unknown.
+    groups: dict[int, list[tuple[str | None, tuple[str, ...]]]]
+
+
+def _build_layout(edition: Edition) -> _Layout:
+    scales = {
+        i.id: frozenset(round2(v) for v in g.scale) if isinstance(g.scale, list) else None
+        for g in edition.items
+        for i in g.entries
+    }
+    groups: dict[int, list[tuple[str | None, tuple[str, ...]]]] = {}
+    for ind in edition.indicators:
+        members = edition.items_of_indicator[ind.id]
+        if not members:
+            groups[ind.id] = []
+        elif ind.items_rule == "mean_of_subindicators":
+            groups[ind.id] = [
+                (s.id, tuple(i.id for i in members if i.subindicator == s.id))
+                for s in edition.subindicators
+                if s.indicator == ind.id
+            ]
+        else:
+            groups[ind.id] = [(None, tuple(i.id for i in members))]
+    return _Layout(scales, groups)
+
+
+def _layout(edition: Edition) -> _Layout:
+    return _cached(edition, "layout", _build_layout)
+
+
+# ---- what-if ---------------------------------------------------------------------------------
 
 
 def sensitivities(edition: Edition) -> tuple[dict[int, float], dict[str, float]]:
@@ -340,9 +389,10 @@ def sensitivities(edition: Edition) -> tuple[dict[int, float], dict[str, float]]
     taken through their indicators (an EIT part is a way of counting respondents, not something an
     agency can act on), so the EIT parts are left out.
     """
-    cached = _SENSITIVITY.get(id(edition))
-    if cached is not None and cached[0] is edition:
-        return cached[1], cached[2]
+    return _cached(edition, "sensitivities", _build_sensitivities)
+
+
+def _build_sensitivities(edition: Edition) -> tuple[dict[int, float], dict[str, float]]:
     per_indicator: dict[int, float] = {}
     per_item: dict[str, float] = {}
     for tool in edition.tools:
@@ -362,5 +412,4 @@ def sensitivities(edition: Edition) -> tuple[dict[int, float], dict[str, float]]
             else:
                 for i in members:
                     per_item[i.id] = w / len(members)
-    _SENSITIVITY[id(edition)] = (edition, per_indicator, per_item)
     return per_indicator, per_item

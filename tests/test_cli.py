@@ -1,0 +1,102 @@
+"""The ``prongsai`` command, run as a user runs it (a subprocess)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import DEMO, TRUTH
+
+
+def run(*args, check_exit=None):
+    proc = subprocess.run(
+        [sys.executable, "-m", "prongsai", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
+    if check_exit is not None:
+        assert proc.returncode == check_exit, proc.stderr
+    return proc
+
+
+def test_score_json_shape():
+    out = json.loads(run("score", DEMO, "--json", check_exit=0).stdout)
+    first, second = out["assessments"]
+    assert (first["fiscal_year"], second["fiscal_year"]) == (2567, 2568)
+    assert second["edition"] == 2568
+    computed = second["computed"]
+    assert computed["overall"] == 93.96 and computed["level"] == "ผ่านดี"
+    assert computed["tools"]["IIT"] == 99.89 and computed["indicators"]["10"] == 80.0
+    f = next(f for f in second["findings"] if f["code"] == "change_mismatch")
+    assert set(f) >= {"code", "published", "computed", "message_th", "message_en"}
+    assert second["uncertain_facts"]
+
+
+def test_score_text_is_a_thai_table():
+    out = run("score", DEMO, check_exit=0).stdout
+    assert "ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2568" in out
+    assert "4. การใช้ทรัพย์สินของราชการ" in out and "93.96" in out
+    assert "ความเชื่อมั่นต่ำ" in out  # unconfirmed facts are shown, not hidden
+    thai = run("score", DEMO, "--thai-digits", check_exit=0).stdout
+    assert "๙๓.๙๖" in thai
+
+
+def test_analyze_and_plan():
+    text = run("analyze", DEMO, check_exit=0).stdout
+    assert "ลำดับความสำคัญ" in text and "ตัวชี้วัดที่ 10 การป้องกันการทุจริต" in text
+    data = json.loads(run("analyze", DEMO, "--json", check_exit=0).stdout)["analysis"]
+    assert data["weakest_indicators"] == [10] and data["priorities"][0]["gain"] == 4.0
+    plan = json.loads(run("plan", DEMO, "--json", check_exit=0).stdout)
+    assert plan["plan"]["indicators_covered"] == list(range(1, 11))
+    assert plan["measures"][0]["indicators"] == [10]
+
+
+def test_validate_and_truth_files():
+    for f in sorted(TRUTH.glob("*.json")):
+        assert "prongsai/1" in run("validate", f, check_exit=0).stdout
+    assert run("validate", TRUTH / "001_956380a5a50bb225.json", "--strict").returncode == 1
+    out = json.loads(run("validate", DEMO, "--json", check_exit=0).stdout)
+    assert out["valid"] and out["findings"]["warning"] == 1
+
+
+def test_editions_lists_unconfirmed_facts():
+    out = run("editions", "--uncertain", check_exit=0).stdout
+    for year in range(2563, 2570):
+        assert f"{year}:" in out
+    assert "[low] levels.ต้องปรับปรุง" in out and "source:" in out
+
+
+def test_schema_command():
+    schema = json.loads(run("schema", check_exit=0).stdout)
+    assert schema["title"].endswith("prongsai/1")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("{broken", "not valid JSON"),
+        ('{"agency": {"name": "x"}, "assessments": [{"fiscal_year": 2555}]}', "unknown ITA edition 2555"),
+        (
+            '{"agency": {"name": "x"}, "assessments": [{"fiscal_year": 2568, "overall": 120}]}',
+            "assessments[0].overall: score 120 is outside 0-100",
+        ),
+        ("[1, 2]", "expected a JSON object"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_non_zero(tmp_path, content, message):
+    path = tmp_path / "input.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    for command in ("score", "analyze", "plan", "validate"):
+        proc = run(command, path)
+        assert proc.returncode == 2
+        assert proc.stdout == ""
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("prongsai: error: ")
+        assert message in lines[0]
+        assert "Traceback" not in proc.stderr
+
+
+def test_year_not_in_file(tmp_path):
+    proc = run("analyze", DEMO, "--year", "2560")
+    assert proc.returncode == 2 and "no assessment for fiscal year 2560" in proc.stderr
