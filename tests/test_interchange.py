@@ -121,7 +121,7 @@ def test_unreadable_files(tmp_path):
         load_document(tmp_path / "missing.json")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(InterchangeError, match="not valid JSON: .* line 1 column 2"):
+    with pytest.raises(InterchangeError, match=r"not valid JSON: .* line 1 column 2"):
         load_document(bad)
     binary = tmp_path / "bin.json"
     binary.write_bytes(b"\xff\xfe\x00garbage")
