@@ -169,7 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (InterchangeError, EditionError, LibraryError, UsageError) as exc:
+    except EditionError as exc:
+        where = getattr(args, "file", None)
+        prefix = f"{where}: " if where and not str(exc).startswith(str(where)) else ""
+        print(f"prongsai: error: {prefix}{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (InterchangeError, LibraryError, UsageError) as exc:
         print(f"prongsai: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:

@@ -35,15 +35,19 @@ _ITEM_ID = re.compile(r"^[ieo][1-9][0-9]?$")
 def _number(value: Any) -> Any:
     """Accept '๙๓.๙๖', ' 93.96 ', '+0.42', '−5.80' (unicode minus) as numbers."""
     if isinstance(value, str):
-        text = to_arabic_digits(value).strip().replace("\u2212", "-").replace(",", "")
-        if text == "":
-            return None
-        return text
+        return to_arabic_digits(value).strip().replace("\u2212", "-")
     return value
 
 
-Score = Annotated[float, BeforeValidator(_number), Field(ge=0, le=100)]
-Change = Annotated[float, BeforeValidator(_number), Field(ge=-100, le=100)]
+def _blank_is_missing(value: Any) -> Any:
+    return None if isinstance(value, str) and value.strip() in ("", "-") else value
+
+
+# Field before BeforeValidator keeps the bounds in the JSON Schema (minimum/maximum).
+_Score = Annotated[float, Field(ge=0, le=100), BeforeValidator(_number)]
+_Change = Annotated[float, Field(ge=-100, le=100), BeforeValidator(_number)]
+Score = Annotated[_Score | None, BeforeValidator(_blank_is_missing)]  # a missing score is fine
+Change = Annotated[_Change | None, BeforeValidator(_blank_is_missing)]
 Year = Annotated[int, BeforeValidator(_number)]
 
 
@@ -70,11 +74,11 @@ class Agency(_Model):
 
 
 class ToolScores(_Model):
-    IIT: Score | None = None
-    EIT: Score | None = None
-    EIT_1: Score | None = None
-    EIT_2: Score | None = None
-    OIT: Score | None = None
+    IIT: Score = None
+    EIT: Score = None
+    EIT_1: Score = None
+    EIT_2: Score = None
+    OIT: Score = None
 
     def known(self) -> dict[str, float]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
@@ -83,9 +87,9 @@ class ToolScores(_Model):
 class StatedChanges(_Model):
     """Year-over-year differences as the document printed them (to check against the scores)."""
 
-    overall: Change | None = None
-    tools: dict[Literal["IIT", "EIT", "EIT_1", "EIT_2", "OIT"], Change] = {}
-    indicators: dict[str, Change] = {}
+    overall: Change = None
+    tools: dict[Literal["IIT", "EIT", "EIT_1", "EIT_2", "OIT"], _Change] = {}
+    indicators: dict[str, _Change] = {}
 
     @field_validator("indicators")
     @classmethod
@@ -119,11 +123,11 @@ class Assessment(_Model):
     edition: Year | None = Field(
         default=None, description="edition whose rules apply; defaults to fiscal_year"
     )
-    overall: Score | None = None
+    overall: Score = None
     level: str | None = None
     tools: ToolScores = ToolScores()
-    indicators: dict[str, Score] = {}
-    items: dict[str, Score] = {}
+    indicators: dict[str, _Score] = {}
+    items: dict[str, _Score] = {}
     stated_changes: StatedChanges = StatedChanges()
     auditor_suggestions: list[str] = []
     notes: list[Note] = []
@@ -229,7 +233,7 @@ class Measure(_Model):
     outcome: str | None = None
     suggestion: str | None = None
     monitoring: str | None = None
-    budget: Annotated[float, BeforeValidator(_number), Field(ge=0)] | None = None
+    budget: Annotated[float, Field(ge=0), BeforeValidator(_number)] | None = None
     evidence: list[Annotated[Evidence, BeforeValidator(_evidence_item)]] = []
 
     @field_validator("indicators", mode="before")
@@ -288,6 +292,24 @@ class Document(_Model):
     source: str | None = None
     kinds: list[Literal["analysis", "measures_plan", "progress_report", "memo"]] = []
     inconsistencies: list[str] = []
+
+    @field_validator("report_fiscal_year", mode="before")
+    @classmethod
+    def _report_year(cls, value: Any) -> Any:
+        try:
+            number = float(_number(value))
+        except (TypeError, ValueError):
+            return value
+        if number.is_integer() and 1900 <= number < _CE_LIMIT:
+            return ce_to_be(int(number))  # plain conversion: the assessments carry the notes
+        return value
+
+    @field_validator("report_fiscal_year")
+    @classmethod
+    def _report_year_plausible(cls, value: int | None) -> int | None:
+        if value is not None and not 2500 <= value <= 2700:
+            raise ValueError(f"year {value} is neither a B.E. year (25xx) nor a C.E. year (19xx/20xx)")
+        return value
 
     @model_validator(mode="after")
     def _one_assessment_per_year(self) -> Document:

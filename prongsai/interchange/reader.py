@@ -25,13 +25,24 @@ def _location(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
+def _bounds_message(err: dict) -> str:
+    """'score 120 is outside 0-100' for scores; the real bounds for changes and budgets."""
+    field = err["loc"][-1] if err["loc"] else ""
+    loc = [str(x) for x in err["loc"]]
+    if "stated_changes" in loc:
+        return f"change {err['input']} is outside -100 to +100"
+    if field == "budget":
+        return f"budget {err['input']} cannot be negative"
+    return f"score {err['input']} is outside 0-100"
+
+
 def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
     errors = exc.errors()
     parts = []
     for err in errors[:limit]:
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] in ("less_than_equal", "greater_than_equal") and "input" in err:
-            msg = f"score {err['input']} is outside 0-100"
+            msg = _bounds_message(err)
         parts.append(f"{_location(err['loc'])}: {msg}")
     more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
     return "; ".join(parts) + more

@@ -229,6 +229,6 @@ def change_without_previous(path: str, stated: float) -> Finding:
         severity="info",
         path=path,
         published=stated,
-        message_th=f"ตรวจสอบผลต่าง{where_th(path)}ไม่ได้ เพราะไม่มีคะแนนของปีก่อนหน้า",
+        message_th=f"ตรวจสอบผลต่าง{where_th(path)} ไม่ได้ เพราะไม่มีคะแนนของปีก่อนหน้า",
         message_en=f"cannot check the stated change of the {where_en(path)}: no earlier score",
     )
