@@ -306,6 +306,21 @@ class Edition(_Strict):
                         ),
                     )
                 )
+        for n, group in enumerate(self.items):
+            if group.scale_confidence != "high":
+                note = f"{group.tool} items scored {group.scale}"
+                out.append(
+                    (
+                        f"items[{n}].scale",
+                        Fact(source=group.source, confidence=group.scale_confidence, note=note),
+                    )
+                )
+            for item in group.entries:
+                if item.confidence and CONFIDENCE_RANK[item.confidence] < CONFIDENCE_RANK[group.confidence]:
+                    note = item.note or f"{item.id} {item.name_th or '(name unknown)'}"
+                    out.append(
+                        (f"items.{item.id}", Fact(source=group.source, confidence=item.confidence, note=note))
+                    )
         return out
 
     def source_refs(self, fact: Fact) -> list[str]:
