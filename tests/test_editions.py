@@ -19,7 +19,7 @@ def test_every_edition_2563_to_2569_loads_and_validates():
         assert abs(sum(t.weight for t in e.tools) - 1) < 1e-9
         assert sorted(i.id for i in e.indicators) == list(range(1, 11))
         assert e.pass_mark.value == 85
-        for key, fact in e._facts():
+        for key, fact in e.facts():
             assert fact.source, key  # every fact carries its source
 
 

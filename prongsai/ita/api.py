@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prongsai.interchange.models import Assessment, Document
+from prongsai.interchange.models import Assessment, Document, Note
 from prongsai.ita import findings as F
 from prongsai.ita.analysis import Analysis, analyse
 from prongsai.ita.edition import Edition, get_edition
@@ -44,7 +44,7 @@ def published_from(a: Assessment) -> Published:
     )
 
 
-def _note_finding(note) -> Finding:
+def _note_finding(note: Note) -> Finding:
     return Finding(
         code=note.code,
         severity="info",

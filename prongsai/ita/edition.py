@@ -179,7 +179,7 @@ class Edition(_Strict):
     @model_validator(mode="after")
     def _cross_references(self) -> Edition:
         problems: list[str] = []
-        for key, fact in self._facts():
+        for key, fact in self.facts():
             for ref in fact.source:
                 if not _looks_like_reference(ref) and ref not in self.sources:
                     problems.append(f"{key}.source: unknown source key {ref!r}")
@@ -239,7 +239,7 @@ class Edition(_Strict):
             raise ValueError("; ".join(problems))
         return self
 
-    def _facts(self) -> Iterable[tuple[str, Fact]]:
+    def facts(self) -> Iterable[tuple[str, Fact]]:
         yield "pass_mark", self.pass_mark
         yield "overall", self.overall
         for t in self.tools:
@@ -293,7 +293,7 @@ class Edition(_Strict):
 
     def uncertain_facts(self) -> list[tuple[str, Fact]]:
         """Every fact of this edition below high confidence, with its key."""
-        out = [(k, f) for k, f in self._facts() if f.confidence != "high"]
+        out = [(k, f) for k, f in self.facts() if f.confidence != "high"]
         for ind in self.indicators:
             if ind.items_rule_confidence != "high" and self.items_of_indicator[ind.id]:
                 out.append(

@@ -3,7 +3,7 @@ actually do (the seeds). Data in ``library/measures.yaml``; this module validate
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -52,6 +52,8 @@ class LibraryMeasure(_Strict):
 
 
 class Library(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
     format: Literal["prongsai-measures/1"]
     sources: dict[str, str]
     measures: list[LibraryMeasure] = Field(min_length=30)
@@ -76,7 +78,15 @@ class Library(_Strict):
         return self
 
     def for_indicator(self, indicator: int) -> list[LibraryMeasure]:
-        return [m for m in self.measures if indicator in m.indicators]
+        return self._by_indicator.get(indicator, [])
+
+    @cached_property
+    def _by_indicator(self) -> dict[int, list[LibraryMeasure]]:
+        out: dict[int, list[LibraryMeasure]] = {}
+        for m in self.measures:
+            for n in m.indicators:
+                out.setdefault(n, []).append(m)
+        return out
 
 
 def load_library(path: Path = LIBRARY_FILE) -> Library:

@@ -127,14 +127,14 @@ def _order(ind: IndicatorAnalysis) -> tuple:
 def _choose(
     candidates: list[LibraryMeasure], weak_items: set[str], edition: int, used: set[str], k: int
 ) -> list[LibraryMeasure]:
-    """Measures answering the weak items first, then the others; each library measure once."""
-
-    def rank(m: LibraryMeasure) -> tuple[int, int]:
-        hits = len(weak_items.intersection(m.items.get(str(edition), [])))
-        return (-hits, candidates.index(m))
-
-    fresh = sorted((m for m in candidates if m.id not in used), key=rank)
-    return fresh[:k] if fresh else sorted(candidates, key=rank)[:1]
+    """Measures answering the weak items first, then the others in library order; each once."""
+    key = str(edition)
+    ranked = sorted(
+        ((-len(weak_items.intersection(m.items.get(key, ()))), n, m) for n, m in enumerate(candidates)),
+        key=lambda t: (t[0], t[1]),
+    )
+    fresh = [m for _, _, m in ranked if m.id not in used]
+    return fresh[:k] if fresh else [ranked[0][2]]
 
 
 def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int | None = None) -> Plan:

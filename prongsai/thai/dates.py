@@ -3,7 +3,7 @@
 A Thai fiscal year N (B.E.) runs from 1 October N-1 to 30 September N.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from pythainlp.util import thai_strftime
 
@@ -28,7 +28,5 @@ def fiscal_year_bounds(fiscal_year_be: int) -> tuple[date, date]:
 
 def thai_date(day: date, *, thai_digits: bool = False, abbreviated: bool = False) -> str:
     """'1 ตุลาคม 2568' (or '1 ต.ค. 2568'); month names and the B.E. year from PyThaiNLP."""
-    from datetime import datetime
-
     text = thai_strftime(datetime(day.year, day.month, day.day), "%-d %b %Y" if abbreviated else "%-d %B %Y")
     return to_thai_digits(text) if thai_digits else text
