@@ -112,36 +112,17 @@ def out_of_range(path: str, value: float) -> Finding:
     )
 
 
-def unknown_item(item: str, edition: int) -> Finding:
+def unknown(kind: str, key: str, edition: int) -> Finding:
+    """A published score for something the edition does not have (kind: item, indicator, tool)."""
+    what_th = {"item": f"ข้อ {key}", "indicator": f"ตัวชี้วัดที่ {key}", "tool": f"แบบวัด {key}"}[kind]
+    what_en = {"item": f"item {key}", "indicator": f"indicator {key}", "tool": key}[kind]
     return Finding(
-        code="unknown_item",
+        code=f"unknown_{kind}",
         severity="warning",
-        path=f"items.{item}",
-        published=item,
-        message_th=f"ไม่มีข้อ {item} ในเกณฑ์การประเมินปี {edition} จึงไม่นำมาคำนวณ",
-        message_en=f"edition {edition} has no item {item}; it was ignored",
-    )
-
-
-def unknown_indicator(key: str) -> Finding:
-    return Finding(
-        code="unknown_indicator",
-        severity="warning",
-        path=f"indicators.{key}",
+        path=f"{kind}s.{key}",
         published=key,
-        message_th=f"ไม่มีตัวชี้วัดที่ {key} จึงไม่นำมาคำนวณ",
-        message_en=f"there is no indicator {key}; it was ignored",
-    )
-
-
-def unknown_tool(key: str, edition: int) -> Finding:
-    return Finding(
-        code="unknown_tool",
-        severity="warning",
-        path=f"tools.{key}",
-        published=key,
-        message_th=f"เกณฑ์ปี {edition} ไม่มีแบบวัด {key} จึงไม่นำมาคำนวณ",
-        message_en=f"edition {edition} has no {key}; it was ignored",
+        message_th=f"เกณฑ์การประเมินปี {edition} ไม่มี{what_th} จึงไม่นำมาคำนวณ",
+        message_en=f"edition {edition} has no {what_en}; it was ignored",
     )
 
 

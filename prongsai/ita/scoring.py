@@ -144,7 +144,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
     for item_id, value in pub.items.items():
         allowed = scales.get(item_id, _UNKNOWN)
         if allowed is _UNKNOWN:
-            found.append(F.unknown_item(item_id, edition.edition))
+            found.append(F.unknown("item", item_id, edition.edition))
             continue
         if not 0 <= value <= FULL_MARKS:
             found.append(F.out_of_range(f"items.{item_id}", value))
@@ -180,7 +180,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         indicators[ind.id] = node
     for key in pub.indicators:
         if key not in indicators:
-            found.append(F.unknown_indicator(str(key)))
+            found.append(F.unknown("indicator", str(key), edition.edition))
 
     # Tools, and the EIT parts (published only: nothing lies below them).
     tools: dict[str, Node] = {}
@@ -228,7 +228,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         tools[tool.id] = node
     for key in pub.tools:
         if key not in tools:
-            found.append(F.unknown_tool(key, edition.edition))
+            found.append(F.unknown("tool", key, edition.edition))
 
     tools = {k: tools[k] for k in ("IIT", "EIT", *edition.part_ids, "OIT")}
 
