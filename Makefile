@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench schema clean
+# PDF rendering needs Pango; the tests read PDFs with poppler and open DOCX with LibreOffice.
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+APT_TEST    := poppler-utils libreoffice-writer-nogui
+
+.PHONY: run test lint bench schema samples fonts system clean
 
 # Python >= 3.11 with venv; Debian packages through apt-get where missing (needs root).
 $(BIN)/python:
@@ -15,6 +19,13 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+system:
+	@scripts/ensure-apt.sh $(APT_RUNTIME)
+
+# Downloads once; registers with fontconfig every time (cheap) so LibreOffice finds the real font.
+fonts: $(BIN)/python system
+	@scripts/install-fonts.sh $(BIN)/pip
 
 run: $(STAMP)
 	@$(BIN)/prongsai analyze prongsai/demo/seed003.json
@@ -27,11 +38,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) lint
+test: $(STAMP) lint fonts
+	@scripts/ensure-apt.sh $(APT_TEST)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) fonts
+	@scripts/ensure-apt.sh $(APT_TEST)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/documents.py
+
+# Sample documents (DOCX, PDF, page images) kept under docs/samples/.
+samples: $(STAMP) fonts
+	@scripts/ensure-apt.sh poppler-utils
+	@scripts/make-samples.sh $(BIN)/prongsai
 
 schema: $(STAMP)
 	$(BIN)/python -c "from prongsai.interchange.schema import write_schema; write_schema()"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -113,6 +114,48 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if args.strict and (counts["error"] or counts["warning"]) else 0
 
 
+def cmd_document(args: argparse.Namespace) -> int:
+    from prongsai.documents.fonts import FILES, FONT_DIR, FontMissing
+    from prongsai.documents.service import DocumentError, build, render
+
+    doc = load_document(args.file)
+    fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "pdf")
+    if fmt not in ("docx", "pdf", "html"):
+        raise UsageError(f"{args.output}: unknown format {fmt!r} (docx, pdf or html)")
+    try:
+        model = build(
+            args.kind,
+            doc,
+            year=args.year,
+            layout=args.layout,
+            wraps=args.wraps,
+            thai_digits=not args.arabic_digits,
+        )
+        out = args.output or Path(f"{args.kind}.{fmt}")
+        render(model, fmt, out)
+    except (DocumentError, FontMissing) as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    if fmt == "html":  # the page loads the fonts from beside it
+        fonts = out.parent / "fonts"
+        fonts.mkdir(exist_ok=True)
+        for name in FILES.values():
+            shutil.copyfile(FONT_DIR / name, fonts / name)
+    print(f"{out}")
+    return 0
+
+
+def cmd_preaudit(args: argparse.Namespace) -> int:
+    from prongsai.ita.preaudit import preaudit
+
+    doc = load_document(args.file)
+    result = preaudit(doc, args.kind, year=args.year)
+    if args.json:
+        _dump(result.to_dict())
+    else:
+        print(report.preaudit(args.file, result))
+    return 0 if result.ready else 1
+
+
 def cmd_editions(args: argparse.Namespace) -> int:
     editions = all_editions()
     if args.json:
@@ -140,8 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"prongsai {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str, file_arg: bool = True):
+    def add(
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help_: str,
+        file_arg: bool = True,
+        kinds: list[str] | None = None,
+    ):
         p = sub.add_parser(name, help=help_, description=help_)
+        if kinds:
+            p.add_argument("kind", choices=kinds, help="document kind")
         if file_arg:
             p.add_argument("file", type=Path, metavar="FILE", help="interchange JSON file (prongsai/1)")
         p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
@@ -160,6 +211,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 when there are errors or warnings")
     p = add("editions", cmd_editions, "list the ITA editions and their unconfirmed facts", file_arg=False)
     p.add_argument("--uncertain", action="store_true", help="list every fact below high confidence")
+    p = add(
+        "document",
+        cmd_document,
+        "write an official document (analysis, plan, progress, memo)",
+        kinds=["analysis", "plan", "progress", "memo"],
+    )
+    p.add_argument("--format", choices=["docx", "pdf", "html"], help="default: from -o, else pdf")
+    p.add_argument("-o", "--output", type=Path, help="output file (default: KIND.FORMAT)")
+    p.add_argument("--year", type=int, help="assessed fiscal year to report on; default: the latest")
+    p.add_argument(
+        "--layout",
+        choices=["status", "result"],
+        default="status",
+        help="progress report layout: status columns or result columns",
+    )
+    p.add_argument(
+        "--wraps",
+        choices=["analysis", "plan", "progress"],
+        default="progress",
+        help="the report a memo asks approval for",
+    )
+    p.add_argument("--arabic-digits", action="store_true", help="arabic instead of Thai digits")
+    p = add(
+        "preaudit",
+        cmd_preaudit,
+        "check a plan or report against its edition before publishing",
+        kinds=["analysis", "plan", "progress"],
+    )
+    p.add_argument("--year", type=int, help="assessed fiscal year; default: the latest")
     add("schema", cmd_schema, "print the JSON Schema of the interchange format", file_arg=False)
     return parser
 

@@ -147,11 +147,16 @@ class DocumentItem(Fact):
     item: str | None = Field(description="OIT item id, null where unknown")
 
 
+class Element(_Strict):
+    th: str
+    en: str
+
+
 class DocumentItems(_Strict):
     analysis: DocumentItem
     measures: DocumentItem
     progress_report: DocumentItem
-    required_elements: list[str] = []
+    required_elements: list[Element] = []
     required_elements_fact: Fact | None = None
 
 

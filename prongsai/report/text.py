@@ -176,3 +176,14 @@ def editions(all_: dict[int, Edition], show_uncertain: bool) -> str:
                 out.append(f"    [{f.confidence}] {key}{note}")
                 out.append(f"        source: {'; '.join(e.source_refs(f))}")
     return "\n".join(out)
+
+
+def preaudit(path: Path, result) -> str:
+    head = "พร้อมเผยแพร่" if result.ready else "ยังไม่พร้อมเผยแพร่"
+    out = [f"{path}: ตรวจสอบก่อนเผยแพร่ ({result.kind}, ปีงบประมาณ พ.ศ. {result.fiscal_year}): {head}"]
+    if not result.problems:
+        out.append("  ไม่พบสิ่งที่ขาด")
+    for p in result.problems:
+        mark = "ต้องแก้ไข" if p.severity == "error" else "ควรตรวจสอบ"
+        out.append(f"  - [{mark}] {p.message_th}")
+    return "\n".join(out)

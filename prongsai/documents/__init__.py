@@ -1,0 +1,1 @@
+"""Official documents: builders make a format-neutral model, renderers write DOCX, PDF and HTML."""

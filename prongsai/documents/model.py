@@ -1,0 +1,161 @@
+"""The format-neutral document model: what a builder produces and every renderer reads.
+
+Builders know the ITA and nothing of formats; renderers know formats and nothing of the ITA.
+Text is kept with arabic digits; a renderer turns digits Thai when ``Document.thai_digits`` is set,
+except in runs marked ``verbatim`` (URLs, file names, reference numbers a person typed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Align = Literal["left", "center", "right", "justify"]
+
+
+@dataclass(slots=True)
+class Run:
+    text: str
+    bold: bool = False
+    verbatim: bool = False  # never convert digits (links, file names)
+    link: str | None = None
+
+
+@dataclass(slots=True)
+class Paragraph:
+    runs: list[Run]
+    align: Align = "justify"
+    indent: bool = True  # first-line indent of official Thai prose
+    size: int | None = None  # points; None = body size
+    space_before: int = 0  # points
+
+    @classmethod
+    def of(cls, text: str, **kw) -> Paragraph:
+        return cls([Run(text)], **kw)
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(slots=True)
+class Heading:
+    text: str
+    level: int = 1  # 0 = document title, 1 = section, 2 = sub-section
+
+
+@dataclass(slots=True)
+class BulletList:
+    items: list[list[Run]]
+
+
+@dataclass(slots=True)
+class Cell:
+    content: list[Paragraph]
+    colspan: int = 1
+    rowspan: int = 1
+    align: Align = "left"
+    bold: bool = False
+
+    @classmethod
+    def of(cls, text: str, **kw) -> Cell:
+        return cls([Paragraph([Run(text)], align=kw.get("align", "left"), indent=False)], **kw)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.content)
+
+
+@dataclass(slots=True)
+class Table:
+    """Header rows may merge cells (colspan/rowspan); covered positions are simply absent."""
+
+    header: list[list[Cell]]
+    rows: list[list[Cell]]
+    widths: list[float]  # relative column widths
+    caption: str | None = None
+
+    @property
+    def columns(self) -> int:
+        return len(self.widths)
+
+
+@dataclass(slots=True)
+class Figure:
+    png: bytes
+    caption: str
+    width_cm: float = 15.0
+
+
+@dataclass(slots=True)
+class Signature:
+    """A signature block: '(ลงชื่อ) ....', '(name)', position lines, centred on the right half."""
+
+    name: str | None
+    position: list[str]
+    label: str = "(ลงชื่อ)"
+
+
+@dataclass(slots=True)
+class MemoHeader:
+    unit: str
+    ref_no: str
+    date: str
+    subject: str
+    to: str
+
+
+@dataclass(slots=True)
+class PageBreak:
+    pass
+
+
+@dataclass(slots=True)
+class Section:
+    """A titled group of blocks, e.g. one appendix entry; keeps its heading with its first block."""
+
+    heading: Heading
+    blocks: list[Block]
+
+
+Block = Paragraph | Heading | BulletList | Table | Figure | Signature | MemoHeader | PageBreak | Section
+
+
+@dataclass(slots=True)
+class Document:
+    kind: str  # analysis | plan | progress | memo
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    thai_digits: bool = True
+    language: str = "th"
+    page_numbers: bool = True
+
+    def add(self, *blocks: Block) -> Document:
+        self.blocks.extend(blocks)
+        return self
+
+    def plain_text(self) -> str:
+        """All text, for tests and search (digits as the builder wrote them)."""
+        out: list[str] = [self.title]
+
+        def walk(blocks: list[Block]) -> None:
+            for b in blocks:
+                if isinstance(b, (Paragraph, Heading)):
+                    out.append(b.text)
+                elif isinstance(b, BulletList):
+                    out.extend("".join(r.text for r in item) for item in b.items)
+                elif isinstance(b, Table):
+                    for row in [*b.header, *b.rows]:
+                        out.append(" | ".join(c.text for c in row))
+                elif isinstance(b, Figure):
+                    out.append(b.caption)
+                elif isinstance(b, Signature):
+                    out.extend([b.name or "", *b.position])
+                elif isinstance(b, MemoHeader):
+                    out.extend([b.unit, b.ref_no, b.date, b.subject, b.to])
+                elif isinstance(b, Section):
+                    out.append(b.heading.text)
+                    walk(b.blocks)
+
+        walk(self.blocks)
+        return "\n".join(out)

@@ -1,0 +1,290 @@
+"""DOCX from the document model, with python-docx.
+
+Thai in Word needs explicit font plumbing (research/stack-check.md, section 3): the theme fonts of
+the default template (Angsana/Cordia) win over a plain font name, so every run and the Normal
+style name TH Sarabun New for ascii, hAnsi, cs and eastAsia, with both sz and szCs and the th-TH
+language. Column widths go on the grid (LibreOffice reads it) and on each cell (Word reads it).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from prongsai.documents.fonts import BODY_PT, FAMILY
+from prongsai.documents.model import (
+    Block,
+    BulletList,
+    Cell,
+    Document,
+    Figure,
+    Heading,
+    MemoHeader,
+    PageBreak,
+    Paragraph,
+    Run,
+    Section,
+    Signature,
+    Table,
+)
+from prongsai.thai.digits import to_thai_digits
+
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.THAI_JUSTIFY,
+}
+TEXT_WIDTH_CM = 16.0  # A4 (21 cm) less 3 cm left and 2 cm right margins
+HEADING_PT = {0: 20, 1: 18, 2: 16}
+
+
+def _set_fonts(rpr, size_pt: float, bold: bool = False) -> None:
+    """rFonts (all four scripts), b/bCs, sz/szCs and lang, in the schema's order."""
+    for tag in ("w:rFonts", "w:b", "w:bCs", "w:sz", "w:szCs", "w:lang"):
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FAMILY)
+    rpr.insert(0, fonts)
+    pos = 1
+    if bold:
+        for tag in ("w:b", "w:bCs"):
+            rpr.insert(pos, OxmlElement(tag))
+            pos += 1
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(int(size_pt * 2)))
+        rpr.append(el)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "th-TH")
+    lang.set(qn("w:bidi"), "th-TH")
+    rpr.append(lang)
+
+
+def _field(paragraph, instruction: str, size: float) -> None:
+    """A complex field (PAGE, NUMPAGES) whose result Word computes."""
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
+        run = paragraph.add_run()
+        _set_fonts(run._r.get_or_add_rPr(), size)
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run._r.append(el)
+
+
+class DocxRenderer:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.d = new_docx()
+        self._setup()
+
+    def t(self, text: str, verbatim: bool = False) -> str:
+        return to_thai_digits(text) if self.doc.thai_digits and not verbatim else text
+
+    def _setup(self) -> None:
+        section = self.d.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
+        section.left_margin, section.right_margin = Cm(3), Cm(2)
+        normal = self.d.styles["Normal"]
+        _set_fonts(normal.element.get_or_add_rPr(), BODY_PT)
+        normal.paragraph_format.space_after = Pt(0)
+        normal.paragraph_format.line_spacing = 1.0
+        # docDefaults carry theme font attributes that override names: replace them.
+        defaults = self.d.styles.element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+            if rpr is not None:
+                _set_fonts(rpr, BODY_PT)
+        props = self.d.core_properties
+        props.title = self.doc.title
+        props.language = "th-TH"
+        if self.doc.page_numbers and self.doc.kind != "memo":
+            footer = section.footer.paragraphs[0]
+            footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self._run(footer, Run("หน้า "), 14)
+            # \* THAIARABIC: Word prints Thai page digits (LibreOffice 7.4 ignores the switch).
+            _field(footer, "PAGE \\* THAIARABIC" if self.doc.thai_digits else "PAGE", 14)
+            self._run(footer, Run(" / "), 14)
+            _field(footer, "NUMPAGES \\* THAIARABIC" if self.doc.thai_digits else "NUMPAGES", 14)
+
+    def _run(self, paragraph, r: Run, size: float, bold: bool = False):
+        run = paragraph.add_run(self.t(r.text, r.verbatim))
+        _set_fonts(run._r.get_or_add_rPr(), size, bold or r.bold)
+        return run
+
+    def paragraph(self, p: Paragraph, container=None):
+        para = (container or self.d).add_paragraph()
+        para.alignment = ALIGN[p.align]
+        if p.indent:
+            para.paragraph_format.first_line_indent = Cm(2.5)
+        if p.space_before:
+            para.paragraph_format.space_before = Pt(p.space_before)
+        for r in p.runs:
+            self._run(para, r, p.size or BODY_PT)
+        return para
+
+    def heading(self, h: Heading) -> None:
+        para = self.d.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER if h.level == 0 else WD_ALIGN_PARAGRAPH.LEFT
+        para.paragraph_format.keep_with_next = True
+        para.paragraph_format.space_before = Pt(0 if h.level == 0 else 8)
+        para.paragraph_format.space_after = Pt(4)
+        self._run(para, Run(h.text), HEADING_PT.get(h.level, 16), bold=True)
+
+    def table(self, tb: Table) -> None:
+        if tb.caption:
+            self.paragraph(Paragraph([Run(tb.caption, bold=True)], align="center", indent=False))
+        n_rows = len(tb.header) + len(tb.rows)
+        table = self.d.add_table(rows=n_rows, cols=tb.columns)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        total = sum(tb.widths)
+        widths = [Cm(TEXT_WIDTH_CM * w / total) for w in tb.widths]
+        for i, col in enumerate(table.columns):
+            col.width = widths[i]
+        occupied: set[tuple[int, int]] = set()
+        for r_idx, row in enumerate([*tb.header, *tb.rows]):
+            header = r_idx < len(tb.header)
+            c_idx = 0
+            for cell in row:
+                while (r_idx, c_idx) in occupied:
+                    c_idx += 1
+                self._cell(table, r_idx, c_idx, cell, header, widths)
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        occupied.add((r_idx + dr, c_idx + dc))
+                c_idx += cell.colspan
+        for r_idx, row in enumerate(table.rows):
+            tr_pr = row._tr.get_or_add_trPr()
+            if r_idx < len(tb.header):
+                el = OxmlElement("w:tblHeader")  # repeat the header on every page
+                tr_pr.append(el)
+            el = OxmlElement("w:cantSplit")  # a measure never splits over two pages
+            tr_pr.append(el)
+        self.d.add_paragraph()
+
+    def _cell(self, table, r: int, c: int, cell: Cell, header: bool, widths) -> None:
+        target = table.cell(r, c)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+        target.width = sum(widths[c : c + cell.colspan], Cm(0))
+        target.paragraphs[0].text = ""
+        first = True
+        for p in cell.content:
+            para = target.paragraphs[0] if first else target.add_paragraph()
+            first = False
+            para.alignment = ALIGN["center" if header else p.align if p.align != "justify" else "left"]
+            if not header and cell.align != "left":
+                para.alignment = ALIGN[cell.align]
+            for run in p.runs:
+                self._run(para, run, BODY_PT - 1, bold=header or cell.bold)
+
+    def block(self, b: Block) -> None:
+        if isinstance(b, Paragraph):
+            self.paragraph(b)
+        elif isinstance(b, Heading):
+            self.heading(b)
+        elif isinstance(b, BulletList):
+            for item in b.items:
+                para = self.d.add_paragraph()
+                para.paragraph_format.left_indent = Cm(1)
+                para.paragraph_format.first_line_indent = Cm(-0.5)
+                self._run(para, Run("- "), BODY_PT)
+                for r in item:
+                    self._run(para, r, BODY_PT)
+        elif isinstance(b, Table):
+            self.table(b)
+        elif isinstance(b, Figure):
+            para = self.d.add_paragraph()
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            para.paragraph_format.keep_with_next = True
+            para.add_run().add_picture(io.BytesIO(b.png), width=Cm(b.width_cm))
+            self.paragraph(Paragraph([Run(b.caption)], align="center", indent=False, size=BODY_PT - 1))
+        elif isinstance(b, Signature):
+            lines = [
+                f"{b.label} ..................................................",
+                f"({b.name})" if b.name else "(..................................................)",
+                *b.position,
+            ]
+            for i, line in enumerate(lines):
+                para = self.d.add_paragraph()
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                para.paragraph_format.left_indent = Cm(TEXT_WIDTH_CM / 2)
+                para.paragraph_format.keep_with_next = i < len(lines) - 1
+                if i == 0:
+                    para.paragraph_format.space_before = Pt(18)
+                self._run(para, Run(line), BODY_PT)
+        elif isinstance(b, MemoHeader):
+            self.memo_header(b)
+        elif isinstance(b, PageBreak):
+            self.d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif isinstance(b, Section):
+            self.heading(b.heading)
+            for x in b.blocks:
+                self.block(x)
+        else:
+            raise TypeError(f"unknown block {type(b).__name__}")
+
+    def memo_header(self, m: MemoHeader) -> None:
+        para = self.d.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._run(para, Run("บันทึกข้อความ"), 29, bold=True)
+        for label, value, extra in (
+            ("ส่วนราชการ", m.unit, None),
+            ("ที่", m.ref_no, ("วันที่", m.date)),
+            ("เรื่อง", m.subject, None),
+        ):
+            para = self.d.add_paragraph()
+            self._run(para, Run(label + " "), 20, bold=True)
+            run = self._run(para, Run(value), BODY_PT)
+            run.font.underline = True  # dotted leader look is a DOTTED underline
+            run._r.get_or_add_rPr().find(qn("w:u")).set(qn("w:val"), "dotted")
+            if extra:
+                self._run(para, Run("\t"), BODY_PT)
+                self._run(para, Run(extra[0] + " "), 20, bold=True)
+                run = self._run(para, Run(extra[1]), BODY_PT)
+                run.font.underline = True
+                run._r.get_or_add_rPr().find(qn("w:u")).set(qn("w:val"), "dotted")
+                para.paragraph_format.tab_stops.add_tab_stop(Cm(8))
+        para = self.d.add_paragraph()
+        para.paragraph_format.space_before = Pt(6)
+        self._run(para, Run("เรียน " + m.to), BODY_PT)
+
+    def render(self) -> bytes:
+        if self.doc.kind != "memo":
+            self.heading(Heading(self.doc.title, 0))
+        for b in self.doc.blocks:
+            self.block(b)
+        buf = io.BytesIO()
+        self.d.save(buf)
+        return buf.getvalue()
+
+
+def render_docx(doc: Document, out: Path | None = None) -> bytes:
+    data = DocxRenderer(doc).render()
+    if out is not None:
+        Path(out).write_bytes(data)
+    return data

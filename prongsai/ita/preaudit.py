@@ -1,0 +1,226 @@
+"""Pre-audit: before a plan or report is published, check it against what its edition asks for
+and list, in Thai, what is missing. An OIT auditor looks for the same things.
+
+Checks: all 10 indicators analysed; every measure with its five elements (measure, the analysis
+it answers, steps, period, responsible unit); periods inside the fiscal year; a status for every
+measure and evidence for every measure marked done; and the engine's findings on the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from pythainlp.util.date import thai_abbr_months, thai_full_months
+
+from prongsai.interchange.models import Document, Measure
+from prongsai.ita.api import analyse_document
+from prongsai.ita.edition import Edition, EditionError, get_edition
+from prongsai.thai.dates import be_to_ce, fiscal_year_bounds
+from prongsai.thai.digits import to_arabic_digits
+
+_MONTHS = {name: n for n, name in enumerate(thai_full_months, 1)}
+_MONTHS.update({name: n for n, name in enumerate(thai_abbr_months, 1)})
+_MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+_DATE = re.compile(rf"(?:(\d{{1,2}})\s*)?({_MONTH_RE})\s*(?:พ\.ศ\.\s*)?(\d{{4}}|\d{{2}})")
+
+
+@dataclass(slots=True)
+class Check:
+    code: str
+    severity: str  # error (blocks publishing) | warning
+    message_th: str
+    message_en: str
+    measure: int | None = None
+
+
+@dataclass(slots=True)
+class PreauditResult:
+    kind: str
+    fiscal_year: int
+    edition: int | None
+    problems: list[Check] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "fiscal_year": self.fiscal_year,
+            "edition": self.edition,
+            "ready": self.ready,
+            "checked": self.checked,
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+def period_dates(text: str, fiscal_year: int) -> list[date]:
+    """Dates written in a period ('1 ตุลาคม 2568 ถึง 30 กันยายน 2569', 'ต.ค. 68 - ก.ย. 69');
+    a month without a day counts from its first day."""
+    out = []
+    for day, month, year in _DATE.findall(to_arabic_digits(text)):
+        y = int(year)
+        if y < 100:
+            y += 2500
+        try:
+            out.append(date(be_to_ce(y), _MONTHS[month], int(day) if day else 1))
+        except ValueError:
+            continue
+    return out
+
+
+def _label(m: Measure, n: int) -> str:
+    return f"มาตรการที่ {m.no if m.no is not None else n} ({m.title[:40]})"
+
+
+def _measure_checks(m: Measure, n: int, year: int, result: PreauditResult) -> None:
+    missing = []
+    if not m.title.strip():
+        missing.append(("มาตรการ", "measure"))
+    if not (m.analysis or m.indicators):
+        missing.append(("ผลการวิเคราะห์ตัวชี้วัดที่สอดคล้อง", "the indicator analysis it answers"))
+    if not (m.steps or "").strip():
+        missing.append(("ขั้นตอนหรือวิธีการดำเนินการ", "steps"))
+    if not (m.period or "").strip():
+        missing.append(("ระยะเวลาดำเนินการ", "period"))
+    if not (m.responsible or "").strip():
+        missing.append(("ผู้รับผิดชอบ", "responsible unit"))
+    for th, en in missing:
+        result.problems.append(
+            Check(
+                "measure_element_missing",
+                "error",
+                f"{_label(m, n)} ยังไม่ระบุ{th}",
+                f"measure {m.no or n}: {en} missing",
+                m.no or n,
+            )
+        )
+    if m.period:
+        start, end = fiscal_year_bounds(year)
+        dates = period_dates(m.period, year)
+        if not dates:
+            result.problems.append(
+                Check(
+                    "period_unclear",
+                    "warning",
+                    f'{_label(m, n)} ระยะเวลา "{m.period}" ไม่ระบุวันหรือเดือนที่ตรวจสอบได้',
+                    f"measure {m.no or n}: period '{m.period}' names no date",
+                    m.no or n,
+                )
+            )
+        elif any(not start <= d <= end for d in dates):
+            result.problems.append(
+                Check(
+                    "period_outside_year",
+                    "error",
+                    f'{_label(m, n)} ระยะเวลา "{m.period}" อยู่นอกปีงบประมาณ พ.ศ. {year}',
+                    f"measure {m.no or n}: period '{m.period}' is outside fiscal year {year}",
+                    m.no or n,
+                )
+            )
+
+
+def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResult:
+    if kind not in ("analysis", "plan", "progress"):
+        raise ValueError(f"unknown kind {kind!r} (analysis, plan or progress)")
+    analysis = None
+    if doc.assessments:
+        analysis, scores = analyse_document(doc, year)
+    plan_year = doc.report_fiscal_year or (analysis.fiscal_year + 1 if analysis else None)
+    if plan_year is None:
+        raise ValueError("the record states no report year and has no assessment")
+    edition: Edition | None
+    try:
+        edition = get_edition(plan_year)
+    except EditionError:
+        edition = analysis.result.edition if analysis else None
+    result = PreauditResult(kind, plan_year, edition.edition if edition else None)
+
+    if kind in ("analysis", "plan"):
+        result.checked.append("all 10 indicators analysed")
+        if analysis is None:
+            result.problems.append(
+                Check("no_assessment", "error", "ยังไม่มีผลการประเมิน ITA ที่จะวิเคราะห์", "no assessment to analyse")
+            )
+        else:
+            missing = [i.id for i in analysis.indicators if i.score is None]
+            if missing:
+                result.problems.append(
+                    Check(
+                        "indicators_not_analysed",
+                        "error",
+                        f"ยังวิเคราะห์ไม่ครบ 10 ตัวชี้วัด: ขาดคะแนนตัวชี้วัดที่ {', '.join(map(str, missing))}",
+                        f"indicators without a score: {missing}",
+                    )
+                )
+            for f in scores[-1].findings if analysis.fiscal_year == scores[-1].fiscal_year else []:
+                if f.severity in ("error", "warning"):
+                    result.problems.append(Check(f"numbers_{f.code}", "warning", f.message_th, f.message_en))
+        result.checked.append("measures cover all 10 indicators")
+        covered = {n for m in doc.measures for n in m.indicators}
+        if not doc.measures:
+            result.problems.append(Check("no_measures", "error", "ยังไม่มีมาตรการ", "no measures"))
+        elif not covered.issuperset(range(1, 11)):
+            gap = sorted(set(range(1, 11)) - covered)
+            result.problems.append(
+                Check(
+                    "indicators_without_measure",
+                    "warning",
+                    f"ยังไม่มีมาตรการที่ระบุว่าตอบตัวชี้วัดที่ {', '.join(map(str, gap))}",
+                    f"no measure names indicators {gap}",
+                )
+            )
+
+    result.checked.append("five elements of every measure; periods inside the fiscal year")
+    for n, m in enumerate(doc.measures, 1):
+        _measure_checks(m, n, plan_year, result)
+
+    if kind == "progress":
+        result.checked.append("status of every measure; evidence for measures done")
+        for n, m in enumerate(doc.measures, 1):
+            if m.status is None:
+                result.problems.append(
+                    Check(
+                        "status_missing",
+                        "error",
+                        f"{_label(m, n)} ยังไม่ระบุสถานะการดำเนินการ",
+                        f"measure {m.no or n}: no status",
+                        m.no or n,
+                    )
+                )
+            if m.status == "done" and not m.evidence:
+                result.problems.append(
+                    Check(
+                        "evidence_missing",
+                        "error",
+                        f"{_label(m, n)} ดำเนินการเสร็จแล้วแต่ยังไม่มีหลักฐาน (ไฟล์ ลิงก์ หรือภาพถ่าย)",
+                        f"measure {m.no or n}: done without evidence",
+                        m.no or n,
+                    )
+                )
+            if m.status in ("in_progress", "done") and not (m.result or "").strip():
+                result.problems.append(
+                    Check(
+                        "result_missing",
+                        "warning",
+                        f"{_label(m, n)} ยังไม่ได้บันทึกผลการดำเนินงาน",
+                        f"measure {m.no or n}: no result written",
+                        m.no or n,
+                    )
+                )
+            for e in m.evidence:
+                if e.kind == "photo" and e.ref.startswith("[image"):
+                    result.problems.append(
+                        Check(
+                            "evidence_placeholder",
+                            "warning",
+                            f'{_label(m, n)} หลักฐาน "{e.ref}" เป็นเพียงตำแหน่งภาพ ไม่ใช่ไฟล์ภาพที่เผยแพร่ได้',
+                            f"measure {m.no or n}: evidence '{e.ref}' is a placeholder, not an image",
+                            m.no or n,
+                        )
+                    )
+    return result
