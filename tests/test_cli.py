@@ -100,3 +100,35 @@ def test_bad_input_is_one_clear_line_and_non_zero(tmp_path, content, message):
 def test_year_not_in_file(tmp_path):
     proc = run("analyze", DEMO, "--year", "2560")
     assert proc.returncode == 2 and "no assessment for fiscal year 2560" in proc.stderr
+
+
+def test_document_command_writes_each_format(tmp_path):
+    for fmt in ("docx", "pdf", "html"):
+        out = tmp_path / f"analysis.{fmt}"
+        proc = run("document", "analysis", DEMO, "-o", out, check_exit=0)
+        assert proc.stdout.strip() == str(out) and out.stat().st_size > 10_000
+    assert (tmp_path / "fonts" / "THSarabunNew-Regular.ttf").is_file()  # the page's fonts beside it
+    assert (tmp_path / "analysis.pdf").read_bytes().startswith(b"%PDF")
+    out = tmp_path / "memo.docx"
+    run("document", "memo", DEMO, "--wraps", "plan", "-o", out, check_exit=0)
+    assert out.is_file()
+
+
+def test_document_command_bad_requests(tmp_path):
+    proc = run("document", "progress", TRUTH / "003_2ce7d8fef52d3b8e.json", "-o", tmp_path / "p.pdf")
+    assert proc.returncode == 0  # seed 003's measures have no status yet: an empty status report
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"agency": {"name": "x"}}', encoding="utf-8")
+    proc = run("document", "analysis", empty, "-o", tmp_path / "a.pdf")
+    assert proc.returncode == 2 and "needs at least one assessment" in proc.stderr
+    proc = run("document", "analysis", DEMO, "-o", tmp_path / "a.odt")
+    assert proc.returncode == 2 and "unknown format 'odt'" in proc.stderr
+
+
+def test_preaudit_command():
+    proc = run("preaudit", "plan", DEMO)
+    assert proc.returncode == 0 and "พร้อมเผยแพร่" in proc.stdout
+    proc = run("preaudit", "progress", TRUTH / "001_956380a5a50bb225.json")
+    assert proc.returncode == 1 and "ยังไม่พร้อมเผยแพร่" in proc.stdout
+    data = json.loads(run("preaudit", "plan", DEMO, "--json").stdout)
+    assert data["ready"] is True and data["fiscal_year"] == 2569

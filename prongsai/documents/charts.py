@@ -47,10 +47,12 @@ def bar_chart(
     width_in: float = 8.0,
     height_in: float = 4.0,
 ) -> bytes:
-    """Grouped bars with value labels; None values are left out. Returns PNG at 200 dpi."""
+    """Grouped bars with value labels; None values are left out.
+
+    Returns PNG at 150 dpi, sharp at the 15 cm it is printed."""
     plt = _pyplot()
     d = (lambda s: to_thai_digits(s)) if thai_digits else (lambda s: s)
-    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=200)
+    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=150)
     n = len(series)
     width = 0.8 / max(n, 1)
     for k, (label, values) in enumerate(series.items()):
@@ -100,6 +102,7 @@ def bar_chart(
         ax.legend(fontsize=15, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=n)
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    # Fast zlib level: the default spends most of a chart's time compressing.
+    fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
     plt.close(fig)
     return buf.getvalue()

@@ -74,6 +74,7 @@ class Table:
     rows: list[list[Cell]]
     widths: list[float]  # relative column widths
     caption: str | None = None
+    font_pt: int | None = None  # smaller than the body for wide tables; None = one point below body
 
     @property
     def columns(self) -> int:

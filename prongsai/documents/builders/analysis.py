@@ -259,7 +259,7 @@ def _item_table(analysis: Analysis) -> Table:
             body.append(
                 [Cell.of(f"{it.id} {name}"), Cell.of(fmt(analysis.result.items[it.id]), align="right")]
             )
-    return Table(header, body, [2.6, 5.4, 1.4, 6.6])
+    return Table(header, body, [2.6, 5.6, 1.4, 6.4], font_pt=14)
 
 
 def measures_table(measures: list[Measure], names: dict[int, str], analysis: Analysis | None) -> Table:
@@ -290,4 +290,4 @@ def measures_table(measures: list[Measure], names: dict[int, str], analysis: Ana
                 text_cell(m.responsible),
             ]
         )
-    return Table(header, body, [3.2, 4.2, 4.6, 2.2, 2.4])
+    return Table(header, body, [3.0, 4.4, 5.0, 2.0, 2.2], font_pt=14)

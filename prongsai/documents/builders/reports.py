@@ -66,7 +66,7 @@ def build_plan(
     table = measures_table(measures, names, analysis)
     # The plan also says how each measure is followed up (seed 001's การกำกับติดตาม column).
     table.header[0].append(Cell.of("การกำกับติดตาม"))
-    table.widths = [3.0, 3.8, 4.2, 2.0, 2.2, 2.0]
+    table.widths = [2.8, 3.8, 4.6, 1.9, 2.0, 1.9]
     for row, m in zip(table.rows, measures, strict=True):
         row.append(text_cell(m.monitoring or "รายงานความก้าวหน้ารอบ 6 เดือน และสรุปผลเมื่อสิ้นปีงบประมาณ"))
     doc.add(table)
@@ -109,7 +109,7 @@ def build_progress(
         for m in measures:
             marks = [Cell.of("/" if m.status == s else "", align="center") for s in STATUS_ORDER]
             rows.append([text_cell(_label(m)), text_cell(m.steps), *marks])
-        doc.add(Table(header, rows, [4.2, 6.0, 1.9, 1.9, 2.0]))
+        doc.add(Table(header, rows, [4.2, 6.0, 1.9, 1.9, 2.0], font_pt=14))
     else:
         header = [
             [Cell.of("มาตรการ"), Cell.of("ผลการดำเนินงาน"), Cell.of("ผลลัพธ์/ความสำเร็จ"), Cell.of("ข้อเสนอแนะ")]
@@ -123,7 +123,7 @@ def build_progress(
             ]
             for m in measures
         ]
-        doc.add(Table(header, rows, [4.0, 5.0, 4.0, 3.0]))
+        doc.add(Table(header, rows, [4.0, 5.0, 4.0, 3.0], font_pt=14))
     appendix = _evidence_appendix(measures)
     if appendix:
         doc.add(PageBreak(), Heading("ภาคผนวก หลักฐานการดำเนินการ", 1), *appendix)

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 
 from prongsai.documents.fonts import BODY_PT, FAMILY
 from prongsai.documents.model import (
@@ -165,18 +166,30 @@ class DocxRenderer:
         widths = [Cm(TEXT_WIDTH_CM * w / total) for w in tb.widths]
         for i, col in enumerate(table.columns):
             col.width = widths[i]
+        # table.cell() rescans the whole grid on every call; take the cells once, fill them, then
+        # merge (merging only joins the corner elements, so the other references stay valid).
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         occupied: set[tuple[int, int]] = set()
+        merges = []
+        size = tb.font_pt or BODY_PT - 1
         for r_idx, row in enumerate([*tb.header, *tb.rows]):
             header = r_idx < len(tb.header)
             c_idx = 0
             for cell in row:
                 while (r_idx, c_idx) in occupied:
                     c_idx += 1
-                self._cell(table, r_idx, c_idx, cell, header, widths)
+                self._fill(grid[r_idx][c_idx], cell, header, size)
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    merges.append((r_idx, c_idx, cell))
+                grid[r_idx][c_idx].width = sum(widths[c_idx : c_idx + cell.colspan], Cm(0))
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
                         occupied.add((r_idx + dr, c_idx + dc))
                 c_idx += cell.colspan
+        for r_idx, c_idx, cell in merges:
+            corner = grid[r_idx + cell.rowspan - 1][c_idx + cell.colspan - 1]
+            merged = grid[r_idx][c_idx].merge(corner)
+            merged.width = sum(widths[c_idx : c_idx + cell.colspan], Cm(0))
         for r_idx, row in enumerate(table.rows):
             tr_pr = row._tr.get_or_add_trPr()
             if r_idx < len(tb.header):
@@ -186,21 +199,15 @@ class DocxRenderer:
             tr_pr.append(el)
         self.d.add_paragraph()
 
-    def _cell(self, table, r: int, c: int, cell: Cell, header: bool, widths) -> None:
-        target = table.cell(r, c)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-        target.width = sum(widths[c : c + cell.colspan], Cm(0))
-        target.paragraphs[0].text = ""
+    def _fill(self, target, cell: Cell, header: bool, size: float) -> None:
         first = True
         for p in cell.content:
             para = target.paragraphs[0] if first else target.add_paragraph()
             first = False
-            para.alignment = ALIGN["center" if header else p.align if p.align != "justify" else "left"]
-            if not header and cell.align != "left":
-                para.alignment = ALIGN[cell.align]
+            align = "center" if header else cell.align if cell.align != "left" else p.align
+            para.alignment = ALIGN["left" if align == "justify" else align]
             for run in p.runs:
-                self._run(para, run, BODY_PT - 1, bold=header or cell.bold)
+                self._run(para, run, size, bold=header or cell.bold)
 
     def block(self, b: Block) -> None:
         if isinstance(b, Paragraph):

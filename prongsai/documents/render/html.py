@@ -44,7 +44,9 @@ p.center { text-align: center; } p.right { text-align: right; }
 /* justify only stretches spaces: Thai lines without spaces would stay ragged or gap badly */
 p.justify { text-align: left; }
 ul { margin: 0 0 0.4em 1.5em; padding: 0; }
-table { border-collapse: collapse; width: 100%%; margin: 0.3em 0 0.6em; font-size: 15pt; }
+/* fixed layout: widths come from the builder, and WeasyPrint skips measuring every cell */
+table { border-collapse: collapse; table-layout: fixed; width: 100%%; margin: 0.3em 0 0.6em;
+        font-size: 15pt; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th, td { border: 0.6pt solid #000; padding: 2pt 4pt; vertical-align: top; }
@@ -121,7 +123,10 @@ class HtmlRenderer:
         head = "".join("<tr>" + "".join(self.cell(c, "th") for c in row) + "</tr>" for row in tb.header)
         body = "".join("<tr>" + "".join(self.cell(c, "td") for c in row) + "</tr>" for row in tb.rows)
         cap = f'<p class="caption">{self.t(tb.caption)}</p>' if tb.caption else ""
-        return f"{cap}<table><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody></table>"
+        size = f' style="font-size:{tb.font_pt}pt"' if tb.font_pt else ""
+        return (
+            f"{cap}<table{size}><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody></table>"
+        )
 
     def block(self, b: Block) -> str:
         if isinstance(b, Paragraph):

@@ -1,0 +1,90 @@
+from datetime import date
+
+from prongsai.interchange import load_document, parse_document
+from prongsai.ita.preaudit import period_dates, preaudit
+
+from .conftest import DEMO, TRUTH
+
+
+def codes(result):
+    return sorted({p.code for p in result.problems})
+
+
+def test_seed_003_plan_is_ready_except_for_its_own_numbers():
+    result = preaudit(load_document(DEMO), "plan")
+    assert result.fiscal_year == 2569 and result.edition == 2569
+    assert result.ready
+    # The only remarks: the stated −5.6 against −5.80; measures cover indicators 1–10.
+    assert codes(result) == ["numbers_change_mismatch"]
+
+
+def test_missing_elements_are_listed_in_thai():
+    doc = parse_document(
+        {
+            "agency": {"name": "เทศบาลตำบลทดสอบ"},
+            "report_fiscal_year": 2569,
+            "assessments": [{"fiscal_year": 2568, "indicators": {str(n): 90 for n in range(1, 10)}}],
+            "measures": [
+                {
+                    "no": 1,
+                    "title": "มาตรการเผยแพร่ประมวลจริยธรรม",
+                    "indicators": [9],
+                    "steps": "- จัดทำประกาศ",
+                    "period": "1 ตุลาคม 2567 ถึง 30 กันยายน 2568",
+                },
+                {
+                    "no": 2,
+                    "title": "มาตรการประเมินความเสี่ยง",
+                    "steps": "",
+                    "responsible": "สำนักปลัด",
+                    "period": "ตลอดปี",
+                },
+            ],
+        }
+    )
+    result = preaudit(doc, "plan")
+    assert not result.ready
+    assert codes(result) == [
+        "indicators_not_analysed",
+        "indicators_without_measure",
+        "measure_element_missing",
+        "period_outside_year",
+        "period_unclear",
+    ]
+    messages = [p.message_th for p in result.problems]
+    assert "ยังวิเคราะห์ไม่ครบ 10 ตัวชี้วัด: ขาดคะแนนตัวชี้วัดที่ 10" in messages
+    assert any("มาตรการที่ 1" in m and "ยังไม่ระบุผู้รับผิดชอบ" in m for m in messages)
+    assert any("มาตรการที่ 2" in m and "ขั้นตอนหรือวิธีการดำเนินการ" in m for m in messages)
+    assert any("อยู่นอกปีงบประมาณ พ.ศ. 2569" in m for m in messages)
+
+
+def test_progress_report_needs_status_and_evidence():
+    result = preaudit(load_document(TRUTH / "001_956380a5a50bb225.json"), "progress")
+    found = codes(result)
+    assert "status_missing" in found  # measures 3 and 4 have no mark
+    doc = parse_document(
+        {
+            "agency": {"name": "x"},
+            "report_fiscal_year": 2569,
+            "measures": [
+                {
+                    "no": 1,
+                    "title": "t",
+                    "analysis": "a",
+                    "steps": "s",
+                    "responsible": "r",
+                    "period": "ต.ค. 68 - ก.ย. 69",
+                    "status": "done",
+                }
+            ],
+        }
+    )
+    result = preaudit(doc, "progress")
+    assert codes(result) == ["evidence_missing", "result_missing"]
+
+
+def test_period_dates_in_the_forms_agencies_write():
+    assert period_dates("1 ตุลาคม 2568 ถึง 30 กันยายน 2569", 2569) == [date(2025, 10, 1), date(2026, 9, 30)]
+    assert period_dates("๑ ต.ค. ๖๘ - ๓๑ มี.ค. ๖๙", 2569) == [date(2025, 10, 1), date(2026, 3, 31)]
+    assert period_dates("มกราคม พ.ศ. 2569", 2569) == [date(2026, 1, 1)]
+    assert period_dates("ตลอดปีงบประมาณ", 2569) == []
