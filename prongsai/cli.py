@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -115,13 +114,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_document(args: argparse.Namespace) -> int:
-    from prongsai.documents.fonts import FILES, FONT_DIR, FontMissing
+    from prongsai.documents.fonts import FontMissing
     from prongsai.documents.service import DocumentError, build, render
 
     doc = load_document(args.file)
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "pdf")
     if fmt not in ("docx", "pdf", "html"):
         raise UsageError(f"{args.output}: unknown format {fmt!r} (docx, pdf or html)")
+    out = args.output or Path(f"{args.kind}.{fmt}")
     try:
         model = build(
             args.kind,
@@ -130,16 +130,11 @@ def cmd_document(args: argparse.Namespace) -> int:
             layout=args.layout,
             wraps=args.wraps,
             thai_digits=not args.arabic_digits,
+            evidence_dir=args.file.parent,
         )
-        out = args.output or Path(f"{args.kind}.{fmt}")
         render(model, fmt, out)
     except (DocumentError, FontMissing) as exc:
         raise UsageError(f"{args.file}: {exc}") from None
-    if fmt == "html":  # the page loads the fonts from beside it
-        fonts = out.parent / "fonts"
-        fonts.mkdir(exist_ok=True)
-        for name in FILES.values():
-            shutil.copyfile(FONT_DIR / name, fonts / name)
     print(f"{out}")
     return 0
 
@@ -148,7 +143,10 @@ def cmd_preaudit(args: argparse.Namespace) -> int:
     from prongsai.ita.preaudit import preaudit
 
     doc = load_document(args.file)
-    result = preaudit(doc, args.kind, year=args.year)
+    try:
+        result = preaudit(doc, args.kind, year=args.year)
+    except ValueError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
     if args.json:
         _dump(result.to_dict())
     else:

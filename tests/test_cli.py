@@ -132,3 +132,13 @@ def test_preaudit_command():
     assert proc.returncode == 1 and "ยังไม่พร้อมเผยแพร่" in proc.stdout
     data = json.loads(run("preaudit", "plan", DEMO, "--json").stdout)
     assert data["ready"] is True and data["fiscal_year"] == 2569
+
+
+def test_document_errors_are_one_line(tmp_path):
+    proc = run("document", "plan", DEMO, "-o", tmp_path / "missing" / "plan.pdf")
+    assert proc.returncode == 2 and "no such directory" in proc.stderr and "Traceback" not in proc.stderr
+    bare = tmp_path / "bare.json"
+    bare.write_text('{"agency": {"name": "x"}, "measures": [{"title": "t"}]}', encoding="utf-8")
+    for args in (("document", "progress", bare), ("preaudit", "progress", bare)):
+        proc = run(*args, "-o", tmp_path / "x.pdf") if args[0] == "document" else run(*args)
+        assert proc.returncode == 2 and "no report_fiscal_year" in proc.stderr, proc.stderr

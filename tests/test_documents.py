@@ -14,7 +14,7 @@ import pytest
 from docx import Document as read_docx
 
 from prongsai.documents.service import build, render
-from prongsai.interchange import load_document
+from prongsai.interchange import Measure, load_document
 from prongsai.ita.api import analyse_document, score_document
 from prongsai.ita.numbers import fmt
 from prongsai.thai.digits import to_thai_digits
@@ -23,6 +23,7 @@ from .conftest import DEMO, TRUTH
 
 SEED004 = TRUTH / "004_6d1be2a9d93a9e58.json"
 SEED001 = TRUTH / "001_956380a5a50bb225.json"
+ROOT_DOCS = Path(__file__).resolve().parents[1] / "docs" / "samples"
 
 
 def nfkc(text: str) -> str:
@@ -250,3 +251,64 @@ def test_libreoffice_opens_every_docx_we_write(seed003_docs, progress_docs, tmp_
         assert re.search(r"TH-?Sarabun-?New", fonts), f"{name}: LibreOffice did not find TH Sarabun New"
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "กำร" not in text and ("มาตรการ" in text or "ผลการประเมิน" in text)
+
+
+def test_memo_signers_year_and_unit_follow_the_record():
+    record = load_document(DEMO)
+    record = record.model_copy(update={"memo": load_document(SEED001).memo})
+    memo = build("memo", record, wraps="analysis")
+    text = memo.plain_text()
+    signers = record.memo.signers
+    assert signers[0]["name"] in text and signers[1]["name"] in text
+    sigs = [b for b in memo.blocks if type(b).__name__ == "Signature"]
+    assert sigs[0].name == signers[0]["name"] and sigs[1].name == signers[1]["name"]
+    assert memo.fiscal_year == 2569 and "พ.ศ. 2569" in memo.title  # the year the analysis plans for
+    assert record.memo.unit in text
+
+
+def test_html_never_links_unsafe_schemes():
+    from prongsai.documents.model import Document as Doc
+    from prongsai.documents.model import Paragraph, Run
+
+    doc = Doc("progress", "t").add(
+        Paragraph([Run("x", link="javascript:alert(1)"), Run("y", link="https://a.go.th")])
+    )
+    html = render(doc, "html").decode()
+    assert "javascript:" not in html and 'href="https://a.go.th"' in html
+
+
+def test_page_numbers_follow_the_digit_option():
+    record = load_document(DEMO)
+    thai = render(build("plan", record), "html").decode()
+    arabic = render(build("plan", record, thai_digits=False), "html").decode()
+    assert "counter(page, thai)" in thai and "counter(page, decimal)" in arabic
+    memo = render(build("memo", record), "html").decode()
+    assert "counter(page" not in memo  # a memo has no page numbers
+
+
+def test_evidence_photos_only_from_the_evidence_folder(tmp_path):
+    png = (ROOT_DOCS / "analysis-html-screenshot.png").read_bytes()
+    (tmp_path / "photo.png").write_bytes(png)
+    outside = tmp_path.parent / "outside.png"
+    outside.write_bytes(png)
+    record = load_document(SEED004)
+    data = record.measures[0].model_dump()
+    data["evidence"] = [
+        {"kind": "photo", "ref": "photo.png"},
+        {"kind": "photo", "ref": "../outside.png"},
+        {"kind": "file", "ref": "report-2565.pdf"},
+    ]
+    m = Measure.model_validate(data)
+    record = record.model_copy(update={"measures": [m]})
+    doc = build("progress", record, evidence_dir=tmp_path)
+    figures = [
+        b
+        for s in doc.blocks
+        if type(s).__name__ == "Section"
+        for b in s.blocks
+        if type(b).__name__ == "Figure"
+    ]
+    assert len(figures) == 1 and figures[0].mime == "image/png"
+    text = docx_text(render(doc, "docx"))
+    assert "../outside.png" in text and "ไม่พบไฟล์ภาพ" in text
+    assert "report-2565.pdf" in text  # file names keep their digits

@@ -88,3 +88,28 @@ def test_period_dates_in_the_forms_agencies_write():
     assert period_dates("๑ ต.ค. ๖๘ - ๓๑ มี.ค. ๖๙", 2569) == [date(2025, 10, 1), date(2026, 3, 31)]
     assert period_dates("มกราคม พ.ศ. 2569", 2569) == [date(2026, 1, 1)]
     assert period_dates("ตลอดปีงบประมาณ", 2569) == []
+
+
+def test_period_parsing_edge_cases():
+    assert period_dates("ปีงบประมาณ 2569 ตุลาคม 2568 - กันยายน 2569", 2569) == [
+        date(2025, 10, 1),
+        date(2026, 9, 1),
+    ]
+    assert period_dates("ต.ค. 2025 - ก.ย. 2026", 2569) == [date(2025, 10, 1), date(2026, 9, 1)]
+    assert period_dates("1 ต.ค. 2568 – 30 ก.ย. 2569", 2569) == [date(2025, 10, 1), date(2026, 9, 30)]
+
+
+def test_progress_without_measures_is_not_ready():
+    doc = parse_document({"agency": {"name": "x"}, "report_fiscal_year": 2569})
+    result = preaudit(doc, "progress")
+    assert not result.ready and codes(result) == ["no_measures"]
+
+
+def test_earlier_year_uses_its_own_findings():
+    doc = load_document(DEMO)
+    data = doc.model_dump(mode="json")
+    data["assessments"][0]["overall"] = 90.0  # 2567 published overall that disagrees
+    data.pop("report_fiscal_year", None)
+    result = preaudit(parse_document(data), "plan", year=2567)
+    assert result.fiscal_year == 2568
+    assert "numbers_overall_mismatch" in codes(result)

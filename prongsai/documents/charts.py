@@ -10,6 +10,7 @@ import io
 from functools import lru_cache
 
 from prongsai.documents.fonts import FAMILY, font_path
+from prongsai.ita.numbers import fmt
 from prongsai.thai.digits import to_thai_digits
 
 COLORS = ["#9bb7d4", "#1f4e79", "#c55a11", "#70ad47"]
@@ -73,7 +74,7 @@ def bar_chart(
             top = (bar.get_x() + bar.get_width() / 2, bar.get_height() + ymin)
             if crowded:  # upright inside the bar, so neighbouring labels never overlap
                 ax.annotate(
-                    d(f"{v:.2f}"),
+                    d(fmt(v)),
                     top,
                     ha="center",
                     va="top",
@@ -85,7 +86,7 @@ def bar_chart(
                 )
             else:
                 ax.annotate(
-                    d(f"{v:.2f}"),
+                    d(fmt(v)),
                     top,
                     ha="center",
                     va="bottom",

@@ -83,9 +83,10 @@ class Table:
 
 @dataclass(slots=True)
 class Figure:
-    png: bytes
+    png: bytes  # the image bytes (PNG for charts; a photo may be JPEG, see mime)
     caption: str
     width_cm: float = 15.0
+    mime: str = "image/png"
 
 
 @dataclass(slots=True)
@@ -130,6 +131,8 @@ class Document:
     thai_digits: bool = True
     language: str = "th"
     page_numbers: bool = True
+    show_title: bool = True  # a memo's heading is its บันทึกข้อความ header instead
+    fiscal_year: int | None = None  # the year the document is about (for a memo wrapping it)
 
     def add(self, *blocks: Block) -> Document:
         self.blocks.extend(blocks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -52,7 +53,15 @@ def build(
     wraps: Kind = "progress",
     thai_digits: bool = True,
     as_of: date | None = None,
+    evidence_dir: Path | None = None,
 ) -> Document:
+    try:
+        return _build(kind, record, year, layout, wraps, thai_digits, as_of, evidence_dir)
+    except ValueError as exc:  # e.g. no report year can be inferred
+        raise DocumentError(str(exc)) from None
+
+
+def _build(kind, record, year, layout, wraps, thai_digits, as_of, evidence_dir) -> Document:
     if kind == "analysis":
         analysis = _analysis(record, year)
         if analysis is None:
@@ -64,16 +73,31 @@ def build(
     if kind == "progress":
         if not record.measures:
             raise DocumentError("a progress report needs the record's measures")
-        return build_progress(record, layout=layout, as_of=as_of, thai_digits=thai_digits)
+        return build_progress(
+            record, layout=layout, as_of=as_of, thai_digits=thai_digits, evidence_dir=evidence_dir
+        )
     if kind == "memo":
         if wraps == "memo":
             raise DocumentError("a memo wraps a report, not another memo")
-        inner = build(wraps, record, year=year, layout=layout, thai_digits=thai_digits, as_of=as_of)
+        inner = _build(wraps, record, year, layout, wraps, thai_digits, as_of, evidence_dir)
         return build_memo(record, inner, kind=wraps, thai_digits=thai_digits)
     raise DocumentError(f"unknown document kind {kind!r} ({', '.join(KINDS)})")
 
 
+def copy_fonts(folder: Path) -> None:
+    """A published page loads TH Sarabun New from ``fonts/`` beside it."""
+    from prongsai.documents.fonts import FILES, FONT_DIR, font_path
+
+    font_path()
+    folder.mkdir(exist_ok=True)
+    for name in FILES.values():
+        shutil.copyfile(FONT_DIR / name, folder / name)
+
+
 def render(doc: Document, fmt: Format, out: Path | None = None) -> bytes:
+    """Write ``doc`` as ``fmt`` (to ``out`` when given) and return the bytes."""
+    if out is not None and not Path(out).parent.is_dir():
+        raise DocumentError(f"{Path(out).parent}: no such directory")
     if fmt == "docx":
         from prongsai.documents.render.docx import render_docx
 
@@ -88,5 +112,6 @@ def render(doc: Document, fmt: Format, out: Path | None = None) -> bytes:
         data = render_html(doc).encode("utf-8")
         if out is not None:
             Path(out).write_bytes(data)
+            copy_fonts(Path(out).parent / "fonts")
         return data
     raise DocumentError(f"unknown format {fmt!r} ({', '.join(FORMATS)})")

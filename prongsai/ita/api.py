@@ -128,6 +128,18 @@ def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, 
     return analysis, scores
 
 
+def report_year(doc: Document, assessed_year: int | None = None) -> int:
+    """The fiscal year a plan or report is about: as the record states it, else the year after
+    the assessed one (ITA 2568 is analysed to plan 2569), else after the latest assessment."""
+    if doc.report_fiscal_year:
+        return doc.report_fiscal_year
+    if assessed_year is not None:
+        return assessed_year + 1
+    if doc.assessments:
+        return max(a.fiscal_year for a in doc.assessments) + 1
+    raise ValueError("the record states no report_fiscal_year and has no assessment to infer it from")
+
+
 def uncertain_facts(edition: Edition) -> list[dict]:
     """The edition's facts below high confidence, for users to see beside every result."""
     return [

@@ -402,5 +402,12 @@ def get_edition(year: int) -> Edition:
         raise EditionError(f"unknown ITA edition {year} (known editions: {known})") from None
 
 
+def nearest_edition(year: int) -> Edition:
+    """The edition of ``year``, else the closest one: for what every edition shares (the 10
+    indicators' names), never for a year's own rules."""
+    editions = all_editions()
+    return editions.get(year) or editions[min(editions, key=lambda y: abs(y - year))]
+
+
 def clear_cache() -> None:
     _load_all.cache_clear()

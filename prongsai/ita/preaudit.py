@@ -15,7 +15,7 @@ from datetime import date
 from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 from prongsai.interchange.models import Document, Measure
-from prongsai.ita.api import analyse_document
+from prongsai.ita.api import analyse_document, report_year
 from prongsai.ita.edition import Edition, EditionError, get_edition
 from prongsai.thai.dates import be_to_ce, fiscal_year_bounds
 from prongsai.thai.digits import to_arabic_digits
@@ -23,7 +23,9 @@ from prongsai.thai.digits import to_arabic_digits
 _MONTHS = {name: n for n, name in enumerate(thai_full_months, 1)}
 _MONTHS.update({name: n for n, name in enumerate(thai_abbr_months, 1)})
 _MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
-_DATE = re.compile(rf"(?:(\d{{1,2}})\s*)?({_MONTH_RE})\s*(?:พ\.ศ\.\s*)?(\d{{4}}|\d{{2}})")
+_DATE = re.compile(
+    rf"(?:(?<!\d)(\d{{1,2}})\s*)?({_MONTH_RE})\s*(?:พ\.ศ\.\s*|ค\.ศ\.\s*)?(\d{{4}}|\d{{2}})(?!\d)"
+)
 
 
 @dataclass(slots=True)
@@ -66,6 +68,8 @@ def period_dates(text: str, fiscal_year: int) -> list[date]:
         y = int(year)
         if y < 100:
             y += 2500
+        elif y < 2400:  # a C.E. year
+            y += 543
         try:
             out.append(date(be_to_ce(y), _MONTHS[month], int(day) if day else 1))
         except ValueError:
@@ -127,12 +131,8 @@ def _measure_checks(m: Measure, n: int, year: int, result: PreauditResult) -> No
 def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResult:
     if kind not in ("analysis", "plan", "progress"):
         raise ValueError(f"unknown kind {kind!r} (analysis, plan or progress)")
-    analysis = None
-    if doc.assessments:
-        analysis, scores = analyse_document(doc, year)
-    plan_year = doc.report_fiscal_year or (analysis.fiscal_year + 1 if analysis else None)
-    if plan_year is None:
-        raise ValueError("the record states no report year and has no assessment")
+    analysis = analyse_document(doc, year)[0] if doc.assessments else None
+    plan_year = report_year(doc, analysis.fiscal_year if analysis else None)
     edition: Edition | None
     try:
         edition = get_edition(plan_year)
@@ -157,7 +157,7 @@ def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResul
                         f"indicators without a score: {missing}",
                     )
                 )
-            for f in scores[-1].findings if analysis.fiscal_year == scores[-1].fiscal_year else []:
+            for f in analysis.findings:
                 if f.severity in ("error", "warning"):
                     result.problems.append(Check(f"numbers_{f.code}", "warning", f.message_th, f.message_en))
         result.checked.append("measures cover all 10 indicators")
@@ -181,6 +181,8 @@ def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResul
 
     if kind == "progress":
         result.checked.append("status of every measure; evidence for measures done")
+        if not doc.measures:
+            result.problems.append(Check("no_measures", "error", "ยังไม่มีมาตรการที่จะรายงานผล", "no measures"))
         for n, m in enumerate(doc.measures, 1):
             if m.status is None:
                 result.problems.append(

@@ -4,12 +4,13 @@ differences and charts), auditor suggestions, the per-item analysis and the meas
 
 from __future__ import annotations
 
-from prongsai.documents.builders.common import indicator_label, report_year, text_cell
+from prongsai.documents.builders.common import indicator_label, measure_label, text_cell
 from prongsai.documents.charts import bar_chart
 from prongsai.documents.model import BulletList, Cell, Document, Figure, Heading, Paragraph, Run, Table
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Measure
 from prongsai.ita.analysis import Analysis
+from prongsai.ita.api import report_year
 from prongsai.ita.edition import Edition, EditionError, get_edition
 from prongsai.ita.numbers import fmt
 
@@ -34,13 +35,23 @@ def build_analysis(
 ) -> Document:
     ed = analysis.result.edition
     year, prev = analysis.fiscal_year, analysis.previous_year
-    plan_year = report_year(record) if record.report_fiscal_year else year + 1
+    plan_year = report_year(record, year)
     agency = record.agency.name
     doc = Document(
         "analysis",
         f"การนำผลการประเมิน ITA ไปสู่การพัฒนา{agency} ประจำปีงบประมาณ พ.ศ. {year}",
         thai_digits=thai_digits,
+        fiscal_year=plan_year,
     )
+    figures = 0
+
+    def figure(png: bytes, caption: str, **kw) -> Figure:
+        nonlocal figures
+        figures += 1
+        return Figure(png, f"ภาพที่ {figures} {caption} ประจำปีงบประมาณ พ.ศ. {year}", **kw)
+
+    missing = [str(i.id) for i in analysis.indicators if i.score is None]
+    coverage = f"ตามตัวชี้วัดที่มีคะแนน (ยังไม่มีคะแนนตัวชี้วัดที่ {', '.join(missing)})" if missing else "ครอบคลุมทั้ง 10 ตัวชี้วัด"
     names = {i.id: i.name_th for i in ed.indicators}
     section = 0
 
@@ -69,7 +80,7 @@ def build_analysis(
         doc.add(BulletList([[Run(e.th)] for e in req.document_items.required_elements]))
     doc.add(
         Paragraph.of(
-            f"{agency}จึงได้วิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {year} ครอบคลุมทั้ง 10 ตัวชี้วัด "
+            f"{agency}จึงได้วิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {year} {coverage} "
             "พร้อมทั้งกำหนดมาตรการเพื่อใช้เป็นแนวทางในการปรับปรุงหรือพัฒนาองค์กรต่อไป"
         )
     )
@@ -83,7 +94,7 @@ def build_analysis(
     )
     if analysis.overall.current is not None:
         doc.add(
-            Figure(
+            figure(
                 bar_chart(
                     ["ภาพรวม"],
                     {f"ปีงบประมาณ {y}": [v] for y, v in zip(years, overall_values, strict=True)},
@@ -92,7 +103,7 @@ def build_analysis(
                     width_in=6,
                     height_in=3.6,
                 ),
-                f"ภาพที่ 1 ผลการประเมินในภาพรวม ประจำปีงบประมาณ พ.ศ. {year}",
+                "ผลการประเมินในภาพรวม",
                 width_cm=11,
             )
         )
@@ -121,17 +132,21 @@ def build_analysis(
                 + ", ".join(f"{TOOL_TH[c.path.split('.')[1]]} ({fmt(c.delta, True)} คะแนน)" for c in drops)
             )
         )
-    doc.add(
-        Figure(
-            bar_chart(
-                [TOOL_TH[c.path.split(".")[1]] for c in tools],
-                {f"ปีงบประมาณ {y}": [c.previous if y == prev else c.current for c in tools] for y in years},
+    if tools:
+        doc.add(
+            figure(
+                bar_chart(
+                    [TOOL_TH[c.path.split(".")[1]] for c in tools],
+                    {
+                        f"ปีงบประมาณ {y}": [c.previous if y == prev else c.current for c in tools]
+                        for y in years
+                    },
+                    "ผลการประเมินรายเครื่องมือ",
+                    thai_digits=thai_digits,
+                ),
                 "ผลการประเมินรายเครื่องมือ",
-                thai_digits=thai_digits,
-            ),
-            f"ภาพที่ 2 ผลการประเมินรายเครื่องมือ ประจำปีงบประมาณ พ.ศ. {year}",
+            )
         )
-    )
 
     doc.add(Heading(f"{section}.3 ผลการประเมินรายตัวชี้วัด", 2))
     scored = [i for i in analysis.indicators if i.score is not None]
@@ -141,7 +156,7 @@ def build_analysis(
         hi = next(i.score for i in scored if i.id == analysis.strongest[0])
         lo = next(i.score for i in scored if i.id == analysis.weakest[0])
         text = (
-            f"การประเมินรายตัวชี้วัดจำนวน 10 ตัวชี้วัด ตัวชี้วัดที่ได้คะแนนสูงสุด ได้แก่ {best} ({fmt(hi)} คะแนน) "
+            f"การประเมินรายตัวชี้วัดจำนวน {len(scored)} ตัวชี้วัด ตัวชี้วัดที่ได้คะแนนสูงสุด ได้แก่ {best} ({fmt(hi)} คะแนน) "
             f"และตัวชี้วัดที่ได้คะแนนต่ำสุด ได้แก่ {worst} ({fmt(lo)} คะแนน)"
         )
         changed = [i for i in scored if i.delta is not None]
@@ -156,20 +171,21 @@ def build_analysis(
             text += f" เมื่อเทียบกับปีงบประมาณ พ.ศ. {prev} มีตัวชี้วัดที่ได้คะแนน" + " ".join(parts)
         doc.add(Paragraph.of(text))
     doc.add(_indicator_table(analysis, prev, year))
-    doc.add(
-        Figure(
-            bar_chart(
-                [str(i.id) for i in analysis.indicators],
-                {
-                    f"ปีงบประมาณ {y}": [i.previous if y == prev else i.score for i in analysis.indicators]
-                    for y in years
-                },
+    if scored:
+        doc.add(
+            figure(
+                bar_chart(
+                    [str(i.id) for i in analysis.indicators],
+                    {
+                        f"ปีงบประมาณ {y}": [i.previous if y == prev else i.score for i in analysis.indicators]
+                        for y in years
+                    },
+                    "ผลการประเมินรายตัวชี้วัด",
+                    thai_digits=thai_digits,
+                ),
                 "ผลการประเมินรายตัวชี้วัด",
-                thai_digits=thai_digits,
-            ),
-            f"ภาพที่ 3 ผลการประเมินรายตัวชี้วัด ประจำปีงบประมาณ พ.ศ. {year}",
+            )
         )
-    )
 
     # 3. Auditor suggestions, when they were recorded.
     assessment = record.assessment(year)
@@ -179,7 +195,7 @@ def build_analysis(
 
     # 4. Per-item analysis.
     heading(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {year}")
-    doc.add(Paragraph.of(f"การวิเคราะห์ผลการประเมินของ{agency} ตามตัวชี้วัด 10 ตัวชี้วัด ดังนี้"))
+    doc.add(Paragraph.of(f"การวิเคราะห์ผลการประเมินของ{agency} รายตัวชี้วัดและรายข้อ ดังนี้"))
     doc.add(_item_table(analysis))
 
     # 5. Development measures with the five elements.
@@ -278,7 +294,7 @@ def measures_table(measures: list[Measure], names: dict[int, str], analysis: Ana
     for m in measures:
         answered = m.analysis or "\n".join(filter(None, (narratives.get(n) for n in m.indicators)))
         answered = answered or indicator_label(m, names)
-        label = f"{m.no}. {m.title}" if m.no is not None else m.title
+        label = measure_label(m)
         if m.indicators:
             label += "\n(" + ", ".join(f"ตัวชี้วัดที่ {n}" for n in m.indicators) + ")"
         body.append(

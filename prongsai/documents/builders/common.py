@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prongsai.documents.model import Cell, Paragraph, Run
-from prongsai.interchange.models import Agency, Document, Measure
+from prongsai.interchange.models import Agency, Measure
 
 STATUS_TH = {
     "not_started": "ยังไม่ดำเนินการ",
@@ -35,23 +35,21 @@ def officers(agency: Agency) -> Officers:
     return Officers(name, "ผู้จัดทำรายงาน", f"หัวหน้าส่วนราชการ {name}")
 
 
-def report_year(doc: Document) -> int:
-    """The fiscal year the measures run in: stated, else the year after the latest assessment."""
-    if doc.report_fiscal_year:
-        return doc.report_fiscal_year
-    if doc.assessments:
-        return max(a.fiscal_year for a in doc.assessments) + 1
-    raise ValueError("the document states no report year and has no assessment to infer it from")
-
-
 def text_cell(text: str | None, **kw) -> Cell:
     """A cell whose text keeps the document's line breaks (steps written as '- …' lines)."""
     lines = [line.strip() for line in (text or "-").splitlines() if line.strip()] or ["-"]
     return Cell([Paragraph([Run(line)], align="left", indent=False) for line in lines], **kw)
 
 
-def measure_title(m: Measure) -> str:
+def measure_label(m: Measure) -> str:
     return f"{m.no}. {m.title}" if m.no is not None else m.title
+
+
+def status_counts(measures: list[Measure]) -> dict[str | None, int]:
+    counts: dict[str | None, int] = {s: 0 for s in [*STATUS_ORDER, None]}
+    for m in measures:
+        counts[m.status] += 1
+    return counts
 
 
 def indicator_label(m: Measure, names: dict[int, str]) -> str:

@@ -11,8 +11,9 @@ from prongsai.documents.builders.analysis import measures_table
 from prongsai.documents.builders.common import (
     STATUS_ORDER,
     STATUS_TH,
+    measure_label,
     officers,
-    report_year,
+    status_counts,
     text_cell,
 )
 from prongsai.documents.model import (
@@ -32,28 +33,23 @@ from prongsai.documents.model import (
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Measure
 from prongsai.ita.analysis import Analysis
-from prongsai.ita.edition import get_edition
+from prongsai.ita.api import report_year
+from prongsai.ita.edition import nearest_edition
 from prongsai.thai.dates import thai_date
 
 PLAN_TITLE = "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
 PROGRESS_TITLE = "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
-
-
-def _names(year: int) -> dict[int, str]:
-    try:
-        ed = get_edition(year)
-    except Exception:
-        ed = get_edition(max(2563, min(year, 2569)))
-    return {i.id: i.name_th for i in ed.indicators}
+IMAGE_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
 def build_plan(
     record: Record, measures: list[Measure], analysis: Analysis | None, *, thai_digits: bool = True
 ) -> Document:
-    year = report_year(record)
+    year = report_year(record, analysis.fiscal_year if analysis else None)
     agency = record.agency.name
-    doc = Document("plan", f"{PLAN_TITLE} ประจำปีงบประมาณ พ.ศ. {year} {agency}", thai_digits=thai_digits)
+    doc = Document(
+        "plan", f"{PLAN_TITLE} ประจำปีงบประมาณ พ.ศ. {year} {agency}", thai_digits=thai_digits, fiscal_year=year
+    )
     basis = f"จากผลการวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {analysis.fiscal_year} " if analysis else ""
     doc.add(
         Paragraph.of(
@@ -62,7 +58,8 @@ def build_plan(
             "ขั้นตอนหรือวิธีการดำเนินการ ระยะเวลาดำเนินการ และผู้รับผิดชอบ ดังนี้"
         )
     )
-    names = _names(analysis.result.edition.edition if analysis else year)
+    edition = analysis.result.edition if analysis else nearest_edition(year)
+    names = {i.id: i.name_th for i in edition.indicators}
     table = measures_table(measures, names, analysis)
     # The plan also says how each measure is followed up (seed 001's การกำกับติดตาม column).
     table.header[0].append(Cell.of("การกำกับติดตาม"))
@@ -74,7 +71,12 @@ def build_plan(
 
 
 def build_progress(
-    record: Record, *, layout: str = "status", as_of: date | None = None, thai_digits: bool = True
+    record: Record,
+    *,
+    layout: str = "status",
+    as_of: date | None = None,
+    thai_digits: bool = True,
+    evidence_dir: Path | None = None,
 ) -> Document:
     if layout not in ("status", "result"):
         raise ValueError(f"unknown progress layout {layout!r} (status or result)")
@@ -82,11 +84,14 @@ def build_progress(
     agency = record.agency.name
     measures = record.measures
     doc = Document(
-        "progress", f"{PROGRESS_TITLE} ประจำปีงบประมาณ พ.ศ. {year} {agency}", thai_digits=thai_digits
+        "progress",
+        f"{PROGRESS_TITLE} ประจำปีงบประมาณ พ.ศ. {year} {agency}",
+        thai_digits=thai_digits,
+        fiscal_year=year,
     )
     when = f" ณ วันที่ {thai_date(as_of)}" if as_of else ""
-    counts = {s: sum(m.status == s for m in measures) for s in STATUS_ORDER}
-    unknown = sum(m.status is None for m in measures)
+    counts = status_counts(measures)
+    unknown = counts[None]
     summary = ", ".join(f"{STATUS_TH[s]} {counts[s]} มาตรการ" for s in STATUS_ORDER)
     doc.add(
         Paragraph.of(
@@ -108,7 +113,7 @@ def build_progress(
         rows = []
         for m in measures:
             marks = [Cell.of("/" if m.status == s else "", align="center") for s in STATUS_ORDER]
-            rows.append([text_cell(_label(m)), text_cell(m.steps), *marks])
+            rows.append([text_cell(measure_label(m)), text_cell(m.steps), *marks])
         doc.add(Table(header, rows, [4.2, 6.0, 1.9, 1.9, 2.0], font_pt=14))
     else:
         header = [
@@ -116,7 +121,7 @@ def build_progress(
         ]
         rows = [
             [
-                text_cell(_label(m) + f"\n({STATUS_TH[m.status]})" if m.status else _label(m)),
+                text_cell(measure_label(m) + (f"\n({STATUS_TH[m.status]})" if m.status else "")),
                 text_cell(m.result),
                 text_cell(m.outcome),
                 text_cell(m.suggestion),
@@ -124,17 +129,15 @@ def build_progress(
             for m in measures
         ]
         doc.add(Table(header, rows, [4.0, 5.0, 4.0, 3.0], font_pt=14))
-    appendix = _evidence_appendix(measures)
+    appendix = _evidence_appendix(measures, evidence_dir)
     if appendix:
         doc.add(PageBreak(), Heading("ภาคผนวก หลักฐานการดำเนินการ", 1), *appendix)
     return doc
 
 
-def _label(m: Measure) -> str:
-    return f"{m.no}. {m.title}" if m.no is not None else m.title
-
-
-def _evidence_appendix(measures: list[Measure]) -> list[Section]:
+def _evidence_appendix(measures: list[Measure], base: Path | None) -> list[Section]:
+    """Per measure: its links, notes and photos. A photo is embedded only when its file is found
+    under ``base`` (the record's evidence folder); otherwise it is listed as not found."""
     sections = []
     for m in measures:
         if not m.evidence:
@@ -142,20 +145,40 @@ def _evidence_appendix(measures: list[Measure]) -> list[Section]:
         blocks = []
         listed = []
         for e in m.evidence:
-            path = Path(e.ref)
-            if e.kind in ("photo", "file") and path.suffix.lower() in IMAGE_SUFFIXES and path.is_file():
-                blocks.append(Figure(path.read_bytes(), e.caption or path.name, width_cm=12))
+            image = _image(e.ref, base) if e.kind in ("photo", "file") else None
+            if image is not None:
+                data, mime, name = image
+                blocks.append(Figure(data, e.caption or name, width_cm=12, mime=mime))
             elif e.kind == "link":
-                url = e.ref if e.ref.startswith("http") else f"https://{e.ref}"
+                url = e.ref if e.ref.lower().startswith(("http://", "https://")) else f"https://{e.ref}"
                 listed.append([Run("ลิงก์: "), Run(e.ref, verbatim=True, link=url)])
             elif e.kind == "photo":
                 listed.append([Run("ภาพประกอบ (ไม่พบไฟล์ภาพ): "), Run(e.ref, verbatim=True)])
+            elif e.kind == "file":
+                listed.append([Run("ไฟล์: "), Run(e.ref, verbatim=True)])
             else:
                 listed.append([Run(e.ref)])
         if listed:
             blocks.insert(0, BulletList(listed))
-        sections.append(Section(Heading(_label(m), 2), blocks))
+        sections.append(Section(Heading(measure_label(m), 2), blocks))
     return sections
+
+
+def _image(ref: str, base: Path | None) -> tuple[bytes, str, str] | None:
+    """A PNG or JPEG inside ``base`` (never elsewhere on the machine), checked by its bytes."""
+    if base is None:
+        return None
+    root = base.resolve()
+    path = (root / ref).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    mime = IMAGE_MIME.get(path.suffix.lower())
+    data = path.read_bytes()
+    if mime == "image/png" and data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data, mime, path.name
+    if mime == "image/jpeg" and data.startswith(b"\xff\xd8\xff"):
+        return data, mime, path.name
+    return None
 
 
 def build_memo(
@@ -164,7 +187,7 @@ def build_memo(
     """A บันทึกข้อความ asking the executive to approve (or take note of) a report."""
     off = officers(record.agency)
     memo = record.memo
-    year = report_year(record)
+    year = wrapped.fiscal_year or report_year(record)
     subject = {
         "analysis": f"รายงานผลการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (ITA) "
         f"และแนวทางการพัฒนา ประจำปีงบประมาณ พ.ศ. {year}",
@@ -172,6 +195,7 @@ def build_memo(
         "progress": f"{PROGRESS_TITLE} ประจำปีงบประมาณ พ.ศ. {year}",
     }[kind]
     day = memo_date or (memo.date if memo and memo.date else date.today())
+    signers = memo.signers if memo else []
     header = MemoHeader(
         unit=(memo.unit if memo and memo.unit else off.unit),
         ref_no=(memo.ref_no if memo and memo.ref_no else "........................"),
@@ -179,13 +203,15 @@ def build_memo(
         subject=(memo.subject if memo and memo.subject else subject),
         to=(memo.to if memo and memo.to else off.executive_position),
     )
-    doc = Document("memo", subject, thai_digits=thai_digits, page_numbers=False)
+    doc = Document(
+        "memo", subject, thai_digits=thai_digits, page_numbers=False, show_title=False, fiscal_year=year
+    )
     doc.add(header)
     doc.add(
         Paragraph.of(
-            f"ตามที่ สำนักงาน ป.ป.ช. ได้กำหนดให้หน่วยงานภาครัฐดำเนินการตามเกณฑ์การประเมินคุณธรรมและความโปร่งใส"
-            f"ในการดำเนินงานของหน่วยงานภาครัฐ (ITA) นั้น {off.unit.removesuffix(record.agency.name) or 'สำนักปลัด'}"
-            f"ได้จัดทำ{wrapped.title.removesuffix(' ' + record.agency.name)} เรียบร้อยแล้ว "
+            "ตามที่ สำนักงาน ป.ป.ช. ได้กำหนดให้หน่วยงานภาครัฐดำเนินการตามเกณฑ์การประเมินคุณธรรมและความโปร่งใส"
+            f"ในการดำเนินงานของหน่วยงานภาครัฐ (ITA) นั้น {header.unit}ได้จัดทำ"
+            f"{wrapped.title.removesuffix(' ' + record.agency.name)} เรียบร้อยแล้ว "
             "รายละเอียดตามเอกสารที่แนบมาพร้อมนี้",
             space_before=6,
         )
@@ -197,25 +223,21 @@ def build_memo(
         "progress": "เพื่อโปรดทราบ และอนุญาตให้เผยแพร่บนเว็บไซต์ของหน่วยงาน",
     }[kind]
     doc.add(Paragraph.of(f"จึงเรียนมา{ask}"))
-    preparer = next((s for s in (memo.signers if memo else []) if s.get("position")), None)
-    doc.add(
-        Signature(
-            preparer.get("name") if preparer else None,
-            [preparer["position"] if preparer else off.preparer_position],
-        )
-    )
+    # Signers in the record's order: the preparer, then the executive.
+    preparer = signers[0] if signers else {}
+    executive = signers[1] if len(signers) > 1 else {}
+    doc.add(Signature(preparer.get("name"), [preparer.get("position") or off.preparer_position]))
     doc.add(Paragraph.of(f"ความเห็นของ{off.executive_position}", indent=False, space_before=12))
     doc.add(Paragraph.of("." * 150, indent=False))
     doc.add(Paragraph.of("." * 150, indent=False))
-    executive = next((s for s in (memo.signers if memo else [])[1:] if s.get("name")), None)
-    doc.add(Signature(executive.get("name") if executive else None, [off.executive_position]))
+    doc.add(Signature(executive.get("name"), [executive.get("position") or off.executive_position]))
     return doc
 
 
 def _memo_facts(record: Record, kind: str) -> str:
     measures = record.measures
     if kind == "progress":
-        counts = {s: sum(m.status == s for m in measures) for s in STATUS_ORDER}
+        counts = status_counts(measures)
         return f"มาตรการทั้งหมด {len(measures)} มาตรการ " + " ".join(
             f"{STATUS_TH[s]} {counts[s]} มาตรการ" for s in STATUS_ORDER
         )

@@ -122,7 +122,7 @@ class DocxRenderer:
         props = self.d.core_properties
         props.title = self.doc.title
         props.language = "th-TH"
-        if self.doc.page_numbers and self.doc.kind != "memo":
+        if self.doc.page_numbers:
             footer = section.footer.paragraphs[0]
             footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
             self._run(footer, Run("หน้า "), 14)
@@ -281,7 +281,7 @@ class DocxRenderer:
         self._run(para, Run("เรียน " + m.to), BODY_PT)
 
     def render(self) -> bytes:
-        if self.doc.kind != "memo":
+        if self.doc.show_title:
             self.heading(Heading(self.doc.title, 0))
         for b in self.doc.blocks:
             self.block(b)

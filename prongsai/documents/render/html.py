@@ -27,11 +27,10 @@ from prongsai.documents.model import (
 )
 from prongsai.thai.digits import to_thai_digits
 
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
 CSS = """
-@page { size: A4; margin: 2.5cm 2cm 2cm 3cm;
-        @bottom-center { content: "หน้า " counter(page, thai) " / " counter(pages, thai);
-                         font-family: "%(family)s"; font-size: 14pt; } }
-@page memo { @bottom-center { content: none; } }
+@page { size: A4; margin: 2.5cm 2cm 2cm 3cm; %(page_numbers)s }
 html { font-family: "%(family)s"; font-size: %(body)spt; line-height: 1.25; color: #000; }
 body { margin: 0 auto; max-width: 46em; padding: 0 1em; }
 @media print { body { max-width: none; padding: 0; } }
@@ -59,7 +58,6 @@ figcaption { font-size: 15pt; }
 .caption { text-align: center; font-weight: bold; margin-top: 0.6em; }
 .signature { margin: 1.2em 0 0.6em 50%%; text-align: center; break-inside: avoid; }
 .signature p { margin: 0; text-indent: 0; text-align: center; }
-.memo { page: memo; }
 .memo-title { text-align: center; font-size: 29pt; font-weight: bold; margin: 0 0 0.2em; }
 .memo-line { margin: 0; text-indent: 0; }
 .memo-line b { font-size: 20pt; }
@@ -85,7 +83,7 @@ class HtmlRenderer:
         out = []
         for r in runs:
             s = self.t(r.text, r.verbatim)
-            if r.link:
+            if r.link and r.link.lower().startswith(SAFE_SCHEMES):  # never javascript: and the like
                 s = f'<a href="{escape(r.link, quote=True)}">{s}</a>'
             if r.bold:
                 s = f"<b>{s}</b>"
@@ -112,9 +110,8 @@ class HtmlRenderer:
             attrs += f' rowspan="{c.rowspan}"'
         if tag == "td" and c.align != "left":
             attrs += f' class="{c.align}"'
-        inner = "".join(f"<p>{self.runs(p.runs)}</p>" for p in c.content)
-        if c.bold and tag == "td":
-            inner = f"<b>{inner}</b>"
+        bold = ' style="font-weight:bold"' if c.bold and tag == "td" else ""
+        inner = "".join(f"<p{bold}>{self.runs(p.runs)}</p>" for p in c.content)
         return f"<{tag}{attrs}>{inner}</{tag}>"
 
     def table(self, tb: Table) -> str:
@@ -141,7 +138,7 @@ class HtmlRenderer:
         if isinstance(b, Figure):
             data = base64.b64encode(b.png).decode("ascii")
             return (
-                f'<figure><img src="data:image/png;base64,{data}" style="width:{b.width_cm}cm" '
+                f'<figure><img src="data:{b.mime};base64,{data}" style="width:{b.width_cm}cm" '
                 f'alt="{escape(b.caption, quote=True)}"><figcaption>{self.t(b.caption)}</figcaption></figure>'
             )
         if isinstance(b, Signature):
@@ -183,7 +180,14 @@ class HtmlRenderer:
         return "\n".join(out)
 
     def render(self) -> str:
-        css = CSS % {"family": FAMILY, "body": BODY_PT}
+        style = "thai" if self.doc.thai_digits else "decimal"
+        numbers = (
+            f'@bottom-center {{ content: "หน้า " counter(page, {style}) " / " counter(pages, {style}); '
+            f'font-family: "{FAMILY}"; font-size: 14pt; }}'
+            if self.doc.page_numbers
+            else ""
+        )
+        css = CSS % {"family": FAMILY, "body": BODY_PT, "page_numbers": numbers}
         body = "\n".join(self.block(b) for b in self.blocks_with_title())
         return (
             f'<!DOCTYPE html>\n<html lang="{self.doc.language}"><head><meta charset="utf-8">'
@@ -193,7 +197,7 @@ class HtmlRenderer:
         )
 
     def blocks_with_title(self) -> list[Block]:
-        if self.doc.kind == "memo":
+        if not self.doc.show_title:
             return self.doc.blocks
         return [Heading(self.doc.title, 0), *self.doc.blocks]
 
