@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document as read_docx
 
+from prongsai.documents.charts import bar_chart
 from prongsai.documents.service import build, render
 from prongsai.interchange import Measure, load_document
 from prongsai.ita.api import analyse_document, score_document
@@ -23,7 +24,6 @@ from .conftest import DEMO, TRUTH
 
 SEED004 = TRUTH / "004_6d1be2a9d93a9e58.json"
 SEED001 = TRUTH / "001_956380a5a50bb225.json"
-ROOT_DOCS = Path(__file__).resolve().parents[1] / "docs" / "samples"
 
 
 def nfkc(text: str) -> str:
@@ -287,7 +287,7 @@ def test_page_numbers_follow_the_digit_option():
 
 
 def test_evidence_photos_only_from_the_evidence_folder(tmp_path):
-    png = (ROOT_DOCS / "analysis-html-screenshot.png").read_bytes()
+    png = bar_chart(["1"], {"2568": [90.0]}, "ภาพ")
     (tmp_path / "photo.png").write_bytes(png)
     outside = tmp_path.parent / "outside.png"
     outside.write_bytes(png)
