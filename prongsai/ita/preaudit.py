@@ -8,24 +8,13 @@ measure and evidence for every measure marked done; and the engine's findings on
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
-
-from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 from prongsai.interchange.models import Document, Measure
 from prongsai.ita.api import analyse_document, report_year
 from prongsai.ita.edition import Edition, EditionError, get_edition
-from prongsai.thai.dates import be_to_ce, fiscal_year_bounds
-from prongsai.thai.digits import to_arabic_digits
-
-_MONTHS = {name: n for n, name in enumerate(thai_full_months, 1)}
-_MONTHS.update({name: n for n, name in enumerate(thai_abbr_months, 1)})
-_MONTH_RE = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
-_DATE = re.compile(
-    rf"(?:(?<!\d)(\d{{1,2}})\s*)?({_MONTH_RE})\s*(?:พ\.ศ\.\s*|ค\.ศ\.\s*)?(\d{{4}}|\d{{2}})(?!\d)"
-)
+from prongsai.thai.dates import find_thai_dates, fiscal_year_bounds
 
 
 @dataclass(slots=True)
@@ -61,20 +50,8 @@ class PreauditResult:
 
 
 def period_dates(text: str, fiscal_year: int) -> list[date]:
-    """Dates written in a period ('1 ตุลาคม 2568 ถึง 30 กันยายน 2569', 'ต.ค. 68 - ก.ย. 69');
-    a month without a day counts from its first day."""
-    out = []
-    for day, month, year in _DATE.findall(to_arabic_digits(text)):
-        y = int(year)
-        if y < 100:
-            y += 2500
-        elif y < 2400:  # a C.E. year
-            y += 543
-        try:
-            out.append(date(be_to_ce(y), _MONTHS[month], int(day) if day else 1))
-        except ValueError:
-            continue
-    return out
+    """Dates written in a period ('1 ตุลาคม 2568 ถึง 30 กันยายน 2569', 'ต.ค. 68 - ก.ย. 69')."""
+    return find_thai_dates(text)
 
 
 def _label(m: Measure, n: int) -> str:
