@@ -277,6 +277,14 @@ class Memo(_Model):
     signers: list[dict[str, str | None]] = []
 
 
+class FieldSource(_Model):
+    """Where an imported value came from: line numbers in the extracted text, and how sure the
+    importer is (0-1). Reviewers check low-confidence fields first."""
+
+    lines: list[int] = []
+    confidence: float = Field(ge=0, le=1)
+
+
 class Document(_Model):
     """A whole interchange file: one agency, its assessments, its measures."""
 
@@ -292,6 +300,8 @@ class Document(_Model):
     source: str | None = None
     kinds: list[Literal["analysis", "measures_plan", "progress_report", "memo"]] = []
     inconsistencies: list[str] = []
+    # Only in importer drafts: per field path ('measures[2].status', 'agency.name') its source.
+    provenance: dict[str, FieldSource] = {}
 
     @field_validator("report_fiscal_year", mode="before")
     @classmethod

@@ -1,0 +1,190 @@
+"""Text lines -> an import draft: every field with its source lines and a confidence.
+
+The draft's data is in the ground-truth schema of ../shared/seeds/truth (a valid interchange
+``prongsai/1`` document); ``provenance`` maps each field path to where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prongsai.importers.errors import ImportFailure
+from prongsai.importers.recognise.agency import find_agency, find_memo, report_year
+from prongsai.importers.recognise.measures import (
+    FieldValue,
+    MeasureDraft,
+    appendix_evidence,
+    is_measures_table,
+    measures_from_table,
+    merge_tables,
+    table_kind,
+)
+from prongsai.importers.recognise.scores import Scores, scores_from_prose, scores_from_tables
+from prongsai.importers.recognise.tables import Prose, read_items, segment
+from prongsai.importers.recognise.text import THAI, match_key
+
+TOOLS = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
+KIND_ORDER = ["analysis", "measures_plan", "progress_report", "memo"]
+MEASURE_KEYS = ["no", "title", "method", "responsible", "period", "indicator", "status"]
+MEASURE_KEYS += ["result", "outcome", "suggestion", "monitoring"]
+_ITA_WORDS = ("คุณธรรมและความโปร่งใส", "ita", "มาตรการ", "ป.ป.ช", "การประเมินคุณธรรม")
+
+
+@dataclass
+class Draft:
+    data: dict
+    provenance: dict[str, dict] = field(default_factory=dict)
+    findings: list[dict] = field(default_factory=list)  # importer's own notes, English and Thai
+
+    def note(self, code: str, message_en: str, message_th: str, lines: list[int]) -> None:
+        self.findings.append(
+            {"code": code, "message_en": message_en, "message_th": message_th, "lines": lines}
+        )
+
+
+def _put(draft: Draft, path: str, fv: FieldValue | None, confidence_cap: float = 1.0) -> object:
+    if fv is None:
+        return None
+    draft.provenance[path] = {"lines": fv.lines, "confidence": round(min(fv.confidence, confidence_cap), 2)}
+    return fv.value
+
+
+def check_is_ita_report(lines: list[str], source: str | None) -> None:
+    text = "\n".join(lines)
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        raise ImportFailure("no_text", "the file has no readable text", "ไฟล์ไม่มีข้อความที่อ่านได้", source=source)
+    thai = sum(1 for c in letters if THAI.match(c))
+    if thai / len(letters) < 0.2:
+        raise ImportFailure(
+            "not_thai",
+            "the text is not Thai; only Thai ITA reports can be imported",
+            "เอกสารนี้ไม่ใช่ภาษาไทย นำเข้าได้เฉพาะรายงาน ITA ภาษาไทย",
+            source=source,
+        )
+    key = match_key(text)
+    if not any(word in key for word in _ITA_WORDS):
+        raise ImportFailure(
+            "not_an_ita_report",
+            "no ITA report content found (no measures, scores or mention of the integrity and "
+            "transparency assessment)",
+            "ไม่พบเนื้อหารายงาน ITA (ไม่มีมาตรการ คะแนน หรือการกล่าวถึงการประเมินคุณธรรมและความโปร่งใส)",
+            source=source,
+        )
+
+
+def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False) -> Draft:
+    check_is_ita_report(lines, source)
+    conf = 0.8 if ocr else 1.0
+    items = read_items(lines)
+    tables, outside = segment(items)
+    prose = [i for i in outside if isinstance(i, Prose)]
+    # Tab rows outside any table are prose too (000 opens with a paragraph indented by tabs).
+    text_outside = [i if isinstance(i, Prose) else Prose(" ".join(i.texts), i.lines[0]) for i in outside]
+
+    memo = find_memo(lines, conf)
+    agency = find_agency(lines, memo.fields.get("unit") if memo else None, conf)
+    scores = Scores()
+    scores_from_tables(tables, prose, scores, conf)
+    scores_from_prose(text_outside, scores, conf)
+
+    groups: list[list[MeasureDraft]] = []
+    kinds: set[str] = set()
+    last_table_line = 0
+    for index, table in enumerate(tables):
+        if not is_measures_table(table):
+            continue
+        ms = measures_from_table(table, index, ocr)
+        if ms:
+            groups.append(ms)
+            kinds.add(table_kind(table))
+            last_table_line = max(last_table_line, max(r.lines[-1] for r in table.rows))
+    measures = merge_tables(groups)
+    appendix_evidence(measures, prose, last_table_line)
+    if scores.from_tables:
+        kinds.add("analysis")
+    if memo is not None and memo.fields:
+        kinds.add("memo")
+
+    draft = Draft(data={})
+    d = draft.data
+    d["source"] = source
+    d["kinds"] = [k for k in KIND_ORDER if k in kinds]
+    d["agency"] = {
+        "name": _put(draft, "agency.name", agency.name) or "",
+        "type": _put(draft, "agency.type", agency.type),
+        "district": _put(draft, "agency.district", agency.district),
+        "province": _put(draft, "agency.province", agency.province),
+    }
+    assessed = set(scores.by_year)
+    d["report_fiscal_year_be"] = _put(draft, "report_fiscal_year_be", report_year(lines, memo, assessed))
+    d["assessments"] = [
+        _assessment(draft, i, scores.by_year[y]) for i, y in enumerate(sorted(scores.by_year))
+    ]
+    d["memo"] = _memo(draft, memo) if memo is not None and memo.fields else None
+    d["measures"] = [_measure(draft, i, m) for i, m in enumerate(measures)]
+    d["inconsistencies"] = []
+    for f in scores.findings:
+        draft.note(f.code, f.message_en, f.message_th, f.lines)
+    for other, line in agency.other_names:
+        draft.note(
+            "conflicting_agency_name",
+            f"the agency is also named '{other}' (line {line}); "
+            f"'{d['agency']['name']}' from the heading is kept",
+            f"ชื่อหน่วยงานพิมพ์เป็น '{other}' (บรรทัด {line}) ใช้ '{d['agency']['name']}' ตามหัวเรื่อง",
+            [line],
+        )
+    if not d["agency"]["name"]:
+        draft.note(
+            "agency_not_found",
+            "no agency name found; enter it before accepting the draft",
+            "ไม่พบชื่อหน่วยงาน กรุณากรอกก่อนยืนยันร่าง",
+            [],
+        )
+    d["inconsistencies"] = [f["message_en"] for f in draft.findings]
+    return draft
+
+
+def _assessment(draft: Draft, i: int, ys) -> dict:
+    p = f"assessments[{i}]"
+    out = {
+        "year_be": ys.year,
+        "overall": _put(draft, f"{p}.overall", ys.overall),
+        "level": _put(draft, f"{p}.level", ys.level),
+        "tools": {
+            t: _put(draft, f"{p}.tools.{t}", ys.tools.get(t)) for t in ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
+        },
+        "indicators": {
+            k: _put(draft, f"{p}.indicators.{k}", v)
+            for k, v in sorted(ys.indicators.items(), key=lambda t: int(t[0]))
+        },
+        "items": {k: _put(draft, f"{p}.items.{k}", v) for k, v in ys.items.items()},
+    }
+    if ys.stated_changes:
+        out["stated_changes"] = ys.stated_changes
+    return out
+
+
+def _memo(draft: Draft, memo) -> dict:
+    out = {}
+    for key in ("unit", "ref_no", "date", "subject", "to"):
+        value = _put(draft, f"memo.{key}", memo.fields.get(key))
+        out[key] = value.isoformat() if key == "date" and value is not None else value
+    out["signers"] = [
+        {
+            "name": _put(draft, f"memo.signers[{i}].name", s["name"]),
+            "position": _put(draft, f"memo.signers[{i}].position", s["position"]),
+        }
+        for i, s in enumerate(memo.signers)
+    ]
+    return out
+
+
+def _measure(draft: Draft, i: int, m: MeasureDraft) -> dict:
+    p = f"measures[{i}]"
+    out = {key: _put(draft, f"{p}.{key}", m.fields.get(key)) for key in MEASURE_KEYS}
+    out["evidence"] = []
+    for k, ev in enumerate(m.evidence):
+        draft.provenance[f"{p}.evidence[{k}]"] = {"lines": ev.lines, "confidence": round(ev.confidence, 2)}
+        out["evidence"].append(ev.value)
+    return out

@@ -1,0 +1,242 @@
+"""The agency (name, type, district, province), the memo (บันทึกข้อความ) and the report's fiscal year."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from prongsai.importers.recognise.measures import FieldValue
+from prongsai.importers.recognise.text import clean, match_key, years
+from prongsai.thai.dates import find_thai_dates, fiscal_year_of
+from prongsai.thai.digits import to_arabic_digits
+
+TYPES = ["องค์การบริหารส่วนจังหวัด", "องค์การบริหารส่วนตำบล", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร"]
+_ABBREVIATIONS = {"อบต.": "องค์การบริหารส่วนตำบล", "อบจ.": "องค์การบริหารส่วนจังหวัด", "ทต.": "เทศบาลตำบล"}
+_THAI_RUN = r"[\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e4e]+"
+# After the name: a space, the district, the province, a year phrase, punctuation or the end.
+_NAME_END = r"(?=\s|อำเภอ|จังหวัด|ประจำปี|$|[^\u0e00-\u0e7f])"
+_AGENCY = re.compile(rf"({'|'.join(TYPES)})\s?({_THAI_RUN}?){_NAME_END}")
+_AGENCY_LOOSE = re.compile(rf"({'|'.join(TYPES)})\s?({_THAI_RUN})")
+_ABBR = re.compile(rf"(อบต\.|อบจ\.|ทต\.)\s?({_THAI_RUN}?){_NAME_END}")
+_DISTRICT = re.compile(rf"(?:อำเภอ|อ\.)\s?({_THAI_RUN}?)(?=\s|จังหวัด|จ\.|$|[^\u0e00-\u0e7f])")
+_PROVINCE = re.compile(rf"(?:จังหวัด|จ\.)\s?({_THAI_RUN}?)(?=\s|$|[^\u0e00-\u0e7f])")
+
+
+@dataclass
+class AgencyDraft:
+    name: FieldValue | None = None
+    type: FieldValue | None = None
+    district: FieldValue | None = None
+    province: FieldValue | None = None
+    other_names: list[tuple[str, int]] = field(default_factory=list)
+
+
+def find_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> AgencyDraft:
+    """The spelling of the heading (or the memo header) is the name; other spellings are noted."""
+    out = AgencyDraft()
+    clean_hits: list[tuple[str, str, int, str]] = []  # (type, name, line, line text)
+    for n, line in enumerate(lines, 1):
+        for m in _AGENCY.finditer(line):
+            if len(m.group(2)) >= 2:
+                clean_hits.append((m.group(1), m.group(2), n, line))
+    if not clean_hits:
+        for n, line in enumerate(lines, 1):
+            for m in _ABBR.finditer(line):
+                if len(m.group(2)) >= 2:
+                    clean_hits.append((_ABBREVIATIONS[m.group(1)], m.group(2), n, line))
+    if not clean_hits:
+        return out
+    chosen = None
+    if memo_unit is not None:
+        chosen = next((h for h in clean_hits if h[2] in memo_unit.lines), None)
+    if chosen is None:
+        # A heading: a short line near the top; else the spelling written most often.
+        headings = [h for h in clean_hits if len(clean(h[3])) <= 200 and h[2] <= 40]
+        counts = Counter((t, nm) for t, nm, _, _ in clean_hits)
+        chosen = headings[0] if headings else max(clean_hits, key=lambda h: counts[(h[0], h[1])])
+    kind, name, line_no, text = chosen
+    agree = sum(1 for h in clean_hits if h[1] == name)
+    sure = conf * (0.95 if agree == len(clean_hits) else 0.8)
+    out.name = FieldValue(kind + name, [line_no], sure)
+    out.type = FieldValue(kind, [line_no], sure)
+    after = text[text.find(name) + len(name) :]
+    d = _DISTRICT.search(after)
+    if d and len(d.group(1)) >= 2:
+        out.district = FieldValue(d.group(1), [line_no], sure)
+    p = _PROVINCE.search(after)
+    if p and len(p.group(1)) >= 2:
+        out.province = FieldValue(p.group(1), [line_no], sure)
+    if out.district is None or out.province is None:
+        _place_elsewhere(out, lines, kind + name, sure * 0.9)
+    seen = {kind + name}
+    for n, line in enumerate(lines, 1):
+        for m in _AGENCY_LOOSE.finditer(line):
+            run = m.group(1) + m.group(2)
+            if run.startswith(kind + name):
+                continue
+            whole = _AGENCY.match(line, m.start())
+            if whole and len(whole.group(2)) <= len(name) + 4:
+                other = whole.group(1) + whole.group(2)  # the name ends cleanly (a space follows)
+            else:
+                other = m.group(1) + _closest_prefix(m.group(2), name)
+            if other not in seen and len(other) > len(m.group(1)) + 1:
+                seen.add(other)
+                out.other_names.append((other, n))
+    return out
+
+
+def _closest_prefix(run: str, name: str) -> str:
+    """A name run together with the words after it ('ต้นยางมีสได้มีการ…'): the prefix, of about the
+    chosen name's length, that reads most like it."""
+    lengths = range(max(2, len(name) - 3), min(len(run), len(name) + 3) + 1)
+    return max((run[:k] for k in lengths), key=lambda p: fuzz.ratio(p, name), default=run)
+
+
+def _place_elsewhere(out: AgencyDraft, lines: list[str], name: str, conf: float) -> None:
+    """District and province printed on another line with the name (a heading's second line)."""
+    for n, line in enumerate(lines, 1):
+        if name not in line:
+            continue
+        after = line[line.find(name) + len(name) :]
+        if out.district is None and (d := _DISTRICT.search(after)) and len(d.group(1)) >= 2:
+            out.district = FieldValue(d.group(1), [n], conf)
+        if out.province is None and (p := _PROVINCE.search(after)) and len(p.group(1)) >= 2:
+            out.province = FieldValue(p.group(1), [n], conf)
+
+
+# --- memo ---------------------------------------------------------------------------------------
+
+_MEMO_LABELS = {
+    "unit": r"ส่วนราชการ",
+    "ref_no": r"ที่",
+    "date": r"วันที่",
+    "subject": r"เรื่อง",
+    "to": r"เรียน",
+}
+# 'นายก…' (the mayor's title) is a position, not a person.
+_PERSON = re.compile(r"^\(?\s*((?:นาย(?!ก)|นางสาว|นาง|น\.ส\.|ว่าที่\s*ร\.ต\.|ว่าที่ร้อยตรี|ดร\.)\s*\S.*?)\s*\)?$")
+
+
+@dataclass
+class MemoDraft:
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    signers: list[dict[str, FieldValue | None]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
+    start = next((i for i, t in enumerate(lines[:60]) if match_key(t) == "บันทึกข้อความ"), None)
+    if start is None:
+        return None
+    memo = MemoDraft(lines=[start + 1])
+    i = start + 1
+    pending: str | None = None
+    while i < len(lines) and i < start + 40:
+        text = clean(lines[i])
+        i += 1
+        if not text:
+            continue
+        if pending:  # the label stood alone; its value is the next line
+            _memo_field(memo, pending, text, i, conf * 0.9)
+            pending = None
+            if memo.fields.get("to"):
+                break
+            continue
+        hit = False
+        for key, label in _MEMO_LABELS.items():
+            if key in memo.fields:
+                continue
+            m = re.match(rf"^{label}(?:\s+|\s*[:：]\s*|$)(.*)$", text)
+            if not m or (key == "ref_no" and not m.group(0).startswith("ที่ ") and m.group(1)):
+                continue
+            hit = True
+            if m.group(1).strip():
+                _memo_field(memo, key, m.group(1).strip(), i, conf)
+            else:
+                pending = key
+            break
+        if memo.fields.get("to"):
+            break
+        if not hit and memo.fields:
+            break
+    memo.signers = _signers(lines, i, conf)
+    return memo
+
+
+def _memo_field(memo: MemoDraft, key: str, value: str, line: int, conf: float) -> None:
+    if key == "date":
+        dates = find_thai_dates(value)
+        if dates:
+            memo.fields["date"] = FieldValue(dates[0], [line], conf)
+        return
+    memo.fields[key] = FieldValue(value, [line], conf)
+
+
+def _signers(lines: list[str], start: int, conf: float) -> list[dict[str, FieldValue | None]]:
+    """Names in signature blocks, each with the position printed under it (one or more lines)."""
+    out = []
+    i = start
+    while i < len(lines):
+        text = clean(lines[i])
+        i += 1
+        m = _PERSON.match(text) if text and len(text) <= 60 else None
+        if not m:
+            continue
+        name = m.group(1).strip().strip("()")
+        name_line = i
+        position: list[tuple[str, int]] = []
+        while i < len(lines):
+            nxt = clean(lines[i])
+            if not nxt:
+                i += 1
+                continue
+            if (
+                _PERSON.match(nxt)
+                or nxt.startswith(("ความเห็น", "(ลงชื่อ)", "ลงชื่อ", "ลงนาม"))
+                or len(nxt) > 80
+                or len(position) >= 3
+            ):
+                break
+            position.append((nxt, i + 1))
+            i += 1
+        out.append(
+            {
+                "name": FieldValue(name, [name_line], conf * 0.9),
+                "position": FieldValue(" ".join(p for p, _ in position), [n for _, n in position], conf * 0.8)
+                if position
+                else None,
+            }
+        )
+    return out
+
+
+# --- the report's fiscal year -------------------------------------------------------------------
+
+
+def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) -> FieldValue | None:
+    """The fiscal year the measures or progress are about: the memo's date decides when there is
+    one; otherwise the latest plausible year named with ปีงบประมาณ / ประจำปี / พ.ศ."""
+    if memo and "date" in memo.fields:
+        d = memo.fields["date"]
+        return FieldValue(fiscal_year_of(d.value), d.lines, d.confidence * 0.9)
+    mentioned: list[tuple[int, int]] = []
+    for n, line in enumerate(lines, 1):
+        text = to_arabic_digits(line)
+        for m in re.finditer(r"(?:พ\s*\.\s*ศ\s*\.?|ปีงบประมาณ|ประจำปี)\s*(25\d\d)(?!\d)", text):
+            mentioned.append((int(m.group(1)), n))
+        for m in re.finditer(r"(?<!\d)\d{1,2}/\d{1,2}/(\d{2})(?!\d)", text):  # 25/04/65
+            mentioned.append((2500 + int(m.group(1)), n))
+    plausible = [(y, n) for y, n in mentioned if 2550 <= y <= 2600]
+    if not plausible:
+        found = [y for line in lines for y in years(line) if 2550 <= y <= 2600]
+        return FieldValue(max(found), [], 0.4) if found else None
+    year = max(y for y, _ in plausible)
+    lines_of = [n for y, n in plausible if y == year]
+    return FieldValue(year, lines_of[:3], 0.75 if year not in assessed else 0.6)
+
+
+def similar_names(a: str, b: str) -> bool:
+    return fuzz.ratio(match_key(a), match_key(b)) >= 80
