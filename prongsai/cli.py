@@ -168,6 +168,73 @@ def cmd_editions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from prongsai.importers import ImportFailure
+    from prongsai.importers.service import import_path
+
+    if args.eval:
+        return _import_eval(args)
+    if not args.paths:
+        raise UsageError("import: give one or more files, or --eval DIR")
+    failed = 0
+    results = []
+    for path in args.paths:
+        try:
+            result = import_path(path)
+        except ImportFailure as exc:
+            failed += 1
+            print(f"prongsai: error: {path}: {exc.message_en}", file=sys.stderr)
+            results.append({"source": str(path), "error": exc.to_dict()})
+            continue
+        if args.output:
+            _write_draft(args.output, path, result.document)
+        results.append(result.to_dict())
+        if not args.json:
+            print(report.import_summary(path, result))
+    if args.json:
+        _dump(results if len(results) != 1 else results[0])
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def _write_draft(out_dir: Path, source: Path, document) -> None:
+    """One interchange file per source, written whole or not at all."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{Path(source).stem}.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(document.model_dump_json(indent=2, exclude_none=True), encoding="utf-8")
+    tmp.replace(target)
+
+
+def _import_eval(args: argparse.Namespace) -> int:
+    from prongsai.importers import ImportFailure
+    from prongsai.importers.evaluate import evaluate_pairs, format_report, report_to_dict
+    from prongsai.importers.service import import_path
+
+    truth_dir: Path = args.eval
+    truths = sorted(p for p in truth_dir.glob("*.json") if p.is_file())
+    if not truths:
+        raise UsageError(f"{truth_dir}: no ground-truth JSON files")
+    pairs = []
+    for t in truths:
+        truth = json.loads(t.read_text(encoding="utf-8"))
+        name = truth.get("source") or f"{t.stem}.txt"
+        source = next((d / name for d in (truth_dir, truth_dir.parent) if (d / name).is_file()), None)
+        if source is None:
+            raise UsageError(f"{t}: its source {name} is neither in {truth_dir} nor in {truth_dir.parent}")
+        try:
+            predicted = import_path(source).truth_view
+        except ImportFailure as exc:
+            print(f"prongsai: error: {source}: {exc.message_en}", file=sys.stderr)
+            predicted = {"kinds": [], "agency": {}, "assessments": [], "measures": [], "memo": None}
+        pairs.append((t.stem, predicted, truth))
+    result = evaluate_pairs(pairs)
+    if args.json:
+        _dump(report_to_dict(result))
+    else:
+        print(format_report(result))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     _dump(interchange_schema())
     return 0
@@ -239,6 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--year", type=int, help="assessed fiscal year; default: the latest")
     add("schema", cmd_schema, "print the JSON Schema of the interchange format", file_arg=False)
+    p = add(
+        "import",
+        cmd_import,
+        "read past reports (text, DOCX, PDF, scans) into interchange drafts for review",
+        file_arg=False,
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files to import")
+    p.add_argument("-o", "--output", type=Path, help="write one draft JSON per file into this folder")
+    p.add_argument(
+        "--eval",
+        type=Path,
+        metavar="DIR",
+        help="compare drafts with ground-truth files in DIR (sources beside them or one level up)",
+    )
     return parser
 
 

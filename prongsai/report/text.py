@@ -187,3 +187,66 @@ def preaudit(path: Path, result) -> str:
         mark = "ต้องแก้ไข" if p.severity == "error" else "ควรตรวจสอบ"
         out.append(f"  - [{mark}] {p.message_th}")
     return "\n".join(out)
+
+
+STATUS_TH = {"not_started": "ยังไม่ดำเนินการ", "in_progress": "อยู่ระหว่างดำเนินการ", "done": "เสร็จแล้ว"}
+KIND_TH = {
+    "analysis": "รายงานการวิเคราะห์",
+    "measures_plan": "แผน/มาตรการ",
+    "progress_report": "รายงานผลการดำเนินการ",
+    "memo": "บันทึกข้อความ",
+}
+
+
+def import_summary(path: Path, result) -> str:
+    """What the importer read from one file: enough to decide whether to open the review."""
+    d = result.truth_view
+    ex = result.extracted
+    low = sorted(k for k, v in result.draft.provenance.items() if v["confidence"] < 0.75)
+    a = d["agency"]
+    place = " ".join(
+        x
+        for x in (
+            a.get("district") and f"อำเภอ{a['district']}",
+            a.get("province") and f"จังหวัด{a['province']}",
+        )
+        if x
+    )
+    lines = [
+        f"{path}: {ex.method}" + (f", {ex.pages} หน้า" if ex.pages else "") + f", {len(ex.lines)} บรรทัด",
+        f"  หน่วยงาน: {a.get('name') or '(ไม่พบ)'} {place}".rstrip(),
+        f"  ประเภทเอกสาร: {', '.join(KIND_TH[k] for k in d['kinds']) or '(ไม่ทราบ)'}",
+        f"  ปีงบประมาณของรายงาน: {d.get('report_fiscal_year_be') or '-'}",
+    ]
+    for s in d["assessments"]:
+        tools = ", ".join(f"{TOOL_TH[k]} {fmt(v)}" for k, v in s["tools"].items() if v is not None)
+        overall = fmt(s["overall"]) if s["overall"] is not None else "-"
+        lines.append(
+            f"  ผลการประเมินปี {s['year_be']}: ภาพรวม {overall}"
+            + (f" ระดับ {s['level']}" if s["level"] else "")
+            + (f"; {tools}" if tools else "")
+            + f"; ตัวชี้วัด {len(s['indicators'])}, ข้อคำถาม {len(s['items'])}"
+        )
+    if d["memo"]:
+        lines.append(f"  บันทึกข้อความ: เรื่อง {d['memo'].get('subject') or '-'}")
+    rows = [
+        [
+            str(m["no"] or "-"),
+            (m["title"] or "")[:50],
+            STATUS_TH.get(m["status"], "-"),
+            str(len(m["evidence"])),
+        ]
+        for m in d["measures"]
+    ]
+    if rows:
+        lines.append(f"  มาตรการ {len(rows)} รายการ")
+        lines.append(textwrap.indent(table(["ที่", "มาตรการ", "สถานะ", "หลักฐาน"], rows), "    "))
+    if result.findings:
+        lines.append("  ข้อควรตรวจสอบ:")
+        lines += [f"    - {f['message_th']}" for f in result.findings]
+    if low:
+        lines.append(
+            f"  ค่าที่ความมั่นใจต่ำ ควรตรวจทาน ({len(low)}): {', '.join(low[:12])}"
+            + (" …" if len(low) > 12 else "")
+        )
+    return "\n".join(lines)

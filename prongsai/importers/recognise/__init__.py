@@ -6,6 +6,7 @@ The draft's data is in the ground-truth schema of ../shared/seeds/truth (a valid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from prongsai.importers.errors import ImportFailure
@@ -22,7 +23,9 @@ from prongsai.importers.recognise.measures import (
 from prongsai.importers.recognise.scores import Scores, scores_from_prose, scores_from_tables
 from prongsai.importers.recognise.tables import Prose, read_items, segment
 from prongsai.importers.recognise.text import THAI, match_key
+from prongsai.thai.digits import to_arabic_digits
 
+_ANY_YEAR = re.compile(r"(?<!\d)(2[4-7]\d\d)(?!\d)")  # also misprints like ๒๖๖๖
 TOOLS = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
 KIND_ORDER = ["analysis", "measures_plan", "progress_report", "memo"]
 MEASURE_KEYS = ["no", "title", "method", "responsible", "period", "indicator", "status"]
@@ -141,6 +144,7 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
             "ไม่พบชื่อหน่วยงาน กรุณากรอกก่อนยืนยันร่าง",
             [],
         )
+    _year_checks(draft, lines)
     d["inconsistencies"] = [f["message_en"] for f in draft.findings]
     return draft
 
@@ -188,3 +192,33 @@ def _measure(draft: Draft, i: int, m: MeasureDraft) -> dict:
         draft.provenance[f"{p}.evidence[{k}]"] = {"lines": ev.lines, "confidence": round(ev.confidence, 2)}
         out["evidence"].append(ev.value)
     return out
+
+
+def _year_checks(draft: Draft, lines: list[str]) -> None:
+    """Conflicting years: results of a year after the report's own, and years in a measure's
+    period far from the report's (001 prints ๒๕๖๗ in a 2564 memo; 002 prints ๒๖๖๖)."""
+    d = draft.data
+    report = d["report_fiscal_year_be"]
+    if report is None:
+        return
+    for i, a in enumerate(d["assessments"]):
+        if a["year_be"] > report:
+            where = draft.provenance.get(f"assessments[{i}].overall", {}).get("lines", [])
+            draft.note(
+                "assessed_after_report_year",
+                f"results are given for {a['year_be']}, after the report's fiscal year {report}; "
+                "one of the two years is probably misprinted",
+                f"ผลการประเมินระบุปี {a['year_be']} ซึ่งหลังปีงบประมาณของรายงาน ({report}) ปีใดปีหนึ่งอาจพิมพ์ผิด",
+                where,
+            )
+    for i, m in enumerate(d["measures"]):
+        for y in (int(y) for y in _ANY_YEAR.findall(to_arabic_digits(m.get("period") or ""))):
+            if not report - 2 <= y <= report + 1:
+                draft.note(
+                    "implausible_year",
+                    f"measure {m.get('no') or i + 1}: the period names the year {y}, "
+                    f"far from the report's fiscal year {report}",
+                    f"มาตรการที่ {m.get('no') or i + 1}: ระยะเวลาระบุปี {y} "
+                    f"ซึ่งห่างจากปีงบประมาณของรายงาน ({report})",
+                    draft.provenance.get(f"measures[{i}].period", {}).get("lines", []),
+                )
