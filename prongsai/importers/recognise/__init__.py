@@ -83,7 +83,11 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     tables, outside = segment(items)
     prose = [i for i in outside if isinstance(i, Prose)]
     # Tab rows outside any table are prose too (000 opens with a paragraph indented by tabs).
-    text_outside = [i if isinstance(i, Prose) else Prose(" ".join(i.texts), i.lines[0]) for i in outside]
+    text_outside = [
+        p
+        for i in outside
+        for p in ([i] if isinstance(i, Prose) else [Prose(c.text, c.lines[0]) for c in i.cells])
+    ]
 
     memo = find_memo(lines, conf)
     agency = find_agency(lines, memo.fields.get("unit") if memo else None, conf)

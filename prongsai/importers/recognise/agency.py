@@ -153,8 +153,14 @@ def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
             if not m or (key == "ref_no" and not m.group(0).startswith("ที่ ") and m.group(1)):
                 continue
             hit = True
-            if m.group(1).strip():
-                _memo_field(memo, key, m.group(1).strip(), i, conf)
+            value = m.group(1).strip()
+            if key == "ref_no" and "วันที่" in value:
+                # The official layout puts ที่ and วันที่ on one line.
+                value, _, date_text = value.partition("วันที่")
+                value = value.strip()
+                _memo_field(memo, "date", date_text.strip(), i, conf)
+            if value:
+                _memo_field(memo, key, value, i, conf)
             else:
                 pending = key
             break
@@ -233,9 +239,14 @@ def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) ->
     if not plausible:
         found = [y for line in lines for y in years(line) if 2550 <= y <= 2600]
         return FieldValue(max(found), [], 0.4) if found else None
-    year = max(y for y, _ in plausible)
-    lines_of = [n for y, n in plausible if y == year]
-    return FieldValue(year, lines_of[:3], 0.75 if year not in assessed else 0.6)
+    # The year named most often, leaving out the assessed years (a report quotes last year's
+    # result and plans for this year); a tie goes to the later year.
+    pool = [(y, n) for y, n in plausible if y not in assessed] or plausible
+    counts = Counter(y for y, _ in pool)
+    year = max(counts, key=lambda y: (counts[y], y))
+    lines_of = [n for y, n in pool if y == year]
+    sure = 0.8 if counts[year] > 1 and len(counts) > 1 else 0.65
+    return FieldValue(year, lines_of[:3], sure)
 
 
 def similar_names(a: str, b: str) -> bool:

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from prongsai.importers.recognise.tables import STATUS_ROLES, Prose, Row, Table
 from prongsai.importers.recognise.text import clean, match_key, split_number
 from prongsai.ita.edition import nearest_edition
+from prongsai.thai.digits import to_arabic_digits
 
 TEXT_FIELDS = ("title", "method", "responsible", "period", "result", "outcome", "suggestion", "monitoring")
 MEASURE_ROLES = {"title", "method", "period", "responsible", "monitoring", "result", "outcome", "suggestion"}
@@ -92,6 +93,23 @@ def indicator_heading(text: str) -> int | None:
         if fuzz.ratio(key, name) >= 88 and (no is None or no == ind):
             return ind
     return None
+
+
+_INDICATOR_NO = re.compile(r"ตัวชี้วัดที่\s*([0-9๐-๙]{1,2})")
+
+
+def indicator_in_cell(text: str) -> int | None:
+    """'ตัวชี้วัดที่ 8 การปรับปรุงการทำงาน', '8', '๘. การปรับปรุงการทำงาน' -> 8."""
+    if not text:
+        return None
+    m = _INDICATOR_NO.search(text)
+    if m:
+        n = int(to_arabic_digits(m.group(1)))
+        return n if 1 <= n <= 10 else None
+    bare = to_arabic_digits(text).strip().rstrip(".")
+    if bare.isdigit():
+        return int(bare) if 1 <= int(bare) <= 10 else None
+    return indicator_heading(text)
 
 
 def _status_from_marks(table: Table, row: Row) -> tuple[str | None, list[tuple[str, list[int]]]]:
@@ -180,7 +198,11 @@ def measures_from_table(table: Table, index: int, ocr: bool) -> list[MeasureDraf
             m.set("no", no, title_cell.lines, conf)
         elif indicator is not None:
             m.set("no", indicator, title_cell.lines, conf * 0.9)
-        if indicator is not None:
+        ind_cell = table.cell(row, "indicator")
+        linked = indicator_in_cell(ind_cell.clean) if ind_cell is not None else None
+        if linked is not None:
+            m.set("indicator", linked, ind_cell.lines, conf * 0.9)
+        elif indicator is not None:
             m.set("indicator", indicator, title_cell.lines, conf * 0.9)
         for role in TEXT_FIELDS[1:]:
             cell = table.cell(row, role)

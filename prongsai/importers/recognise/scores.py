@@ -18,7 +18,7 @@ _LEVEL = re.compile(
     r"อยู่ใน\s*ระดับ\s*(?:ผลการประเมิน\s*)?[(\"“]?\s*(" + "|".join(LEVELS) + r")(?![A-Za-z])\s*[)\"”]?"
 )
 _OVERALL = re.compile(
-    r"(?:มีค่าคะแนน(?:\s*เท่ากับ)?|ได้(?:รับ)?(?:ค่า)?คะแนน(?:ภาพรวม|รวม)?(?:\s*เท่ากับ)?"
+    r"(?:มีค่าคะแนน(?:\s*เท่ากับ)?|ได้(?:รับ)?(?:ค่า)?คะแนน(?:ภาพรวม|รวม|(ต่ำสุด|สูงสุด))?(?:\s*เท่ากับ)?"
     r"|ได้ผลการประเมิน(?:ในภาพรวม|ภาพรวม)?(?:\s*เท่ากับ)?|คะแนน(?:ภาพรวม|รวม)(?:\s*เท่ากับ)?"
     r"|ผลการประเมิน(?:ในภาพรวม|ภาพรวม)(?:\s*เท่ากับ|\s*ได้)?)"
     r"\s*(?:คะแนน\s*)?(\d{1,3}(?:\.\d{1,2})?)(?!\d)"
@@ -94,30 +94,65 @@ class Scores:
 
 
 def scores_from_prose(prose: list[Prose], scores: Scores, conf: float) -> None:
-    """'… ประจำปีงบประมาณ พ.ศ.2563 … มีค่าคะแนนเท่ากับ 51.12 อยู่ในระดับ C'. The year is the last
-    one named before the score in the same sentence, else the last year of a heading above."""
+    """'… ประจำปีงบประมาณ พ.ศ.2563 … มีค่าคะแนนเท่ากับ 51.12 อยู่ในระดับ C'.
+
+    The score belongs to what its clause names last (a tool, an indicator, else the whole
+    assessment). Its year is the last one named before it on the line, else the year of the
+    last score read, else the year of the heading above."""
     context_year: int | None = None
+    scored_year: int | None = None
     for p in prose:
         text = to_arabic_digits(p.text)
-        start = 0
-        # Only sentences about the ITA result: 'ได้คะแนน…' appears in many other sentences.
-        about_ita = re.search(r"ITA|คุณธรรมและความโปร่งใส|ภาพรวม", text)
-        matches = list(_OVERALL.finditer(text)) if about_ita else []
-        for m in matches:
-            mentioned = [int(y.group(1)) for y in _YEAR_MENTION.finditer(text, start, m.start())]
-            year = mentioned[-1] if mentioned else context_year
-            start = m.end()
-            value = float(m.group(1))
-            if year is None or not 0 <= value <= 100:
-                continue
-            scores.put(year, "overall", None, FieldValue(value, [p.line], 0.85 * conf))
-            level = _LEVEL.match(text, m.end()) or _LEVEL.match(text, _skip_unit(text, m.end()))
-            if level:
-                scores.put(year, "level", None, FieldValue(level.group(1), [p.line], 0.85 * conf))
+        clause_start = 0
+        # 'ได้คะแนน…' appears in many sentences: an overall score needs the ITA named on its line
+        # or a level after it.
+        about_ita = bool(re.search(r"ITA|คุณธรรมและความโปร่งใส|ภาพรวม|ตัวชี้วัด|แบบวัด", text))
+        for m in _OVERALL.finditer(text):
+            mentioned = [int(y.group(1)) for y in _YEAR_MENTION.finditer(text, 0, m.start())]
+            year = mentioned[-1] if mentioned else (scored_year or context_year)
+            # The cue sits just before its score ('… (IIT) ได้คะแนน 92.10'); a tool named earlier in
+            # a long paragraph is not this score's subject.
+            subject = _subject(text[max(clause_start, m.start() - 80) : m.start()])
+            clause_start = m.end()
+            value = float(m.group(2))
+            if year is None or not 0 <= value <= 100 or (m.group(1) and subject[0] == "overall"):
+                continue  # 'ได้คะแนนสูงสุด 100' of nothing named is not the overall score
+            fv = FieldValue(value, [p.line], 0.85 * conf)
+            if subject[0] == "overall":
+                level = _LEVEL.match(text, m.end()) or _LEVEL.match(text, _skip_unit(text, m.end()))
+                if not (about_ita or level):
+                    continue
+                scores.put(year, "overall", None, fv)
+                if level:
+                    scores.put(year, "level", None, FieldValue(level.group(1), [p.line], 0.85 * conf))
+            else:
+                scores.put(year, subject[0], subject[1], FieldValue(value, [p.line], 0.75 * conf))
+            scored_year = year
         if _is_heading(text):
             found = [int(y.group(1)) for y in _YEAR_MENTION.finditer(text)]
             if found:
                 context_year = found[-1]
+
+
+_TOOL_CUES = [
+    ("IIT", re.compile(r"\bIIT\b|ผู้มีส่วนได้(?:ส่วน)?เสียภายใน")),
+    ("EIT", re.compile(r"\bEIT\b|ผู้มีส่วนได้(?:ส่วน)?เสียภายนอก")),
+    ("OIT", re.compile(r"\bOIT\b|การเปิดเผยข้อมูลสาธารณะ")),
+]
+_INDICATOR_CUE = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})(?!\d)")
+
+
+def _subject(clause: str) -> tuple[str, str | None]:
+    """What a clause names last before its score: ('tools', 'IIT'), ('indicators', '9') or overall."""
+    best: tuple[int, str, str | None] = (-1, "overall", None)
+    for tool, rx in _TOOL_CUES:
+        for m in rx.finditer(clause):
+            if m.start() > best[0]:
+                best = (m.start(), "tools", tool)
+    for m in _INDICATOR_CUE.finditer(clause):
+        if m.start() > best[0] and 1 <= int(m.group(1)) <= 10:
+            best = (m.start(), "indicators", str(int(m.group(1))))
+    return best[1], best[2]
 
 
 def _skip_unit(text: str, pos: int) -> int:

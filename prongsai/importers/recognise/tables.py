@@ -22,6 +22,9 @@ from rapidfuzz import fuzz
 
 from prongsai.importers.recognise.text import clean, match_key
 
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–]\s*[0-9๐-๙]{1,3}\s*[-–]|หน้า\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?)\s*$"
+)
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -43,6 +46,7 @@ class Cell:
 class Row:
     cells: list[Cell]
     page_break_before: bool = False  # a repeated header or (tab rows) a blank line came before
+    style: str = "tabs"  # tabs | cells | pipes: how the converter wrote it
 
     @property
     def lines(self) -> list[int]:
@@ -91,9 +95,15 @@ def read_items(lines: list[str]) -> list[Item]:
         if _PIPE_SEPARATOR.match(line):
             i += 1
             continue
+        if _PAGE_NUMBER.match(line):
+            blank_before = True  # '- 2 -' between a table and its repeated header: a page break
+            i += 1
+            continue
         pipes = _pipe_cells(line) if "\t" not in line else None
         if pipes is not None:
-            items.append(Row([Cell(t, [i + 1]) for t in pipes], page_break_before=blank_before))
+            items.append(
+                Row([Cell(t, [i + 1]) for t in pipes], page_break_before=blank_before, style="pipes")
+            )
         elif "\t" in line and not _is_cell_line(line):
             row = Row([Cell(t, [i + 1]) for t in line.split("\t")], page_break_before=blank_before)
             # Lines without tabs right below a tab row continue its last filled cell.
@@ -184,7 +194,7 @@ def _read_cell_block(lines: list[str], start: int, items: list[Item]) -> int:
             group = group[1:]
         rows.append(list(group))
     for cells in rows:
-        items.append(Row(cells))
+        items.append(Row(cells, style="cells"))
     for cell in trailing_prose:
         for k, text in enumerate(cell.text.split("\n")):
             items.append(Prose(text, cell.lines[min(k, len(cell.lines) - 1)]))
@@ -234,8 +244,17 @@ HEADER_WORDS: dict[str, list[str]] = {
     "done": ["ดำเนินการเสร็จเรียบร้อยแล้ว", "ดำเนินการแล้วเสร็จ", "ดำเนินการแล้ว", "เสร็จสิ้น", "แล้วเสร็จ"],
     "evidence": ["หลักฐาน", "เอกสารหลักฐาน", "หมายเหตุ", "หลักฐาน/หมายเหตุ"],
     "analysis": ["ผลการวิเคราะห์ตัวชี้วัดที่นำไปปฏิบัติ", "ผลการวิเคราะห์", "ผลการวิเคราะห์ตัวชี้วัด"],
-    "indicator": ["ตัวชี้วัด", "ตัวชี้วัดที่"],
-    "question": ["ข้อคำถาม", "ข้อความคำถาม", "ข้อความถาม", "ข้อความ", "รายละเอียดตัวชี้วัด", "ประเด็น"],
+    "indicator": ["ตัวชี้วัด", "ตัวชี้วัดที่", "ตัวชี้วัดที่เกี่ยวข้อง", "ตัวชี้วัดที่สอดคล้อง", "ตัวชี้วัดการประเมิน"],
+    "question": [
+        "ข้อคำถาม",
+        "ข้อความคำถาม",
+        "ข้อความถาม",
+        "ข้อความ",
+        "รายละเอียดตัวชี้วัด",
+        "ชื่อตัวชี้วัด",
+        "ประเด็น",
+        "ประเด็นการประเมิน",
+    ],
     "score": ["คะแนน", "ผลการประเมิน", "ผลคะแนน", "คะแนนที่ได้"],
     "diff": ["ผลต่าง", "เพิ่มขึ้น/ลดลง", "ผลต่าง(+/-)"],
     "tool": ["แบบวัด", "เครื่องมือ", "เครื่องมือการประเมิน"],
@@ -288,7 +307,9 @@ def header_of(row: Row) -> Header | None:
         roles.append(role)
         if role:
             scores.append(score)
-    if len(scores) < 2 or len(scores) < filled:
+    # Most filled cells name a known column; an unknown one is short (a header, not data).
+    texts = [t for t in row.texts if t]
+    if len(scores) < 2 or len(scores) < 0.6 * filled or any(len(match_key(t)) > 45 for t in texts):
         return None
     header = Header(roles, sum(scores) / len(scores), [row])
     _note_years(header, row)
@@ -378,6 +399,8 @@ def segment(items: list[Item]) -> tuple[list[Table], list[Item]]:
             page_break = False
             continue
         awaiting_sub = False
+        if current is not None and item.style != current.header.rows[0].style:
+            current = None  # rows written another way are not this table's (a memo's closing lines)
         if current is None:
             outside.append(item)
             continue
