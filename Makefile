@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 APT_TEST    := poppler-utils libreoffice-writer-nogui
 
-.PHONY: run test lint bench schema samples fonts system clean
+.PHONY: run test lint bench fuzz schema samples fonts system clean
 
 # Python >= 3.11 with venv; Debian packages through apt-get where missing (needs root).
 $(BIN)/python:
@@ -46,6 +46,11 @@ bench: $(STAMP) fonts
 	@scripts/ensure-apt.sh $(APT_TEST)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/importer.py
+
+# The dedicated fuzz run of the importer's text-to-structure stage (the suite runs 300 examples).
+fuzz: $(STAMP)
+	PRONGSAI_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_importer_fuzz.py -q --hypothesis-show-statistics
 
 # Sample documents (DOCX, PDF, page images) kept under docs/samples/.
 samples: $(STAMP) fonts

@@ -54,11 +54,10 @@ def _put(draft: Draft, path: str, fv: FieldValue | None, confidence_cap: float =
 
 def check_is_ita_report(lines: list[str], source: str | None) -> None:
     text = "\n".join(lines)
-    letters = [c for c in text if c.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         raise ImportFailure("no_text", "the file has no readable text", "ไฟล์ไม่มีข้อความที่อ่านได้", source=source)
-    thai = sum(1 for c in letters if THAI.match(c))
-    if thai / len(letters) < 0.2:
+    if len(THAI.findall(text)) / letters < 0.2:
         raise ImportFailure(
             "not_thai",
             "the text is not Thai; only Thai ITA reports can be imported",

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from prongsai.importers.recognise.text import clean, match_key
 
@@ -52,8 +53,8 @@ class Row:
     def lines(self) -> list[int]:
         return sorted({n for c in self.cells for n in c.lines})
 
-    @property
-    def texts(self) -> list[str]:
+    @cached_property
+    def texts(self) -> list[str]:  # read after the row is complete; cells do not change then
         return [c.clean for c in self.cells]
 
 
@@ -261,25 +262,29 @@ HEADER_WORDS: dict[str, list[str]] = {
     "year": ["ปีงบประมาณ"],
 }
 _HEADER_KEYS = [(role, match_key(w)) for role, words in HEADER_WORDS.items() for w in words]
+_WORDS = [w for _, w in _HEADER_KEYS]
+_EXACT = {w: role for role, w in reversed(_HEADER_KEYS)}  # the first role listed wins
 STATUS_ROLES = ("not_started", "in_progress", "done")
 
 
 def header_role(text: str) -> tuple[str | None, float]:
     """The role of a header cell and how sure we are (1.0 exact, lower for fuzzy matches)."""
-    key = match_key(text)
+    return _role_of_key(match_key(text))
+
+
+@lru_cache(maxsize=4096)
+def _role_of_key(key: str) -> tuple[str | None, float]:
     if not key or len(key) > 45:
         return None, 0.0
     if re.fullmatch(r"(ปีงบประมาณ|ปี|พ\.?ศ\.?)?(25\d\d)", key):
         return "year", 1.0
-    best, best_score = None, 0.0
-    for role, word in _HEADER_KEYS:
-        if key == word:
-            return role, 1.0
-        score = fuzz.ratio(key, word) / 100
-        if score > best_score:
-            best, best_score = role, score
+    if key in _EXACT:
+        return _EXACT[key], 1.0
     # OCR damage and small wording changes still read (มาตรฐาน for มาตรการ scores 0.86).
-    return (best, best_score * 0.95) if best_score >= 0.84 else (None, 0.0)
+    best = process.extractOne(key, _WORDS, scorer=fuzz.ratio, score_cutoff=84)
+    if best is None:
+        return None, 0.0
+    return _HEADER_KEYS[best[2]][0], best[1] / 100 * 0.95
 
 
 @dataclass
