@@ -193,7 +193,9 @@ def measures_from_table(table: Table, index: int, ocr: bool) -> list[MeasureDraf
             if out:  # an unnumbered row whose title cell is empty continues the one above
                 _merge_into(out[-1], table, row, conf * 0.8)
             continue
-        m.set("title", clean(title), title_cell.lines, conf)
+        if row.spill:  # a title too long for its cell went on under the row (b01)
+            title = " ".join([title, *(clean(t) for t, _ in row.spill)])
+        m.set("title", clean(title), title_cell.lines + [n for _, n in row.spill], conf)
         if no is not None:
             m.set("no", no, title_cell.lines, conf)
         elif indicator is not None:

@@ -48,6 +48,7 @@ class Row:
     cells: list[Cell]
     page_break_before: bool = False  # a repeated header or (tab rows) a blank line came before
     style: str = "tabs"  # tabs | cells | pipes: how the converter wrote it
+    spill: list[tuple[str, int]] = field(default_factory=list)  # tab-less lines under a tab row
 
     @property
     def lines(self) -> list[int]:
@@ -107,13 +108,13 @@ def read_items(lines: list[str]) -> list[Item]:
             )
         elif "\t" in line and not _is_cell_line(line):
             row = Row([Cell(t, [i + 1]) for t in line.split("\t")], page_break_before=blank_before)
-            # Lines without tabs right below a tab row continue its last filled cell.
+            # Lines without tabs right below a tab row spill from one of its cells; which one is
+            # known only once the columns are (the measure's title, for measures tables).
             while i + 1 < n and lines[i + 1].strip() and "\t" not in lines[i + 1] and "|" not in lines[i + 1]:
-                if not _continues_row(lines, i + 1):
+                if not _continues_row(lines, i + 1) or _PAGE_NUMBER.match(lines[i + 1]):
                     break
                 i += 1
-                target = next((c for c in reversed(row.cells) if c.text.strip()), row.cells[-1])
-                target.extend(lines[i], i + 1)
+                row.spill.append((lines[i], i + 1))
             items.append(row)
         elif _is_cell_line(line):
             i = _read_cell_block(lines, i, items)
@@ -144,7 +145,7 @@ def _read_cell_block(lines: list[str], start: int, items: list[Item]) -> int:
         line = lines[i]
         if _is_cell_line(line):
             tokens.append(("cell", line[1:], i + 1))
-        elif not line.strip():
+        elif not line.strip() or _PAGE_NUMBER.match(line):
             tokens.append(("blank",))
         elif "\t" in line or _pipe_cells(line) is not None:
             break
@@ -195,6 +196,10 @@ def _read_cell_block(lines: list[str], start: int, items: list[Item]) -> int:
             group = group[1:]
         rows.append(list(group))
     for cells in rows:
+        # A paragraph indented with a tab right above the header shares its group (b05, 004).
+        while len(cells) > 2 and len(clean(cells[0].text)) > 60 and header_of(Row(cells[1:])) is not None:
+            items.append(Prose(cells[0].text, cells[0].lines[0]))
+            cells = cells[1:]
         items.append(Row(cells, style="cells"))
     for cell in trailing_prose:
         for k, text in enumerate(cell.text.split("\n")):
@@ -259,6 +264,7 @@ HEADER_WORDS: dict[str, list[str]] = {
     "score": ["คะแนน", "ผลการประเมิน", "ผลคะแนน", "คะแนนที่ได้"],
     "diff": ["ผลต่าง", "เพิ่มขึ้น/ลดลง", "ผลต่าง(+/-)"],
     "tool": ["แบบวัด", "เครื่องมือ", "เครื่องมือการประเมิน"],
+    "budget": ["งบประมาณ", "งบประมาณ(บาท)", "งบประมาณที่ใช้", "งบประมาณ(บาท)ที่ใช้"],
     "year": ["ปีงบประมาณ"],
 }
 _HEADER_KEYS = [(role, match_key(w)) for role, words in HEADER_WORDS.items() for w in words]
@@ -334,6 +340,8 @@ def merge_subheader(header: Header, row: Row) -> bool:
     """A second header row under the first (status columns, year columns): fold it in."""
     sub = header_of(row)
     texts = row.texts
+    if sub is None and _wrapped_header(header, row):
+        return True
     if sub is None:
         # A row of years only ('', '', '๒๕๖๗', '๒๕๖๘', '') is a sub-header too.
         filled = [t for t in texts if t]
@@ -350,6 +358,29 @@ def merge_subheader(header: Header, row: Row) -> bool:
             roles[col] = role if role != "year" or roles[col] is None else roles[col]
     header.roles = roles
     header.years.update(sub.years)
+    header.rows.append(row)
+    return True
+
+
+def _wrapped_header(header: Header, row: Row) -> bool:
+    """Column names wrapped onto a second line ('หน่วยงานที่' / 'รับผิดชอบ'): read each column's
+    two halves together; the row is the header's second line if that names more columns."""
+    top = header.rows[0].texts
+    bottom = row.texts
+    if not any(bottom) or any(len(match_key(t)) > 20 for t in bottom):
+        return False
+    roles = list(header.roles) + [None] * (len(bottom) - len(header.roles))
+    gained = 0
+    for col, low in enumerate(bottom):
+        if not low or col >= len(top) or not top[col]:
+            continue
+        role, _ = header_role(top[col] + low)
+        if role and role != roles[col]:
+            roles[col] = role
+            gained += 1
+    if not gained:
+        return False
+    header.roles = roles
     header.rows.append(row)
     return True
 
