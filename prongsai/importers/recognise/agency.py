@@ -120,6 +120,10 @@ _MEMO_LABELS = {
 _PERSON = re.compile(r"^\(?\s*((?:นาย(?!ก)|นางสาว|นาง|น\.ส\.|ว่าที่\s*ร\.ต\.|ว่าที่ร้อยตรี|ดร\.)\s*\S.*?)\s*\)?$")
 
 
+# The executive's decision between signature blocks ('- อนุมัติ', '☑ อนุมัติ ☐ ไม่อนุมัติ').
+_DECISION = re.compile(r"^(?:[-–☐☑✓✔/\[]|(?:อนุมัติ|ไม่อนุมัติ|ทราบ|เห็นชอบ|เห็นควร)(?:\s|$))")
+
+
 @dataclass
 class MemoDraft:
     fields: dict[str, FieldValue] = field(default_factory=dict)
@@ -202,6 +206,7 @@ def _signers(lines: list[str], start: int, conf: float) -> list[dict[str, FieldV
             if (
                 _PERSON.match(nxt)
                 or nxt.startswith(("ความเห็น", "(ลงชื่อ)", "ลงชื่อ", "ลงนาม"))
+                or _DECISION.match(nxt)
                 or len(nxt) > 80
                 or len(position) >= 3
             ):
@@ -223,11 +228,9 @@ def _signers(lines: list[str], start: int, conf: float) -> list[dict[str, FieldV
 
 
 def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) -> FieldValue | None:
-    """The fiscal year the measures or progress are about: the memo's date decides when there is
-    one; otherwise the latest plausible year named with ปีงบประมาณ / ประจำปี / พ.ศ."""
-    if memo and "date" in memo.fields:
-        d = memo.fields["date"]
-        return FieldValue(fiscal_year_of(d.value), d.lines, d.confidence * 0.9)
+    """The fiscal year the measures or progress are about: the year named most often (with
+    ปีงบประมาณ / ประจำปี / พ.ศ. or in a date), other than the assessed years; the memo's date
+    only when nothing is named (a memo of October asks approval for the year just ended)."""
     mentioned: list[tuple[int, int]] = []
     for n, line in enumerate(lines, 1):
         text = to_arabic_digits(line)
@@ -235,6 +238,12 @@ def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) ->
             mentioned.append((int(m.group(1)), n))
         for m in re.finditer(r"(?<!\d)\d{1,2}/\d{1,2}/(\d{2})(?!\d)", text):  # 25/04/65
             mentioned.append((2500 + int(m.group(1)), n))
+        for d in find_thai_dates(line):  # '๓๑ มีนาคม ๒๕๖๔' (a year named by a date)
+            if not re.search(r"พ\s*\.\s*ศ", line):
+                mentioned.append((d.year + 543, n))
+    if not mentioned and memo and "date" in memo.fields:
+        d = memo.fields["date"]
+        return FieldValue(fiscal_year_of(d.value), d.lines, d.confidence * 0.7)
     plausible = [(y, n) for y, n in mentioned if 2550 <= y <= 2600]
     if not plausible:
         found = [y for line in lines for y in years(line) if 2550 <= y <= 2600]

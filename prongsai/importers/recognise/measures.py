@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from prongsai.importers.recognise.tables import STATUS_ROLES, Prose, Row, Table
+from prongsai.importers.recognise.tables import STATUS_ROLES, Prose, Row, Table, header_role
 from prongsai.importers.recognise.text import clean, match_key, split_number
 from prongsai.ita.edition import nearest_edition
 from prongsai.thai.digits import to_arabic_digits
@@ -144,6 +144,14 @@ def status_from_text(text: str) -> tuple[str | None, float]:
     return "done", 0.7
 
 
+def status_from_words(text: str) -> tuple[str | None, float]:
+    """A status written out: the status column's own words, read like a result when unclear."""
+    role, score = header_role(text)
+    if role in STATUS_ROLES:
+        return role, max(score, 0.85)
+    return status_from_text(text) if len(text) > 3 else (None, 0.0)
+
+
 def evidence_in(text: str) -> list[str]:
     """Links, image placeholders and verification notes, in the order written."""
     found = []
@@ -242,12 +250,18 @@ def _status_and_evidence(m: MeasureDraft, table: Table, row: Row, conf: float) -
     status, notes = _status_from_marks(table, row)
     if status:
         m.set("status", status, row.lines, min(conf, 0.95))
+    words = table.cell(row, "status")
+    if status is None and words is not None and words.clean:
+        # One สถานะ column written in words ('ดำเนินการแล้ว', 'อยู่ระหว่างดำเนินการ').
+        st, c = status_from_words(words.clean)
+        if st:
+            m.set("status", st, words.lines, min(conf, c))
     for text, lines in notes:
         for ev in evidence_in(text) or [text]:
             m.evidence.append(FieldValue(ev, lines, conf * 0.9))
     for role in ("evidence",):
         cell = table.cell(row, role)
-        if cell is not None and cell.clean:
+        if cell is not None and cell.clean.strip("-–— "):  # '-' is an empty cell
             for ev in evidence_in(cell.clean) or [cell.clean]:
                 m.evidence.append(FieldValue(ev, cell.lines, conf * 0.9))
     for role in ("result", "outcome"):

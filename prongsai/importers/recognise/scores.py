@@ -18,8 +18,10 @@ _LEVEL = re.compile(
     r"อยู่ใน\s*ระดับ\s*(?:ผลการประเมิน\s*)?[(\"“]?\s*(" + "|".join(LEVELS) + r")(?![A-Za-z])\s*[)\"”]?"
 )
 _OVERALL = re.compile(
-    r"(?:มีค่าคะแนน(?:\s*เท่ากับ)?|ได้(?:รับ)?(?:ค่า)?คะแนน(?:ภาพรวม|รวม|(ต่ำสุด|สูงสุด))?(?:\s*เท่ากับ)?"
-    r"|ได้ผลการประเมิน(?:ในภาพรวม|ภาพรวม)?(?:\s*เท่ากับ)?|คะแนน(?:ภาพรวม|รวม)(?:\s*เท่ากับ)?"
+    r"(?:มีค่าคะแนน(?:\s*เท่ากับ)?"
+    r"|ได้(?:รับ)?(?:ผล)?(?:ค่า)?คะแนน(?:ภาพรวม|รวม|(ต่ำสุด|สูงสุด|ต่ำที่สุด|สูงที่สุด))?(?:\s*(?:เท่ากับ|คือ))?"
+    r"|ได้(?=\s*\d{1,3}\.\d{1,2}\s*คะแนน)"  # 'ซึ่งได้ ๘๗.๙๐ คะแนน'"
+    r"|ได้(?:รับ)?ผลการประเมิน(?:ในภาพรวม|ภาพรวม)?(?:\s*เท่ากับ)?|คะแนน(?:ภาพรวม|รวม)(?:\s*เท่ากับ)?"
     r"|ผลการประเมิน(?:ในภาพรวม|ภาพรวม)(?:\s*เท่ากับ|\s*ได้)?)"
     r"\s*(?:คะแนน\s*)?(\d{1,3}(?:\.\d{1,2})?)(?!\d)"
 )
@@ -98,9 +100,9 @@ def scores_from_prose(prose: list[Prose], scores: Scores, conf: float) -> None:
 
     The score belongs to what its clause names last (a tool, an indicator, else the whole
     assessment). Its year is the last one named before it on the line, else the year of the
-    last score read, else the year of the heading above."""
+    first score read (the assessment the report is about), else the year of the heading above."""
     context_year: int | None = None
-    scored_year: int | None = None
+    primary_year: int | None = None  # the year of the first score read: the report's subject
     for p in prose:
         text = to_arabic_digits(p.text)
         clause_start = 0
@@ -109,7 +111,7 @@ def scores_from_prose(prose: list[Prose], scores: Scores, conf: float) -> None:
         about_ita = bool(re.search(r"ITA|คุณธรรมและความโปร่งใส|ภาพรวม|ตัวชี้วัด|แบบวัด", text))
         for m in _OVERALL.finditer(text):
             mentioned = [int(y.group(1)) for y in _YEAR_MENTION.finditer(text, 0, m.start())]
-            year = mentioned[-1] if mentioned else (scored_year or context_year)
+            year = mentioned[-1] if mentioned else (primary_year or context_year)
             # The cue sits just before its score ('… (IIT) ได้คะแนน 92.10'); a tool named earlier in
             # a long paragraph is not this score's subject.
             subject = _subject(text[max(clause_start, m.start() - 80) : m.start()])
@@ -127,7 +129,7 @@ def scores_from_prose(prose: list[Prose], scores: Scores, conf: float) -> None:
                     scores.put(year, "level", None, FieldValue(level.group(1), [p.line], 0.85 * conf))
             else:
                 scores.put(year, subject[0], subject[1], FieldValue(value, [p.line], 0.75 * conf))
-            scored_year = year
+            primary_year = primary_year or year
         if _is_heading(text):
             found = [int(y.group(1)) for y in _YEAR_MENTION.finditer(text)]
             if found:
@@ -261,6 +263,7 @@ def _items_table(table: Table, year: int | None, scores: Scores, conf: float) ->
         if ind is not None and value is not None:
             printed_indicators[str(ind)] = FieldValue(value, row.lines, 0.85 * conf)
     ys = scores.year(year)
+    scores.from_tables |= bool(printed_indicators)
     for key, fv in printed_indicators.items():
         # The section-2 indicator table is the reference; a second printing only fills gaps.
         if key not in ys.indicators:
