@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 # PDF rendering needs Pango; the tests read PDFs with poppler and open DOCX with LibreOffice.
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 APT_TEST    := poppler-utils libreoffice-writer-nogui
+# The importer OCRs scanned reports (and reads .doc through LibreOffice, already in APT_TEST).
+APT_IMPORT  := tesseract-ocr tesseract-ocr-tha
 
 .PHONY: run test lint bench fuzz schema samples fonts system clean
 
@@ -39,7 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: $(STAMP) lint fonts
-	@scripts/ensure-apt.sh $(APT_TEST)
+	@scripts/ensure-apt.sh $(APT_TEST) $(APT_IMPORT)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) fonts

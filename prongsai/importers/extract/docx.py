@@ -1,0 +1,175 @@
+"""DOCX: paragraphs and tables of the body in document order. A table row becomes one line of
+tab-separated cells, the same shape as the legacy text exports and the PDF extractor's rows.
+Headers, footers, footnotes and comments are left out: they repeat or annotate, they do not report."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from prongsai.importers.errors import ImportFailure
+from prongsai.importers.extract.result import Extracted
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+P, TBL, TR, TC, T = W + "p", W + "tbl", W + "tr", W + "tc", W + "t"
+# Containers whose children are read as if they stood in their place.
+_WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins"}
+# Subtrees with no reading text: properties, deleted text, field codes, and the VML copy of a
+# text box that Word stores next to the DrawingML one (reading both would double the text).
+_SKIP = {W + "pPr", W + "rPr", W + "tcPr", W + "trPr", W + "tblPr", W + "del", W + "instrText", MC_FALLBACK}
+
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FROM = 1024 * 1024  # small members (styles.xml...) legitimately compress far better than 100:1
+
+
+def open_zip(data: bytes, source: str | None) -> zipfile.ZipFile:
+    """The archive, refused before anything is decompressed if its central directory promises a
+    bomb. zipfile never inflates past a member's declared size, so the directory can be trusted."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise corrupt(source, f"damaged ZIP/DOCX ({exc})") from None
+    total = sum(i.file_size for i in infos)
+    worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_FROM), default=0)
+    if total > MAX_TOTAL_UNCOMPRESSED or worst > MAX_RATIO:
+        raise ImportFailure(
+            "zip_bomb",
+            f"refused: the archive would expand to {total / 2**20:.0f} MiB "
+            f"(largest compression ratio {worst:.0f}:1); limits {MAX_TOTAL_UNCOMPRESSED // 2**20} MiB, "
+            f"{MAX_RATIO}:1",
+            "ไฟล์มีลักษณะผิดปกติ (เมื่อขยายแล้วมีขนาดใหญ่เกินไป) ระบบจึงไม่เปิดอ่านเพื่อความปลอดภัย",
+            source=source,
+        )
+    return archive
+
+
+def corrupt(source: str | None, detail: str) -> ImportFailure:
+    return ImportFailure(
+        "corrupt",
+        f"the file is damaged or incomplete: {detail}",
+        "ไฟล์เสียหายหรือไม่สมบูรณ์ ไม่สามารถเปิดอ่านได้ กรุณาตรวจสอบไฟล์ต้นฉบับแล้วนำเข้าใหม่",
+        source=source,
+    )
+
+
+def extract_docx(data: bytes, source: str | None = None) -> Extracted:
+    import docx
+
+    try:
+        body = docx.Document(io.BytesIO(data)).element.body
+    except ValueError as exc:  # python-docx: a package, but not a Word document (.docm, .dotx...)
+        raise ImportFailure(
+            "unsupported_type",
+            f"not a plain Word document ({exc}); save it as .docx",
+            "ไฟล์นี้ไม่ใช่เอกสาร Word แบบปกติ กรุณาบันทึกเป็นไฟล์ .docx แล้วนำเข้าใหม่",
+            source=source,
+        ) from None
+    except Exception as exc:  # bad XML, missing parts, CRC errors: all mean a damaged file
+        raise corrupt(source, f"{type(exc).__name__}: {exc}") from None
+    blocks = list(_blocks(body))
+    return Extracted(text="\n\n".join(blocks), method="docx", pages=None, encoding=None)
+
+
+def _blocks(parent):
+    """One string per paragraph or table; a blank line goes between blocks, as in the legacy
+    text exports, so a table's rows are never glued to the prose around it."""
+    for child in parent:
+        if child.tag == P:
+            yield _inline_text(child)
+        elif child.tag == TBL:
+            yield "\n".join(_row_line(tr) for tr in _children(child, TR))
+        elif child.tag in _WRAPPERS:
+            yield from _blocks(child)
+
+
+def _children(parent, tag):
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _row_line(tr) -> str:
+    """Cells in grid order: a horizontally merged cell once, then an empty cell for each further
+    column it spans; the lower parts of a vertical merge empty. Columns stay aligned across rows."""
+    cells: list[str] = [""] * _val(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+    for tc in _children(tr, TC):
+        props = tc.find(W + "tcPr")
+        vmerge = props.find(W + "vMerge") if props is not None else None
+        continues = vmerge is not None and vmerge.get(W + "val", "continue") == "continue"
+        cells.append("" if continues else _cell_text(tc))
+        cells.extend([""] * (_val(props.find(W + "gridSpan") if props is not None else None, 1) - 1))
+    cells.extend([""] * _val(tr.find(f"{W}trPr/{W}gridAfter"), 0))
+    return "\t".join(cells)
+
+
+def _val(el, default: int) -> int:
+    try:
+        return max(0, int(el.get(W + "val"))) if el is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _cell_text(tc) -> str:
+    """A cell's paragraphs, line breaks, tabs and nested tables joined with single spaces."""
+    parts: list[str] = []
+    for child in tc.iter(P):
+        # Paragraphs of nested tables are reached by iter(); skip ones owned by a nested text box
+        # fallback (already excluded below by _inline_text's rules).
+        if _inside(child, tc, MC_FALLBACK):
+            continue
+        parts.append(_own_text(child))
+    return " ".join(" ".join(p.split()) for p in parts if p.strip())
+
+
+def _inside(el, top, tag) -> bool:
+    parent = el.getparent()
+    while parent is not None and parent is not top:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _own_text(p) -> str:
+    """A paragraph's text without the paragraphs nested in it (text boxes), which iter() visits."""
+    out: list[str] = []
+    _collect(p, out, nested=False)
+    return "".join(out)
+
+
+def _inline_text(p) -> str:
+    out: list[str] = []
+    _collect(p, out, nested=True)
+    return "".join(out)
+
+
+def _collect(el, out: list[str], *, nested: bool) -> None:
+    for child in el:
+        tag = child.tag
+        if tag == T:
+            out.append(child.text or "")
+        elif tag == W + "tab" and el.tag == W + "r":
+            out.append("\t")
+        elif tag in (W + "br", W + "cr"):
+            # Page and column breaks are layout, not line breaks.
+            if child.get(W + "type") in (None, "textWrapping"):
+                out.append("\n")
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
+        elif tag in _SKIP:
+            continue
+        elif tag == P:
+            if nested:  # a text box's paragraph: its own line after the anchor's text
+                out.append("\n")
+                _collect(child, out, nested=True)
+        elif tag == TBL:
+            if nested:
+                for tr in _children(child, TR):
+                    out.append("\n" + _row_line(tr))
+        else:
+            _collect(child, out, nested=nested)

@@ -1,0 +1,27 @@
+"""Repairs for Thai text that came out of a PDF text layer or OCR, and a measure of how Thai a
+text is. Plain text and DOCX are never touched: their text is what the author typed."""
+
+from __future__ import annotations
+
+import re
+
+# Vowels and tone marks written above/below a consonant: nothing may separate them from it.
+COMBINING = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+_SPACE_BEFORE_MARK = re.compile(f"[ \u00a0\u200b]+(?=[{COMBINING}])")
+# PDF fonts often draw sara am as nikhahit + sara aa; a tone mark may sit between them and
+# belongs before the composed sara am (น + ้ + ำ).
+_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+def normalise_thai(text: str) -> str:
+    text = _SPACE_BEFORE_MARK.sub("", text)
+    text = _SARA_AM.sub("\\1\u0e33", text)
+    return text
+
+
+def thai_ratio(text: str) -> float:
+    """Share of the non-whitespace characters that are Thai (0.0 for a blank text)."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for c in chars if "\u0e00" <= c <= "\u0e7f") / len(chars)
