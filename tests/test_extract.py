@@ -243,6 +243,36 @@ def test_docx_paragraphs_tables_merges_nesting_in_order():
     assert "HEADER" not in got.text and "FOOTER" not in got.text
 
 
+def test_docx_text_boxes_tracked_changes_and_content_controls():
+    import docx
+    from docx.oxml import parse_xml
+
+    ns = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    )
+    box = "<w:txbxContent><w:p><w:r><w:t>กล่องข้อความ</w:t></w:r></w:p></w:txbxContent>"
+    d = docx.Document()
+    body = d.element.body
+    # Word stores a text box twice: DrawingML (mc:Choice) and a VML copy (mc:Fallback).
+    body.insert(
+        0,
+        parse_xml(
+            f"<w:p {ns}><w:r><w:t>ก่อน</w:t></w:r><w:r><mc:AlternateContent><mc:Choice>{box}</mc:Choice>"
+            f"<mc:Fallback>{box}</mc:Fallback></mc:AlternateContent></w:r>"
+            "<w:ins><w:r><w:t>เพิ่ม</w:t></w:r></w:ins><w:del><w:r><w:delText>ลบ</w:delText></w:r></w:del>"
+            "<w:r><w:fldChar/><w:instrText>PAGE</w:instrText></w:r></w:p>"
+        ),
+    )
+    body.insert(
+        1,
+        parse_xml(f"<w:sdt {ns}><w:sdtContent><w:p><w:r><w:t>ควบคุม</w:t></w:r></w:p></w:sdtContent></w:sdt>"),
+    )
+    buf = io.BytesIO()
+    d.save(buf)
+    assert extract_bytes(buf.getvalue()).lines == ["ก่อนเพิ่ม", "กล่องข้อความ", "", "ควบคุม"]
+
+
 def test_generated_docx(rendered):
     got = extract_bytes(rendered("analysis", "docx"), "analysis.docx")
     assert got.method == "docx"

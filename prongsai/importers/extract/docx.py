@@ -117,12 +117,11 @@ def _val(el, default: int) -> int:
 def _cell_text(tc) -> str:
     """A cell's paragraphs, line breaks, tabs and nested tables joined with single spaces."""
     parts: list[str] = []
+    # iter() reaches every paragraph: the cell's own, those of nested tables and of text boxes;
+    # each contributes only its own text, and the VML copy of a text box is skipped.
     for child in tc.iter(P):
-        # Paragraphs of nested tables are reached by iter(); skip ones owned by a nested text box
-        # fallback (already excluded below by _inline_text's rules).
-        if _inside(child, tc, MC_FALLBACK):
-            continue
-        parts.append(_own_text(child))
+        if not _inside(child, tc, MC_FALLBACK):
+            parts.append(_own_text(child))
     return " ".join(" ".join(p.split()) for p in parts if p.strip())
 
 
@@ -138,17 +137,20 @@ def _inside(el, top, tag) -> bool:
 def _own_text(p) -> str:
     """A paragraph's text without the paragraphs nested in it (text boxes), which iter() visits."""
     out: list[str] = []
-    _collect(p, out, nested=False)
+    _collect(p, out)
     return "".join(out)
 
 
 def _inline_text(p) -> str:
-    out: list[str] = []
-    _collect(p, out, nested=True)
-    return "".join(out)
+    """A body paragraph, then the paragraphs of text boxes anchored in it, each on its own line."""
+    lines = [_own_text(p)]
+    for inner in p.iter(P):
+        if inner is not p and not _inside(inner, p, MC_FALLBACK):
+            lines.append(_own_text(inner))
+    return "\n".join(lines)
 
 
-def _collect(el, out: list[str], *, nested: bool) -> None:
+def _collect(el, out: list[str]) -> None:
     for child in el:
         tag = child.tag
         if tag == T:
@@ -161,15 +163,5 @@ def _collect(el, out: list[str], *, nested: bool) -> None:
                 out.append("\n")
         elif tag == W + "noBreakHyphen":
             out.append("-")
-        elif tag in _SKIP:
-            continue
-        elif tag == P:
-            if nested:  # a text box's paragraph: its own line after the anchor's text
-                out.append("\n")
-                _collect(child, out, nested=True)
-        elif tag == TBL:
-            if nested:
-                for tr in _children(child, TR):
-                    out.append("\n" + _row_line(tr))
-        else:
-            _collect(child, out, nested=nested)
+        elif tag not in _SKIP and tag not in (P, TBL):  # nested paragraphs are read by the callers
+            _collect(child, out)
