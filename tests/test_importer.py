@@ -160,7 +160,7 @@ def test_held_out_documents_as_docx_and_pdf(tmp_path, fmt):
         assert result.extracted.method == fmt
         pairs.append((name, result.truth_view, truth))
     report = evaluate_pairs(pairs)
-    assert report.micro.f1 >= 0.85, [(d.name, d.total) for d in report.documents]
+    assert report.micro.f1 >= (0.95 if fmt == "docx" else 0.9), [(d.name, d.total) for d in report.documents]
 
 
 def test_import_text_with_thai_digits_and_pipes():

@@ -26,7 +26,7 @@ def extract_pdf(data: bytes, source: str | None = None, *, max_pages: int = MAX_
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise encrypted(source) from None
         raise corrupt(source, f"unreadable PDF ({type(cause).__name__}: {cause})") from None
-    with pdf:
+    with pdf, _pdfium(data) as pdfium_doc:
         if count > max_pages:
             raise ImportFailure(
                 "too_many_pages",
@@ -41,7 +41,7 @@ def extract_pdf(data: bytes, source: str | None = None, *, max_pages: int = MAX_
         warnings: list[str] = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                text, needs_ocr = _page_text(page)
+                text, needs_ocr = _page_text(page, _Repair(pdfium_doc, number - 1, page.height))
             except Exception as exc:  # a broken content stream: pdfium may still draw it
                 text, needs_ocr = "", True
                 warnings.append(f"page {number}: text layer unreadable ({type(exc).__name__})")
@@ -82,7 +82,49 @@ def encrypted(source: str | None) -> ImportFailure:
     )
 
 
-def _page_text(page) -> tuple[str, bool]:
+class _pdfium:
+    """pdfium's reading of the same file, for the text pdfminer cannot map (below)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.doc = None
+
+    def __enter__(self):
+        try:
+            import pypdfium2
+
+            self.doc = pypdfium2.PdfDocument(self.data)
+        except Exception:  # pdfminer read it; pdfium's view is only a repair
+            self.doc = None
+        return self.doc
+
+    def __exit__(self, *exc) -> None:
+        if self.doc is not None:
+            self.doc.close()
+
+
+class _Repair:
+    """Fonts without a ToUnicode entry for some glyphs (LibreOffice's bold Thai subsets) make
+    pdfminer write '(cid:3)'; pdfium maps those glyphs. Text of a box is re-read through pdfium
+    only where pdfminer failed."""
+
+    def __init__(self, doc, index: int, height: float):
+        self.doc, self.index, self.height = doc, index, height
+        self._page = None
+
+    def __call__(self, text: str, bbox) -> str:
+        if "(cid:" not in text or self.doc is None or bbox is None:
+            return text
+        if self._page is None:
+            self._page = self.doc[self.index].get_textpage()
+        x0, top, x1, bottom = bbox
+        got = self._page.get_text_bounded(
+            left=x0, bottom=self.height - bottom, right=x1, top=self.height - top
+        )
+        return " ".join(got.split()) if got.strip() else text
+
+
+def _page_text(page, repair: _Repair | None = None) -> tuple[str, bool]:
     """(text, needs OCR): lines outside tables and table rows, top to bottom."""
     visible = sum(1 for c in page.chars if not c["text"].isspace())
     # Scans are images and outlined text is curves; a page with neither keeps its few characters
@@ -98,10 +140,21 @@ def _page_text(page) -> tuple[str, bool]:
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
+    fix = repair or (lambda text, bbox: text)
     rest = page.filter(outside) if boxes else page
-    items = [(line["top"], normalise_thai(line["text"])) for line in rest.extract_text_lines()]
+    items = [
+        (
+            line["top"],
+            normalise_thai(fix(line["text"], (line["x0"], line["top"], line["x1"], line["bottom"]))),
+        )
+        for line in rest.extract_text_lines()
+    ]
     for table in tables:
-        rows = ["\t".join(_cell(c) for c in row) for row in table.extract()]
+        rows = []
+        for row, texts in zip(table.rows, table.extract(), strict=True):
+            rows.append(
+                "\t".join(_cell(fix(t, box) if t else t) for t, box in zip(texts, row.cells, strict=True))
+            )
         items.append((table.bbox[1], "\n".join(rows)))
     items.sort(key=lambda item: item[0])
     return "\n".join(text for _, text in items), False

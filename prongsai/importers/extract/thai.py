@@ -16,7 +16,9 @@ _SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 def normalise_thai(text: str) -> str:
     text = _SPACE_BEFORE_MARK.sub("", text)
     text = _SARA_AM.sub("\\1\u0e33", text)
-    return text
+    # LibreOffice's PDFs map the nikhahit glyph to sara am and then its sara aa glyph again:
+    # 'ดำาเนิน'. Sara am is never followed by sara aa in Thai.
+    return text.replace("\u0e33\u0e32", "\u0e33")
 
 
 def thai_ratio(text: str) -> float:
