@@ -241,3 +241,14 @@ def test_cli_eval_on_the_seeds():
     overall = next(line for line in proc.stdout.splitlines() if line.startswith("Overall"))
     assert float(overall.split()[-1]) >= 0.95
     assert "measure.status" in proc.stdout
+
+
+def test_scores_read_by_ocr_are_marked_for_checking():
+    from prongsai.importers.recognise import recognise
+
+    lines = (SEEDS / "003_2ce7d8fef52d3b8e.txt").read_text(encoding="utf-8").split("\n")
+    draft = recognise(lines, ocr=True)
+    assert "numbers_from_ocr" in {f["code"] for f in draft.findings}
+    scores = [v["confidence"] for k, v in draft.provenance.items() if k.startswith("assessments")]
+    assert scores and max(scores) <= 0.5
+    assert draft.provenance["agency.name"]["confidence"] > 0.5

@@ -147,6 +147,17 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
             "ไม่พบชื่อหน่วยงาน กรุณากรอกก่อนยืนยันร่าง",
             [],
         )
+    if ocr and d["assessments"]:
+        # Tesseract's Thai model misreads Thai digits (๒๕๖๘ as ๒๕๒๕): every number needs a look.
+        for path, source in draft.provenance.items():
+            if path.startswith("assessments"):
+                source["confidence"] = min(source["confidence"], 0.5)
+        draft.note(
+            "numbers_from_ocr",
+            "the scores were read by OCR, which often misreads Thai digits; check each against the scan",
+            "คะแนนอ่านด้วย OCR ซึ่งมักอ่านเลขไทยผิด กรุณาตรวจทุกค่ากับเอกสารต้นฉบับ",
+            [],
+        )
     _year_checks(draft, lines)
     d["inconsistencies"] = [f["message_en"] for f in draft.findings]
     return draft
