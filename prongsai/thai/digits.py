@@ -1,13 +1,18 @@
-"""Thai digits (๐–๙) to and from arabic digits."""
+"""Thai digits (๐–๙) to and from arabic digits.
 
-from pythainlp.util import arabic_digit_to_thai_digit, thai_digit_to_arabic_digit
+A prebuilt translation table: PyThaiNLP's converters rebuild theirs on every call, which made digit
+conversion the importer's hottest function."""
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
 
 
 def to_thai_digits(text: str) -> str:
     """'93.96' -> '๙๓.๙๖'. Other characters pass through."""
-    return arabic_digit_to_thai_digit(text) if text else text
+    return text.translate(_TO_THAI) if text else text
 
 
 def to_arabic_digits(text: str) -> str:
     """'๙๓.๙๖' -> '93.96'. Other characters pass through."""
-    return thai_digit_to_arabic_digit(text) if text else text
+    return text.translate(_TO_ARABIC) if text else text
