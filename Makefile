@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 # PDF rendering needs Pango; the tests read PDFs with poppler and open DOCX with LibreOffice.
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 APT_TEST    := poppler-utils libreoffice-writer-nogui
+# Translations are compiled with GNU gettext; browser tests drive Debian's chromium.
+APT_WEB     := gettext chromium
 # The importer OCRs scanned reports (and reads .doc through LibreOffice, already in APT_TEST).
 APT_IMPORT  := tesseract-ocr tesseract-ocr-tha
 
@@ -29,20 +31,22 @@ system:
 fonts: $(BIN)/python system
 	@scripts/install-fonts.sh $(BIN)/pip
 
-run: $(STAMP)
-	@$(BIN)/prongsai analyze prongsai/demo/seed003.json
-	@echo
-	@echo "Demo: analysis of เทศบาลตำบลต้นหยงมัส (seed 003). Try also:"
-	@echo "  $(BIN)/prongsai score prongsai/demo/seed003.json"
-	@echo "  $(BIN)/prongsai plan prongsai/demo/seed003.json"
+# The web application on SQLite with the demo data, at http://127.0.0.1:8000/
+run: $(STAMP) fonts
+	@scripts/ensure-apt.sh $(APT_WEB)
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: $(STAMP) lint fonts
-	@scripts/ensure-apt.sh $(APT_TEST) $(APT_IMPORT)
+	@scripts/ensure-apt.sh $(APT_TEST) $(APT_IMPORT) $(APT_WEB)
 	$(BIN)/python -m pytest
+	@scripts/test-postgres.sh $(BIN)/python
 
 bench: $(STAMP) fonts
 	@scripts/ensure-apt.sh $(APT_TEST)

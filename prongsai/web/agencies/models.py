@@ -1,0 +1,130 @@
+"""Agencies, their units, and who may do what in them.
+
+Who sees what is decided in one place, ``prongsai/web/agencies/access.py``; these models only
+hold the facts (memberships per agency, overseer grants per province or nationwide).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+AGENCY_TYPES = [
+    ("เทศบาลนคร", _("เทศบาลนคร")),
+    ("เทศบาลเมือง", _("เทศบาลเมือง")),
+    ("เทศบาลตำบล", _("เทศบาลตำบล")),
+    ("องค์การบริหารส่วนจังหวัด", _("องค์การบริหารส่วนจังหวัด")),
+    ("องค์การบริหารส่วนตำบล", _("องค์การบริหารส่วนตำบล")),
+    ("อื่น ๆ", _("หน่วยงานอื่น")),
+]
+
+
+class Agency(models.Model):
+    name = models.CharField(_("ชื่อหน่วยงาน"), max_length=200)
+    slug = models.SlugField(_("รหัสในลิงก์สาธารณะ"), max_length=80, unique=True)
+    type = models.CharField(_("ประเภท"), max_length=40, choices=AGENCY_TYPES)
+    district = models.CharField(_("อำเภอ"), max_length=80, blank=True)
+    province = models.CharField(_("จังหวัด"), max_length=80, db_index=True)
+    executive_title = models.CharField(_("ตำแหน่งผู้บริหาร"), max_length=120, blank=True)
+    website = models.URLField(_("เว็บไซต์"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("หน่วยงาน")
+        verbose_name_plural = _("หน่วยงาน")
+        ordering = ["province", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A division of an agency (สำนักปลัด, กองคลัง, กองช่าง …) that measures are assigned to."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("ชื่อส่วนราชการ"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ส่วนราชการ")
+        verbose_name_plural = _("ส่วนราชการ")
+        ordering = ["agency", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unit_name_once_per_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("ผู้จัดทำ")
+    CONTRIBUTOR = "contributor", _("ผู้รายงานของส่วนราชการ")
+    APPROVER = "approver", _("ผู้บริหาร (ผู้อนุมัติ)")
+    VIEWER = "viewer", _("ผู้อ่าน")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("สำหรับผู้รายงานของส่วนราชการ: แก้ไขได้เฉพาะมาตรการของส่วนราชการนี้"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("สมาชิก")
+        verbose_name_plural = _("สมาชิก")
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="one_role_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency}: {self.role}"
+
+
+class OverseerGrant(models.Model):
+    """Read-only access across agencies: one province, or the whole country when blank."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="overseer_grants"
+    )
+    province = models.CharField(_("จังหวัด"), max_length=80, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("สิทธิ์ผู้กำกับดูแล")
+        verbose_name_plural = _("สิทธิ์ผู้กำกับดูแล")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.province or 'ทั่วประเทศ'}"
+
+
+class ApiToken(models.Model):
+    """A token for the JSON API; only its SHA-256 is stored. It acts with its user's rights."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("ชื่อ"), max_length=80)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("โทเคน API")
+        verbose_name_plural = _("โทเคน API")
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+        """A new token; the raw value is returned once and never stored."""
+        raw = "ps_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.hash(raw)), raw

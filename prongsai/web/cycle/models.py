@@ -1,0 +1,253 @@
+"""The yearly ITA cycle of one agency: assessment, plan of measures, progress, evidence, approval.
+
+The numbers are the engine's: an assessment stores what was published (as the interchange
+format has it) and, beside it, what the engine computed, refreshed on every save
+(``Assessment.refresh``). Nothing here does ITA arithmetic.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from prongsai.web.agencies.models import Agency, Unit
+
+
+class Assessment(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="assessments")
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณที่ประเมิน (พ.ศ.)"))
+    edition = models.PositiveSmallIntegerField(_("เกณฑ์ปี"), null=True, blank=True)
+    # The interchange Assessment as published (tools, indicators, items, stated changes, auditor
+    # suggestions); see docs/interchange.md.
+    published = models.JSONField(default=dict)
+    comments = models.JSONField(_("ความเห็นของผู้มีส่วนได้ส่วนเสีย"), default=list, blank=True)
+    narratives = models.JSONField(_("คำอธิบายผลรายตัวชี้วัด"), default=dict, blank=True)
+    # The engine's view, kept for dashboards and lists (refresh()).
+    overall = models.FloatField(_("คะแนนภาพรวม"), null=True, blank=True)
+    level = models.CharField(_("ระดับ"), max_length=40, blank=True)
+    passed = models.BooleanField(_("ผ่านเกณฑ์"), null=True)
+    findings = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ผลการประเมิน")
+        verbose_name_plural = _("ผลการประเมิน")
+        ordering = ["agency", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "fiscal_year"], name="one_assessment_per_year"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "overall"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.fiscal_year}"
+
+
+class IndicatorScore(models.Model):
+    """One indicator's score of one assessment (published, else computed): the overseer views
+    aggregate these across thousands of agencies."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="indicator_scores")
+    fiscal_year = models.PositiveSmallIntegerField()  # copied for the province/year aggregates
+    indicator = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="one_score_per_indicator")
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "indicator"])]
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("ร่าง")
+    SUBMITTED = "submitted", _("เสนออนุมัติ")
+    APPROVED = "approved", _("อนุมัติแล้ว")
+    RETURNED = "returned", _("ส่งกลับแก้ไข")
+
+
+class Plan(models.Model):
+    """The measures of one fiscal year and their progress; approved as a whole, by version."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="plans")
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณที่ดำเนินการ (พ.ศ.)"))
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
+    )
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # Every change to the plan, its measures, progress or evidence bumps this; an approval
+    # names the version it approved, so a later edit visibly needs a new approval.
+    content_version = models.PositiveIntegerField(default=1)
+    approved_version = models.PositiveIntegerField(null=True, blank=True)
+    return_comment = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("แผนมาตรการ")
+        verbose_name_plural = _("แผนมาตรการ")
+        ordering = ["agency", "-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["agency", "fiscal_year"], name="one_plan_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.fiscal_year}"
+
+    def touch(self) -> None:
+        """Something in the plan changed: a new version, and an approval no longer holds."""
+        Plan.objects.filter(pk=self.pk).update(content_version=F("content_version") + 1)
+        self.refresh_from_db(fields=["content_version"])
+        if self.status in (PlanStatus.APPROVED, PlanStatus.SUBMITTED):
+            self.status = PlanStatus.DRAFT
+            self.save(update_fields=["status"])
+
+    @property
+    def approval_current(self) -> bool:
+        return self.status == PlanStatus.APPROVED and self.approved_version == self.content_version
+
+
+class MeasureStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("ยังไม่ดำเนินการ")
+    IN_PROGRESS = "in_progress", _("อยู่ระหว่างดำเนินการ")
+    DONE = "done", _("ดำเนินการเสร็จเรียบร้อยแล้ว")
+
+
+class StaleEdit(Exception):
+    """Someone saved this record after it was opened: their change would be lost silently."""
+
+
+class Measure(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.TextField(_("มาตรการ / โครงการ / กิจกรรม"))
+    analysis = models.TextField(_("ผลการวิเคราะห์ที่สอดคล้อง"), blank=True)
+    steps = models.TextField(_("ขั้นตอนหรือวิธีการดำเนินการ"), blank=True)
+    period = models.CharField(_("ระยะเวลาดำเนินการ"), max_length=200, blank=True)
+    period_end = models.DateField(_("กำหนดแล้วเสร็จ"), null=True, blank=True)
+    indicators = models.JSONField(_("ตัวชี้วัด"), default=list, blank=True)
+    items = models.JSONField(_("ข้อคำถาม"), default=list, blank=True)
+    units = models.ManyToManyField(Unit, blank=True, related_name="measures", verbose_name=_("ผู้รับผิดชอบ"))
+    responsible_text = models.CharField(_("ผู้รับผิดชอบ (ตามเอกสาร)"), max_length=300, blank=True)
+    monitoring = models.TextField(_("การกำกับติดตาม"), blank=True)
+    budget = models.DecimalField(_("งบประมาณ (บาท)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED
+    )
+    library_id = models.CharField(max_length=40, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[units])
+
+    class Meta:
+        verbose_name = _("มาตรการ")
+        verbose_name_plural = _("มาตรการ")
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title[:60]
+
+    def save_checked(self, expected_version: int, fields: list[str]) -> None:
+        """Optimistic locking: save only if nobody saved since ``expected_version`` was read."""
+        with transaction.atomic():
+            values = {f: getattr(self, f) for f in fields}
+            updated = Measure.objects.filter(pk=self.pk, version=expected_version).update(
+                **values, version=F("version") + 1
+            )
+            if not updated:
+                raise StaleEdit(self.pk)
+            self.refresh_from_db(fields=["version"])
+            # simple_history records .save(), not .update(): record this change explicitly.
+            self.save(update_fields=fields)
+            self.plan.touch()
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.period_end is not None
+            and self.status != MeasureStatus.DONE
+            and self.period_end < timezone.localdate()
+        )
+
+
+class ProgressEntry(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress")
+    as_of = models.DateField(_("ข้อมูล ณ วันที่"))
+    status = models.CharField(_("สถานะ"), max_length=20, choices=MeasureStatus.choices)
+    result = models.TextField(_("ผลการดำเนินงาน"), blank=True)
+    outcome = models.TextField(_("ผลลัพธ์"), blank=True)
+    suggestion = models.TextField(_("ข้อเสนอแนะ"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ความก้าวหน้า")
+        verbose_name_plural = _("ความก้าวหน้า")
+        ordering = ["measure", "-as_of", "-pk"]
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", _("ไฟล์")
+    PHOTO = "photo", _("ภาพถ่าย")
+    LINK = "link", _("ลิงก์")
+    NOTE = "note", _("หมายเหตุ")
+
+
+class Evidence(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("ประเภท"), max_length=10, choices=EvidenceKind.choices)
+    file = models.FileField(_("ไฟล์"), upload_to="evidence/%Y/%m/", blank=True)
+    url = models.URLField(_("ลิงก์"), max_length=500, blank=True)
+    caption = models.CharField(_("คำอธิบาย"), max_length=300, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    added_on = models.DateField(_("วันที่"), default=timezone.localdate)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("หลักฐาน")
+        verbose_name_plural = _("หลักฐาน")
+        ordering = ["measure", "added_on", "pk"]
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("อนุมัติ")
+    RETURNED = "returned", _("ส่งกลับแก้ไข")
+
+
+class Approval(models.Model):
+    """The executive's decision on one version of a plan, with what exactly was decided on."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
+    version = models.PositiveIntegerField()
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    approver_name = models.CharField(max_length=200)  # kept if the account is removed
+    approver_position = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+    snapshot = models.JSONField()  # the interchange document as approved
+
+    class Meta:
+        verbose_name = _("การอนุมัติ")
+        verbose_name_plural = _("การอนุมัติ")
+        ordering = ["plan", "-decided_at"]
+
+
+class LinkCheck(models.Model):
+    """A background check that every evidence link and public URL of a plan answers."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="link_checks")
+    started = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list)  # [{"url", "ok", "status", "error", "measure"}]
+
+    class Meta:
+        ordering = ["plan", "-started"]
+
+    @property
+    def failures(self) -> list[dict]:
+        return [r for r in self.results if not r.get("ok")]

@@ -1,0 +1,24 @@
+"""Root URLs. Each area owns its own module; the agency pages are scoped by agency slug."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("prongsai.web.api.urls")),
+    path("p/", include("prongsai.web.public.urls")),  # stable public links: no language prefix
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("login/", auth_views.LoginView.as_view(template_name="pages/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oversight/", include("prongsai.web.oversight.urls")),
+    path("", include("prongsai.web.pages.urls")),
+    prefix_default_language=False,
+)
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
