@@ -1,7 +1,13 @@
-from django.urls import path
+"""The agency's own pages. URL keyword names are shared by every module (and by the isolation
+test that walks all URLs): agency (slug), year (B.E.), measure, evidence, check (ids)."""
+
+from django.urls import include, path
 
 from prongsai.web.pages import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("a/<slug:agency>/", include("prongsai.web.pages.urls_results")),
+    path("a/<slug:agency>/", include("prongsai.web.pages.urls_plans")),
+    path("a/<slug:agency>/", include("prongsai.web.cycle.urls")),
 ]
