@@ -1,0 +1,95 @@
+"""Shared by the results pages: the agency of the URL as the access module allows it, the agency's
+assessments as an interchange record for the engine, and numbers as printed.
+
+Access is decided in ``prongsai.web.agencies.access``; this only turns its answers into 404
+(another agency: not found) and 403 (a member without the right)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from prongsai.interchange.models import Document as Record
+from prongsai.ita.edition import EditionError, all_editions, get_edition, nearest_edition
+from prongsai.ita.findings import where_th
+from prongsai.ita.numbers import fmt
+from prongsai.web.agencies.access import Action, can, member_agencies
+from prongsai.web.agencies.models import Agency
+from prongsai.web.cycle.models import Assessment
+from prongsai.web.cycle.records import agency_record, assessment_record
+
+TOOL_ORDER = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
+SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "ข้อควรตรวจสอบ", "info": "ข้อสังเกต"}
+
+
+def agency_for(user, slug: str, action: Action = Action.VIEW) -> Agency:
+    """The agency named in the URL: 404 unless the user is a member (or site admin), 403 when the
+    member lacks ``action``."""
+    agency = member_agencies(user, Action.VIEW).filter(slug=slug).first()
+    if agency is None:
+        raise Http404
+    if action != Action.VIEW and not can(user, action, agency):
+        raise PermissionDenied
+    return agency
+
+
+def record_of(agency: Agency, assessments: list[Assessment] | None = None, extra=None) -> Record:
+    """The agency's assessments (all, or those given) as one interchange document; ``extra`` is an
+    interchange assessment that replaces the stored one of its year (a form not yet saved)."""
+    if assessments is None:
+        assessments = list(agency.assessments.order_by("fiscal_year"))
+    records = [assessment_record(a) for a in assessments]
+    if extra is not None:
+        records = [r for r in records if r.fiscal_year != extra.fiscal_year] + [extra]
+    return Record(agency=agency_record(agency), assessments=records)
+
+
+def edition_or_none(year: int | None):
+    if year is None:
+        return None
+    try:
+        return get_edition(year)
+    except EditionError:
+        return None
+
+
+def edition_years() -> list[int]:
+    return sorted(all_editions())
+
+
+def indicator_names(year: int) -> dict[int, str]:
+    """Thai names of the 10 indicators (of the year's edition, else the nearest one)."""
+    return {i.id: i.name_th for i in nearest_edition(year).indicators}
+
+
+def tool_label(tool: str) -> str:
+    return tool.replace("_", " ส่วนที่ ")
+
+
+def finding_rows(findings: list) -> list[dict]:
+    """Engine findings (objects or their dicts) for a template: Thai message, severity, place."""
+    out = []
+    for f in findings:
+        d = f if isinstance(f, dict) else f.to_dict()
+        out.append(
+            {
+                "severity": d.get("severity", "info"),
+                "severity_th": SEVERITY_TH.get(d.get("severity", "info"), ""),
+                "message": d.get("message_th") or d.get("message_en") or d.get("code"),
+                "where": where_th(d.get("path") or ""),
+                "code": d.get("code"),
+            }
+        )
+    order = {"error": 0, "warning": 1, "info": 2}
+    out.sort(key=lambda r: order.get(r["severity"], 3))
+    return out
+
+
+def num(value: float | None, signed: bool = False) -> str:
+    return fmt(value, signed=signed)
+
+
+def delta_class(delta: float | None) -> str:
+    if delta is None or delta == 0:
+        return ""
+    return "up" if delta > 0 else "down"

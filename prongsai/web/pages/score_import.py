@@ -1,0 +1,625 @@
+"""Import of published scores from a CSV or XLSX file.
+
+Two layouts: one row per fiscal year (a column per score), or one row per (year, key, value).
+Each column is mapped to what it holds, guessed from its header (Thai or English) and corrected
+by the user. A dry run checks every row and reports each problem with its row number and column,
+and what would change; applying writes every year in one transaction (all or nothing), as a
+background task through Django's task API, with progress kept beside the uploaded file.
+
+The file waits in a private temporary folder under a random id (no model, no migration); the id
+is bound to the agency and the user that uploaded it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_tasks import task
+from pydantic import ValidationError
+
+from prongsai.interchange.models import Assessment as RecordAssessment
+from prongsai.ita.edition import EditionError, all_editions, get_edition, nearest_edition
+from prongsai.ita.numbers import fmt
+from prongsai.thai.dates import ce_to_be
+from prongsai.thai.digits import to_arabic_digits
+from prongsai.web.cycle.models import Assessment
+from prongsai.web.cycle.records import save_published
+from prongsai.web.pages.results_common import TOOL_ORDER, tool_label
+
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused (zip bomb)
+KEEP_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class ImportProblem(Exception):
+    """A file that cannot be read as a table of scores (message in Thai)."""
+
+
+# ---- targets a column (or a key) can map to ---------------------------------------------------
+
+
+def targets() -> list[tuple[str, str]]:
+    """Every choice of the mapping step: value and Thai label."""
+    out = [
+        ("", _("— ไม่นำเข้า —")),
+        ("year", _("ปีงบประมาณ (พ.ศ.)")),
+        ("edition", _("เกณฑ์การประเมินปี")),
+        ("overall", _("คะแนนภาพรวม")),
+        ("level", _("ระดับผลการประเมิน")),
+    ]
+    out += [(f"tools.{t}", _("แบบวัด %(tool)s") % {"tool": tool_label(t)}) for t in TOOL_ORDER]
+    names = {i.id: i.name_th for i in nearest_edition(max(all_editions())).indicators}
+    out += [
+        (f"indicators.{n}", _("ตัวชี้วัดที่ %(n)s %(name)s") % {"n": n, "name": names[n]}) for n in range(1, 11)
+    ]
+    out += [(f"items.{i}", _("ข้อ %(item)s") % {"item": i}) for i in all_item_ids()]
+    out += [("key", _("ชื่อรายการ (แบบแถวละหนึ่งค่า)")), ("value", _("ค่า (แบบแถวละหนึ่งค่า)"))]
+    return out
+
+
+def all_item_ids() -> list[str]:
+    ids = {i for ed in all_editions().values() for i in ed.item_by_id}
+    return sorted(ids, key=lambda i: ("ieo".find(i[0]), int(i[1:])))
+
+
+def _norm(text: str) -> str:
+    t = to_arabic_digits(str(text or "")).strip().lower()
+    if t.startswith("๐"):  # Thai zero printed for the letter O of an OIT item
+        t = "o" + t[1:]
+    return re.sub(r"\s+", " ", t)
+
+
+_ITEM = re.compile(r"^(?:ข้อ\s*|item\s*)?([ieo])\s*0*([1-9][0-9]?)$")
+_PART = re.compile(r"eit\s*[-_ ]?\s*(?:ส่วนที่|part|p)?\s*\(?([12])\)?")
+_TOOL = re.compile(r"\b(iit|eit|oit)\b|^(iit|eit|oit)")
+_INDICATOR = re.compile(r"(?:ตัวชี้วัดที่|ตัวชี้วัด|indicator|ind\.?)\s*([0-9]{1,2})\b")
+
+
+def guess(header: str) -> str:
+    """What a column header (or a key of the long layout) names: a target value, or ''."""
+    t = _norm(header)
+    if not t:
+        return ""
+    m = _ITEM.match(t)
+    if m:
+        return f"items.{m.group(1)}{int(m.group(2))}"
+    m = _PART.search(t)
+    if m:
+        return f"tools.EIT_{m.group(1)}"
+    m = _INDICATOR.search(t)
+    if m and 1 <= int(m.group(1)) <= 10:
+        return f"indicators.{int(m.group(1))}"
+    m = _TOOL.search(t)
+    if m:
+        return f"tools.{(m.group(1) or m.group(2)).upper()}"
+    if t.isdigit() and 1 <= int(t) <= 10:
+        return f"indicators.{int(t)}"
+    for ind in nearest_edition(max(all_editions())).indicators:
+        if any(name and name in t for name in [ind.name_th, *ind.name_th_alt]):
+            return f"indicators.{ind.id}"
+    if "เกณฑ์" in t or "edition" in t:
+        return "edition"
+    if t in ("ปี", "พ.ศ.", "พ.ศ", "year", "ปี พ.ศ.") or "ปีงบ" in t or "fiscal" in t or t.startswith("ปีที่"):
+        return "year"
+    if "ภาพรวม" in t or "overall" in t or "total" in t or "คะแนนรวม" in t:
+        return "overall"
+    if "ระดับ" in t or "level" in t or "grade" in t:
+        return "level"
+    if t in ("key", "รายการ", "หัวข้อ", "คีย์", "field", "ตัวแปร", "ชื่อรายการ"):
+        return "key"
+    if t in ("value", "ค่า", "คะแนน", "score"):
+        return "value"
+    if t.startswith("ปี") or "year" in t:
+        return "year"
+    return ""
+
+
+def guess_mapping(headers: list[str]) -> list[str]:
+    out, taken = [], set()
+    for h in headers:
+        g = guess(h)
+        if g and g in taken:  # a second column naming the same thing is left for the user
+            g = ""
+        taken.add(g)
+        out.append(g)
+    return out
+
+
+# ---- reading the file ------------------------------------------------------------------------
+
+
+def read_table(raw: bytes) -> list[list[str]]:
+    """Rows of cells as text, header first. The type is decided by the content, not the name."""
+    if raw[:4] == b"PK\x03\x04":
+        return _read_xlsx(raw)
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportProblem(_("ไฟล์ Excel รุ่นเก่า (.xls) อ่านไม่ได้ กรุณาบันทึกเป็น .xlsx หรือ .csv"))
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportProblem(_("ไฟล์นี้ไม่ใช่ CSV หรือ XLSX"))
+    return _read_csv(raw)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp874", errors="strict")  # TIS-620 / Windows Thai
+
+
+def _read_csv(raw: bytes) -> list[list[str]]:
+    try:
+        text = _decode(raw)
+    except UnicodeDecodeError:
+        raise ImportProblem(_("อ่านตัวอักษรในไฟล์ไม่ได้ กรุณาบันทึกเป็น CSV แบบ UTF-8")) from None
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return _trim(rows)
+
+
+def _read_xlsx(raw: bytes) -> list[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
+                raise ImportProblem(_("ไฟล์ XLSX ขยายตัวใหญ่ผิดปกติ ระบบไม่เปิดไฟล์นี้"))
+            if "xl/workbook.xml" not in z.namelist():
+                raise ImportProblem(_("ไฟล์นี้ไม่ใช่ไฟล์ XLSX"))
+    except zipfile.BadZipFile:
+        raise ImportProblem(_("ไฟล์ XLSX เสียหาย เปิดไม่ได้")) from None
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise ImportProblem(_("ไฟล์ XLSX เสียหาย เปิดไม่ได้")) from None
+    ws = wb.worksheets[0]
+    rows = []
+    for row in ws.iter_rows(values_only=True):
+        rows.append([_cell_text(v) for v in row[:MAX_COLUMNS]])
+        if len(rows) > MAX_ROWS + 1:
+            break
+    wb.close()
+    return _trim(rows)
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) >= 1000:
+        return str(int(v))  # a year typed as a number
+    if isinstance(v, float):
+        return repr(v) if len(repr(v)) < 12 else f"{v:.6f}".rstrip("0")
+    return str(v).strip()
+
+
+def _trim(rows: list[list[str]]) -> list[list[str]]:
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportProblem(_("ไฟล์ไม่มีข้อมูล"))
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportProblem(_("ไฟล์มีเกิน %(n)s แถว") % {"n": f"{MAX_ROWS:,}"})
+    width = max(len(r) for r in rows)
+    if width > MAX_COLUMNS:
+        raise ImportProblem(_("ไฟล์มีเกิน %(n)s คอลัมน์") % {"n": MAX_COLUMNS})
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    while width and not any(r[width - 1] for r in rows):  # empty trailing columns
+        width -= 1
+        rows = [r[:width] for r in rows]
+    if not rows[0] or not any(rows[0]):
+        raise ImportProblem(_("แถวแรกของไฟล์ต้องเป็นหัวคอลัมน์"))
+    return rows
+
+
+# ---- the dry run -----------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    problem: str
+
+
+@dataclass
+class YearChange:
+    fiscal_year: int
+    new: bool
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
+    unchanged: int = 0
+
+
+@dataclass
+class DryRun:
+    layout: str  # wide | long
+    rows: int
+    errors: list[RowError]
+    years: dict[int, dict]  # fiscal year -> published data after the import
+    changes: list[YearChange]
+    mapping_problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.mapping_problems and bool(self.years)
+
+
+def _label(target: str) -> str:
+    return dict(targets()).get(target, target)
+
+
+def _parse_year(text: str) -> int | None:
+    t = to_arabic_digits(text).strip()
+    if t.endswith(".0"):
+        t = t[:-2]
+    if not t.isdigit():
+        return None
+    y = int(t)
+    if 1900 <= y < 2400:
+        y = ce_to_be(y)
+    return y if 2500 <= y <= 2700 else None
+
+
+def _parse_score(text: str) -> tuple[float | None, str | None]:
+    t = to_arabic_digits(text).strip().replace("\u2212", "-").replace(",", "").rstrip("%").strip()
+    try:
+        v = float(t)
+    except ValueError:
+        return None, _("“%(text)s” ไม่ใช่ตัวเลข") % {"text": text}
+    if v != v or not 0 <= v <= 100:
+        return None, _("คะแนน %(value)s ต้องอยู่ระหว่าง 0 ถึง 100") % {"value": text}
+    return v, None
+
+
+def _set(data: dict, target: str, value) -> None:
+    kind, _sep, key = target.partition(".")
+    if kind in ("tools", "indicators", "items"):
+        data.setdefault(kind, {})[key] = value
+    else:
+        data[kind] = value
+
+
+def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
+    header, body = rows[0], rows[1:]
+    mapping = (mapping + [""] * len(header))[: len(header)]
+    problems = []
+    used = [m for m in mapping if m]
+    for m in set(used):
+        if used.count(m) > 1:
+            problems.append(_("มีหลายคอลัมน์ที่จับคู่กับ “%(target)s”") % {"target": _label(m)})
+    long = "key" in mapping or "value" in mapping
+    if "year" not in mapping:
+        problems.append(_("ต้องมีคอลัมน์ปีงบประมาณ"))
+    if long and not ("key" in mapping and "value" in mapping):
+        problems.append(_("แบบแถวละหนึ่งค่าต้องมีทั้งคอลัมน์ชื่อรายการและคอลัมน์ค่า"))
+    if long and any(m not in ("", "year", "key", "value") for m in mapping):
+        problems.append(_("แบบแถวละหนึ่งค่าใช้ได้เฉพาะคอลัมน์ปี ชื่อรายการ และค่า"))
+    if not long and not any(m not in ("", "year") for m in mapping):
+        problems.append(_("ยังไม่ได้จับคู่คอลัมน์คะแนนใดเลย"))
+    result = DryRun("long" if long else "wide", len(body), [], {}, [], problems)
+    if problems:
+        return result
+
+    col = {m: i for i, m in enumerate(mapping) if m}
+    errors = result.errors
+    found: dict[int, dict] = {}  # fiscal year -> imported values
+    first_row: dict[int, int] = {}
+    seen: dict[tuple, int] = {}
+    for n, row in enumerate(body, start=2):
+        if not any(row):
+            continue
+        ytext = row[col["year"]]
+        year = _parse_year(ytext)
+        if year is None:
+            errors.append(
+                RowError(n, header[col["year"]], _("ปี “%(text)s” ไม่ใช่ปี พ.ศ. เช่น 2568") % {"text": ytext})
+                if ytext
+                else RowError(n, header[col["year"]], _("ไม่มีปีงบประมาณ"))
+            )
+            continue
+        if long:
+            cells = []
+            ktext = row[col["key"]]
+            target = guess(ktext)
+            if target in ("", "year", "key", "value"):
+                errors.append(
+                    RowError(n, header[col["key"]], _("ไม่รู้จักรายการ “%(text)s”") % {"text": ktext})
+                    if ktext
+                    else RowError(n, header[col["key"]], _("ไม่มีชื่อรายการ"))
+                )
+                continue
+            cells.append((target, header[col["value"]], row[col["value"]]))
+            key = (year, target)
+            if key in seen:
+                errors.append(
+                    RowError(
+                        n,
+                        header[col["key"]],
+                        _("“%(what)s” ของปี %(year)s ซ้ำกับแถวที่ %(row)s")
+                        % {"what": _label(target), "year": year, "row": seen[key]},
+                    )
+                )
+                continue
+            seen[key] = n
+        else:
+            if year in first_row:
+                errors.append(
+                    RowError(
+                        n,
+                        header[col["year"]],
+                        _("ปี %(year)s ซ้ำกับแถวที่ %(row)s") % {"year": year, "row": first_row[year]},
+                    )
+                )
+                continue
+            cells = [(m, header[i], row[i]) for i, m in enumerate(mapping) if m not in ("", "year")]
+        first_row.setdefault(year, n)
+        values = found.setdefault(year, {})
+        for target, column, text in cells:
+            if not text.strip() or text.strip() == "-":
+                continue
+            if target == "level":
+                values["level"] = text.strip()
+            elif target == "edition":
+                ed = _parse_year(text)
+                if ed is None or ed not in all_editions():
+                    errors.append(RowError(n, column, _("ไม่มีเกณฑ์การประเมินปี “%(text)s”") % {"text": text}))
+                else:
+                    values["edition"] = ed
+            else:
+                v, problem = _parse_score(text)
+                if problem:
+                    errors.append(RowError(n, column, problem))
+                else:
+                    _set(values, target, v)
+
+    # Per year: the edition must exist and know every item; the merged record must validate.
+    existing = {
+        a.fiscal_year: a for a in Assessment.objects.filter(agency=agency, fiscal_year__in=list(found))
+    }
+    for year, values in sorted(found.items()):
+        row_no = first_row[year]
+        before = dict(existing[year].published) if year in existing else {}
+        ed_year = values.get("edition") or before.get("edition") or year
+        try:
+            edition = get_edition(ed_year)
+        except EditionError:
+            errors.append(
+                RowError(
+                    row_no,
+                    header[col["year"]],
+                    _("ยังไม่มีเกณฑ์การประเมินของปี %(year)s ในระบบ (ระบุคอลัมน์เกณฑ์ปี)") % {"year": ed_year},
+                )
+            )
+            continue
+        for item in values.get("items", {}):
+            if item not in edition.item_by_id:
+                errors.append(
+                    RowError(
+                        row_no,
+                        item,
+                        _("เกณฑ์ปี %(ed)s ไม่มีข้อ %(item)s") % {"ed": edition.edition, "item": item},
+                    )
+                )
+        for part in ("EIT_1", "EIT_2"):
+            if part in values.get("tools", {}) and part not in edition.part_ids:
+                errors.append(
+                    RowError(row_no, part, _("เกณฑ์ปี %(ed)s ไม่แบ่ง EIT เป็นสองส่วน") % {"ed": edition.edition})
+                )
+        merged = _merge(before, values)
+        try:
+            RecordAssessment.model_validate({"fiscal_year": year, **merged})
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(x) for x in err["loc"])
+                errors.append(RowError(row_no, where, err["msg"].removeprefix("Value error, ")))
+            continue
+        result.years[year] = merged
+        result.changes.append(_changes(year, before, merged, year not in existing))
+    errors.sort(key=lambda e: e.row)
+    return result
+
+
+def _merge(before: dict, values: dict) -> dict:
+    data = {k: v for k, v in before.items() if k not in ("fiscal_year", "year_be")}
+    for key, v in values.items():
+        if isinstance(v, dict):
+            data[key] = {**(data.get(key) or {}), **v}
+        else:
+            data[key] = v
+    return data
+
+
+def _flat(data: dict) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key in ("edition", "overall", "level"):
+        if data.get(key) is not None:
+            out[key] = data[key]
+    for kind in ("tools", "indicators", "items"):
+        for k, v in (data.get(kind) or {}).items():
+            out[f"{kind}.{k}"] = v
+    return out
+
+
+def _show(v) -> str:
+    if v is None:
+        return "–"
+    return fmt(v) if isinstance(v, float | int) and not isinstance(v, bool) and v <= 100 else str(v)
+
+
+def _changes(year: int, before: dict, after: dict, new: bool) -> YearChange:
+    b, a = _flat(before), _flat(after)
+    out = YearChange(year, new)
+    for key, v in a.items():
+        old = b.get(key)
+        if old == v or (
+            isinstance(old, float | int) and isinstance(v, float | int) and float(old) == float(v)
+        ):
+            out.unchanged += 1
+        else:
+            out.changes.append((_label(key), _show(old), _show(v)))
+    return out
+
+
+# ---- temporary storage -----------------------------------------------------------------------
+
+
+def _folder() -> Path:
+    d = Path(getattr(settings, "PRONGSAI_IMPORT_DIR", settings.VAR / "imports"))
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return d
+
+
+def _paths(token: str) -> tuple[Path, Path]:
+    if not _TOKEN.match(token or ""):
+        raise KeyError(token)
+    d = _folder()
+    return d / f"{token}.bin", d / f"{token}.json"
+
+
+def store(raw: bytes, name: str, agency_id: int, user_id: int) -> str:
+    _sweep()
+    token = secrets.token_urlsafe(24)
+    data, meta = _paths(token)
+    data.write_bytes(raw)
+    _write(
+        meta,
+        {"agency": agency_id, "user": user_id, "name": name[:200], "created": time.time(), "mapping": None},
+    )
+    return token
+
+
+def load(token: str, agency_id: int, user_id: int) -> tuple[bytes, dict]:
+    """The stored file and its state; KeyError unless this user uploaded it for this agency."""
+    data, meta_path = _paths(token)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        raw = data.read_bytes()
+    except (OSError, ValueError):
+        raise KeyError(token) from None
+    if meta.get("agency") != agency_id or meta.get("user") != user_id:
+        raise KeyError(token)
+    return raw, meta
+
+
+def meta_of(token: str, agency_id: int, user_id: int) -> dict:
+    """The state of an upload (progress of its import) without its data."""
+    _data, meta_path = _paths(token)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise KeyError(token) from None
+    if meta.get("agency") != agency_id or meta.get("user") != user_id:
+        raise KeyError(token)
+    return meta
+
+
+def update(token: str, **changes) -> dict:
+    _data, meta_path = _paths(token)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update(changes)
+    _write(meta_path, meta)
+    return meta
+
+
+def discard(token: str) -> None:
+    for p in _paths(token):
+        p.unlink(missing_ok=True)
+
+
+def _write(path: Path, meta: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)  # atomic: a reader polling progress never sees half a file
+
+
+def _sweep() -> None:
+    cutoff = time.time() - KEEP_SECONDS
+    for p in _folder().glob("*"):
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+        except OSError:
+            pass
+
+
+# ---- applying --------------------------------------------------------------------------------
+
+
+def apply(token: str, agency_id: int, user_id: int) -> dict:
+    """Check the file again (the data may have changed since the dry run) and store every year in
+    one transaction. Progress and the outcome are written beside the file."""
+    from django.contrib.auth import get_user_model
+
+    from prongsai.web.agencies.models import Agency
+
+    raw, meta = load(token, agency_id, user_id)
+    agency = Agency.objects.get(pk=agency_id)
+    run = dry_run(read_table(raw), meta.get("mapping") or [], agency)
+    if not run.ok:
+        update(token, state="failed", error=_("ไฟล์มีข้อผิดพลาด ไม่ได้บันทึกข้อมูลใด"))
+        return {"state": "failed"}
+    total = len(run.years)
+    update(token, state="running", done=0, total=total, error="")
+    user = get_user_model().objects.filter(pk=user_id).first()
+    try:
+        with _history_user(user), transaction.atomic():
+            for k, (year, data) in enumerate(sorted(run.years.items()), 1):
+                save_published(agency, RecordAssessment.model_validate({"fiscal_year": year, **data}))
+                update(token, done=k)
+    except Exception as exc:  # nothing was stored: the transaction rolled back
+        update(
+            token,
+            state="failed",
+            done=0,
+            error=_("บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก (%(error)s)") % {"error": str(exc)[:200]},
+        )
+        return {"state": "failed"}
+    update(token, state="done", done=total, years=sorted(run.years))
+    _paths(token)[0].unlink(missing_ok=True)  # the data is stored now; keep only the outcome
+    return {"state": "done", "years": sorted(run.years)}
+
+
+class _history_user:
+    """Credit the import's user in the audit trail when no request is around (a task worker)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __enter__(self):
+        from simple_history.models import HistoricalRecords
+
+        self.saved = getattr(HistoricalRecords.context, "request", None)
+        if self.saved is None and self.user is not None:
+            HistoricalRecords.context.request = SimpleNamespace(user=self.user)
+        return self
+
+    def __exit__(self, *exc):
+        from simple_history.models import HistoricalRecords
+
+        if self.saved is None and self.user is not None:
+            del HistoricalRecords.context.request
+        return False
+
+
+@task()
+def import_scores(token: str, agency_id: int, user_id: int) -> dict:
+    """Background task: apply a checked score file (see :func:`apply`)."""
+    return apply(token, agency_id, user_id)
