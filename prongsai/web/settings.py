@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "prongsai.web.api",
     "prongsai.web.oversight",
     "prongsai.web.public",
+    "prongsai.web.imports",
 ]
 
 MIDDLEWARE = [

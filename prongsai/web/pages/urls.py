@@ -10,4 +10,5 @@ urlpatterns = [
     path("a/<slug:agency>/", include("prongsai.web.pages.urls_results")),
     path("a/<slug:agency>/", include("prongsai.web.pages.urls_plans")),
     path("a/<slug:agency>/", include("prongsai.web.cycle.urls")),
+    path("a/<slug:agency>/", include("prongsai.web.imports.urls")),
 ]
