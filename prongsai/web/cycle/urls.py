@@ -1,1 +1,10 @@
-urlpatterns: list = []
+"""The cycle's pages under a/<slug:agency>/: the evidence link checker."""
+
+from django.urls import path
+
+from prongsai.web.cycle import views
+
+urlpatterns = [
+    path("plans/<int:year>/linkcheck/", views.linkcheck_start, name="linkcheck_start"),
+    path("linkchecks/<int:check>/", views.linkcheck_status, name="linkcheck_status"),
+]
