@@ -1,0 +1,245 @@
+"""Evidence uploads, checked by what the bytes are, never by the name or the browser's type.
+
+Accepted: photos (PNG, JPEG, WebP, GIF: the magic bytes, and Pillow opens, verifies and decodes
+the image within ``Image.MAX_IMAGE_PIXELS``), and files: PDF, Word .docx and Excel .xlsx (a ZIP
+whose central directory promises no bomb, with the main part's content type; macro-enabled
+documents are not these) and plain text (UTF-8, UTF-16 with BOM, or Thai TIS-620). Refused with a
+Thai message: empty, over ``settings.EVIDENCE_MAX_BYTES``, any other type, a name whose extension
+says another type than the content (an .exe renamed .pdf, a text renamed .png), a ZIP bomb, a
+damaged image or archive.
+
+The stored name is the user's name made safe (no path, no control or shell characters, Thai kept,
+short enough for the FileField) with the extension of what the content is.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from prongsai.importers.errors import ImportFailure
+from prongsai.importers.extract.docx import open_zip
+
+PHOTO, FILE = "photo", "file"
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str  # png, jpeg, ...
+    evidence: str  # "photo" or "file"
+    ext: str  # the extension stored
+    accepted_exts: tuple[str, ...]  # extensions a user's name may carry for this content
+    label: str  # shown in messages
+
+
+KINDS = {
+    k.code: k
+    for k in (
+        Kind("png", PHOTO, ".png", (".png",), "ภาพ PNG"),
+        Kind("jpeg", PHOTO, ".jpg", (".jpg", ".jpeg", ".jpe", ".jfif"), "ภาพ JPEG"),
+        Kind("webp", PHOTO, ".webp", (".webp",), "ภาพ WebP"),
+        Kind("gif", PHOTO, ".gif", (".gif",), "ภาพ GIF"),
+        Kind("pdf", FILE, ".pdf", (".pdf",), "PDF"),
+        Kind("docx", FILE, ".docx", (".docx",), "Word (.docx)"),
+        Kind("xlsx", FILE, ".xlsx", (".xlsx",), "Excel (.xlsx)"),
+        Kind("text", FILE, ".txt", (".txt", ".text", ".csv", ".tsv", ".log", ".md"), "ไฟล์ข้อความ"),
+    )
+}
+_PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "gif": "GIF"}
+_OOXML_MAIN = {
+    "docx": (
+        "word/document.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    ),
+    "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+}
+MAX_NAME = 60  # characters of the stem: upload_to adds "evidence/YYYY/MM/" within FileField's 100
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: Kind
+    name: str  # the safe stored name
+
+
+def validate_upload(uploaded_file) -> str:
+    """ "photo" or "file" for an acceptable upload (and its ``name`` made safe), else a
+    ``ValidationError`` with a Thai message."""
+    upload = inspect_upload(uploaded_file)
+    uploaded_file.name = upload.name
+    return upload.kind.evidence
+
+
+def inspect_upload(uploaded_file) -> Upload:
+    size = getattr(uploaded_file, "size", None)
+    limit = settings.EVIDENCE_MAX_BYTES
+    if size is not None and size > limit:
+        raise _too_large(size, limit)
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)  # never more than the limit, whatever size claimed
+    uploaded_file.seek(0)
+    if len(data) > limit:
+        raise _too_large(len(data), limit)
+    if not data:
+        raise ValidationError(_("ไฟล์ว่างเปล่า ไม่มีข้อมูล กรุณาเลือกไฟล์ใหม่"), code="empty")
+    kind = KINDS[_content_kind(data)]
+    name = getattr(uploaded_file, "name", "") or ""
+    ext = _extension(name)
+    if ext and ext not in kind.accepted_exts:
+        raise ValidationError(
+            _("เนื้อหาของไฟล์ “%(name)s” ไม่ตรงกับนามสกุล %(ext)s (เนื้อหาเป็น %(kind)s) ระบบจึงไม่รับไฟล์นี้"),
+            code="mismatch",
+            params={"name": _base_name(name), "ext": ext, "kind": kind.label},
+        )
+    if kind.evidence == PHOTO:
+        _check_image(data, kind)
+    return Upload(kind, safe_name(name, ext or kind.ext))  # .jpeg stays .jpeg, .csv stays .csv
+
+
+def _too_large(size: int, limit: int) -> ValidationError:
+    return ValidationError(
+        _("ไฟล์มีขนาด %(size)s เกินกว่าที่กำหนด (ไม่เกิน %(limit)s)"),
+        code="too_large",
+        params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
+    )
+
+
+def _unknown() -> ValidationError:
+    return ValidationError(
+        _(
+            "ไม่รองรับไฟล์ชนิดนี้ รับเฉพาะภาพถ่าย (PNG, JPEG, WebP, GIF), PDF, "
+            "Word (.docx), Excel (.xlsx) และไฟล์ข้อความ"
+        ),
+        code="unknown_type",
+    )
+
+
+def _content_kind(data: bytes) -> str:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _ooxml_kind(data)
+    if _is_text(data):
+        return "text"
+    raise _unknown()
+
+
+def _ooxml_kind(data: bytes) -> str:
+    try:
+        archive = open_zip(data, None)  # refuses a bomb from the central directory, before inflating
+    except ImportFailure as exc:
+        code = "zip_bomb" if exc.code == "zip_bomb" else "corrupt"
+        raise ValidationError(exc.message_th, code=code) from None
+    try:
+        with archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" not in names:
+                raise _unknown()
+            types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:  # damaged or encrypted
+        raise ValidationError(
+            _("ไฟล์เสียหายหรือไม่สมบูรณ์ ไม่สามารถเปิดได้ กรุณาตรวจสอบไฟล์ต้นฉบับ"), code="corrupt"
+        ) from exc
+    for code, (part, content_type) in _OOXML_MAIN.items():
+        if part in names and f'ContentType="{content_type}"'.encode() in types:
+            return code
+    raise _unknown()  # .docm/.xlsm (macros), .pptx, .odt, a plain ZIP ...
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls
+
+
+def _is_text(data: bytes) -> bool:
+    """Plain text: decodes strictly, and no control characters besides tab, newlines, form feed."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    elif b"\x00" in data:
+        return False
+    else:
+        encodings = ["utf-8-sig", "tis-620"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not _CONTROL.search(text)
+    return False
+
+
+def _check_image(data: bytes, kind: Kind) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    corrupt = ValidationError(
+        _("ไฟล์ภาพเสียหายหรือไม่สมบูรณ์ ไม่สามารถเปิดได้ กรุณาถ่ายหรือบันทึกภาพใหม่"), code="corrupt_image"
+    )
+    bomb = ValidationError(
+        _("ภาพมีจำนวนพิกเซลมากเกินไป (เกิน %(limit)s ล้านพิกเซล) กรุณาย่อขนาดภาพก่อนอัปโหลด"),
+        code="image_bomb",
+        params={"limit": f"{(Image.MAX_IMAGE_PIXELS or 0) / 1e6:.0f}"},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                if im.format != _PILLOW_FORMATS[kind.code]:
+                    raise corrupt
+                if Image.MAX_IMAGE_PIXELS and im.width * im.height > Image.MAX_IMAGE_PIXELS:
+                    raise bomb
+                im.verify()  # structure and checksums (PNG CRCs)
+            with Image.open(io.BytesIO(data)) as im:
+                im.load()  # decodes the pixels: a truncated or damaged body fails here
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise bomb from None
+        except ValidationError:
+            raise
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
+            raise corrupt from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+
+def _base_name(name: str) -> str:
+    return re.split(r"[\\/]", name)[-1]
+
+
+def _extension(name: str) -> str:
+    base = _base_name(name).strip().rstrip(".")
+    if "." not in base.lstrip("."):
+        return ""
+    return "." + base.rsplit(".", 1)[1].lower()
+
+
+def safe_name(name: str, ext: str) -> str:
+    """The user's file name without path, control characters or anything a shell or URL would
+    misread; Thai letters and marks kept; the extension the content has."""
+    base = unicodedata.normalize("NFC", _base_name(name or ""))
+    stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+    cleaned = []
+    for ch in stem:
+        category = unicodedata.category(ch)
+        if category[0] in "LMN" or ch in "-_":
+            cleaned.append(ch)
+        elif ch in " .()+,":
+            cleaned.append("_")
+    stem = re.sub(r"_+", "_", "".join(cleaned)).strip("_-")[:MAX_NAME].strip("_-")
+    return f"{stem or 'evidence'}{ext}"
