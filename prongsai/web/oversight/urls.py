@@ -1,1 +1,11 @@
-urlpatterns: list = []
+"""Overseer dashboards, read-only, included at /oversight/."""
+
+from django.urls import path
+
+from prongsai.web.oversight import views
+
+urlpatterns = [
+    path("", views.home, name="oversight_home"),
+    path("agency/<slug:agency>/", views.agency, name="oversight_agency"),
+    path("<str:province>/<int:year>/", views.province, name="oversight_province"),
+]
