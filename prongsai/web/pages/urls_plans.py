@@ -1,1 +1,25 @@
-urlpatterns: list = []
+"""The plan of a fiscal year: editor, progress and evidence, approval, documents (under a/<agency>/)."""
+
+from django.urls import path
+
+from prongsai.web.pages import approvals, downloads, plans, progress
+
+urlpatterns = [
+    path("plans/<int:year>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:year>/create/", plans.plan_create, name="plan_create"),
+    path("plans/<int:year>/next/", plans.plan_next_year, name="plan_next_year"),
+    path("plans/<int:year>/measures/add/", plans.measure_add, name="measure_add"),
+    path("plans/<int:year>/submit/", approvals.plan_submit, name="plan_submit"),
+    path("plans/<int:year>/decide/", approvals.plan_decide, name="plan_decide"),
+    path(
+        "plans/<int:year>/documents/<str:kind>.<str:fmt>",
+        downloads.document_download,
+        name="document_download",
+    ),
+    path("measures/<int:measure>/edit/", plans.measure_edit, name="measure_edit"),
+    path("measures/<int:measure>/delete/", plans.measure_delete, name="measure_delete"),
+    path("measures/<int:measure>/move/", plans.measure_move, name="measure_move"),
+    path("measures/<int:measure>/progress/", progress.measure_progress, name="measure_progress"),
+    path("measures/<int:measure>/evidence/add/", progress.evidence_add, name="evidence_add"),
+    path("evidence/<int:evidence>/delete/", progress.evidence_delete, name="evidence_delete"),
+]
