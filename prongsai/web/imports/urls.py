@@ -1,1 +1,11 @@
-urlpatterns: list = []
+"""Import of past reports, under a/<slug:agency>/ (the URL keyword of a job's id is ``job``)."""
+
+from django.urls import path
+
+from prongsai.web.imports import views
+
+urlpatterns = [
+    path("imports/", views.import_upload, name="import_upload"),
+    path("imports/<int:job>/", views.import_review, name="import_review"),
+    path("imports/<int:job>/accept/", views.import_accept, name="import_accept"),
+]

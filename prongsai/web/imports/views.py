@@ -1,0 +1,282 @@
+"""Import of past reports: upload one or many files, watch them being read, review each draft beside
+its source text, correct it and accept it into the agency's records in one transaction.
+
+Editors only (``Action.EDIT``); access is decided in ``prongsai.web.agencies.access``: another
+agency's jobs are not found (404), a member without the right is refused (403).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from prongsai.importers.extract import MAX_BYTES
+from prongsai.thai.dates import thai_date
+from prongsai.web.agencies.access import Action
+from prongsai.web.cycle import records
+from prongsai.web.cycle.models import Assessment, Plan
+from prongsai.web.imports.forms import apply_post, fields_of, same_agency
+from prongsai.web.imports.models import ImportJob, JobStatus
+from prongsai.web.imports.tasks import INTERNAL_TH, import_report
+from prongsai.web.pages.results_common import SEVERITY_TH, agency_for
+
+log = logging.getLogger(__name__)
+
+MAX_FILES = 20
+LIST_LIMIT = 50
+
+
+def _too_large_th() -> str:
+    return _("ไฟล์มีขนาดใหญ่เกินกำหนด (สูงสุด %(mb)s MB) กรุณาลดขนาดไฟล์หรือแยกไฟล์แล้วนำเข้าใหม่") % {
+        "mb": MAX_BYTES // 2**20
+    }
+
+
+def _jobs(agency):
+    return list(
+        ImportJob.objects.filter(agency=agency)
+        .defer("data", "text")
+        .select_related("uploaded_by", "accepted_by")[:LIST_LIMIT]
+    )
+
+
+def _job_rows(jobs: list[ImportJob]) -> list[dict]:
+    rows = []
+    for j in jobs:
+        draft = j.draft or {}
+        rows.append(
+            {
+                "job": j,
+                "created_th": thai_date(timezone.localdate(j.created), abbreviated=True),
+                "time": timezone.localtime(j.created).strftime("%H:%M"),
+                "agency_name": (draft.get("agency") or {}).get("name", ""),
+                "year": draft.get("report_fiscal_year"),
+                "measures": len(draft.get("measures") or []),
+                "assessments": len(draft.get("assessments") or []),
+                "findings": len(j.findings or []),
+            }
+        )
+    return rows
+
+
+@login_required
+def import_upload(request, agency: str):
+    """GET: the agency's import jobs with their progress; POST: one job per uploaded file."""
+    agency_obj = agency_for(request.user, agency, Action.EDIT)
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        if not files:
+            messages.error(request, _("กรุณาเลือกไฟล์อย่างน้อยหนึ่งไฟล์"))
+        elif len(files) > MAX_FILES:
+            messages.error(request, _("นำเข้าได้ครั้งละไม่เกิน %(n)s ไฟล์") % {"n": MAX_FILES})
+        else:
+            for upload in files:
+                _start(request, agency_obj, upload)
+            messages.success(request, _("รับไฟล์แล้ว %(n)s ไฟล์") % {"n": len(files)})
+        return redirect("import_upload", agency=agency_obj.slug)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    jobs = _jobs(agency_obj)
+    context = {
+        "agency": agency_obj,
+        "rows": _job_rows(jobs),
+        "pending": any(j.pending for j in jobs),
+        "max_mb": MAX_BYTES // 2**20,
+        "max_files": MAX_FILES,
+    }
+    if request.htmx:
+        return render(request, "imports/job_rows.html", context)
+    return render(request, "imports/upload.html", context)
+
+
+def _start(request, agency, upload) -> ImportJob:
+    name = os.path.basename(upload.name or "")[:255] or "upload"
+    job = ImportJob(agency=agency, uploaded_by=request.user, file_name=name, size=upload.size or 0)
+    if job.size > MAX_BYTES:  # refused before reading it into memory
+        job.status, job.error_code, job.error_th = JobStatus.FAILED, "too_large", _too_large_th()
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    job.data = upload.read()
+    job.save()
+    try:
+        import_report.enqueue(job.pk)
+    except Exception:  # the queue is down: the job must not wait forever
+        log.exception("could not enqueue import job %s", job.pk)
+        ImportJob.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED, error_code="internal", error_th=INTERNAL_TH, finished_at=timezone.now()
+        )
+    return job
+
+
+def _job_or_404(agency, pk: int) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.select_related("uploaded_by", "accepted_by"), pk=pk, agency=agency
+    )
+
+
+def _review_context(agency, job: ImportJob, layout=None, errors=None, confirm_agency=False) -> dict:
+    context = {"agency": agency, "job": job, "general_errors": [], "confirm_agency": confirm_agency}
+    if job.status not in (JobStatus.DONE, JobStatus.ACCEPTED) or not job.draft:
+        return context
+    draft = job.draft
+    layout = layout or fields_of(draft)
+    lines = job.text.split("\n")
+    marked = {n for f in layout.by_name.values() for n in f.lines}
+    low_lines = {n for f in layout.by_name.values() if f.low for n in f.lines}
+    context.update(
+        {
+            "layout": layout,
+            "lines": [
+                {"n": n, "text": text, "marked": n in marked, "low": n in low_lines}
+                for n, text in enumerate(lines, 1)
+            ],
+            "findings": _findings(job.findings or []),
+            "general_errors": [m for k, m in (errors or {}).items() if k == ""],
+            "warnings": _warnings(agency, draft) if job.status == JobStatus.DONE else [],
+            "name_differs": not same_agency((draft.get("agency") or {}).get("name", ""), agency.name),
+            "draft_name": (draft.get("agency") or {}).get("name", ""),
+        }
+    )
+    if job.status == JobStatus.ACCEPTED:
+        year = draft.get("report_fiscal_year")
+        if year and Plan.objects.filter(agency=agency, fiscal_year=year).exists():
+            context["plan_year"] = year
+        if job.accepted_at:
+            context["accepted_th"] = thai_date(timezone.localdate(job.accepted_at))
+    return context
+
+
+def _findings(findings: list[dict]) -> list[dict]:
+    """The importer's and the engine's findings in Thai, errors first, with their source lines."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    out = [
+        {
+            "message": f.get("message_th") or f.get("message_en") or f.get("code", ""),
+            "severity": f.get("severity", "warning"),
+            "severity_th": SEVERITY_TH.get(f.get("severity", "warning"), ""),
+            "source": f.get("source", ""),
+            "lines": " ".join(str(n) for n in f.get("lines") or []),
+        }
+        for f in findings
+    ]
+    return sorted(out, key=lambda r: order.get(r["severity"], 3))
+
+
+def _warnings(agency, draft: dict) -> list[str]:
+    """What accepting would change besides adding: scores replaced, measures added to a plan."""
+    out = []
+    years = [a.get("fiscal_year") for a in draft.get("assessments") or []]
+    existing = sorted(
+        Assessment.objects.filter(agency=agency, fiscal_year__in=[y for y in years if y]).values_list(
+            "fiscal_year", flat=True
+        )
+    )
+    if existing:
+        out.append(
+            _("ผลการประเมินปี %(years)s มีอยู่แล้ว เมื่อบันทึกจะถูกแทนที่ด้วยค่าจากรายงานนี้")
+            % {"years": ", ".join(str(y) for y in existing)}
+        )
+    year = draft.get("report_fiscal_year")
+    if draft.get("measures") and year:
+        plan = Plan.objects.filter(agency=agency, fiscal_year=year).first()
+        if plan is not None and plan.measures.exists():
+            out.append(
+                _("มีแผนมาตรการปี %(year)s อยู่แล้ว (%(n)s มาตรการ) มาตรการจากรายงานนี้จะถูกเพิ่มต่อท้าย")
+                % {"year": year, "n": plan.measures.count()}
+            )
+    return out
+
+
+@login_required
+def import_review(request, agency: str, job: int):
+    """The draft beside its source text. POST saves the reviewer's corrections without accepting."""
+    agency_obj = agency_for(request.user, agency, Action.EDIT)
+    job_obj = _job_or_404(agency_obj, job)
+    if request.method == "POST":
+        if job_obj.status != JobStatus.DONE:
+            return _refuse(request, agency_obj, job_obj)
+        outcome = apply_post(job_obj.draft, request.POST)
+        if outcome.errors:
+            layout = fields_of(job_obj.draft, outcome.values, outcome.errors)
+            context = _review_context(agency_obj, job_obj, layout, outcome.errors)
+            return render(request, "imports/review.html", context, status=400)
+        job_obj.draft = outcome.doc
+        job_obj.save(update_fields=["draft"])
+        messages.success(request, _("บันทึกการแก้ไขร่างแล้ว (ยังไม่ได้บันทึกเข้าระบบ)"))
+        return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.htmx and job_obj.pending:
+        return render(request, "imports/job_state.html", {"agency": agency_obj, "job": job_obj})
+    return render(request, "imports/review.html", _review_context(agency_obj, job_obj))
+
+
+def _refuse(request, agency, job: ImportJob):
+    if job.status == JobStatus.ACCEPTED:
+        messages.error(request, _("รายงานนี้บันทึกเข้าระบบไปแล้ว บันทึกซ้ำไม่ได้"))
+    else:
+        messages.error(request, _("รายงานนี้ยังไม่พร้อมให้บันทึก"))
+    return render(request, "imports/review.html", _review_context(agency, job), status=409)
+
+
+@login_required
+def import_accept(request, agency: str, job: int):
+    """Validate the corrected draft and write it into the agency's records, all or nothing."""
+    agency_obj = agency_for(request.user, agency, Action.EDIT)
+    job_obj = _job_or_404(agency_obj, job)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if job_obj.status != JobStatus.DONE:
+        return _refuse(request, agency_obj, job_obj)
+    outcome = apply_post(job_obj.draft, request.POST)
+    errors = dict(outcome.errors)
+    confirm = request.POST.get("confirm_agency") == "on"
+    name = ((outcome.doc.get("agency") or {}).get("name")) or ""
+    if not errors and not same_agency(name, agency_obj.name) and not confirm:
+        errors["agency.name"] = _(
+            "ชื่อหน่วยงานในรายงานไม่ตรงกับ %(agency)s กรุณาแก้ไขชื่อ หรือยืนยันว่าเป็นรายงานของหน่วยงานนี้"
+        ) % {"agency": agency_obj.name}
+    if not errors:
+        try:
+            with transaction.atomic():
+                locked = ImportJob.objects.select_for_update().get(pk=job_obj.pk)
+                if locked.status != JobStatus.DONE:  # accepted meanwhile by someone else
+                    raise _AlreadyAccepted
+                record = outcome.record
+                year = record.report_fiscal_year or (
+                    max(a.fiscal_year for a in record.assessments) + 1 if record.assessments else None
+                )
+                existed = Plan.objects.filter(agency=agency_obj, fiscal_year=year).exists() if year else False
+                plan = records.import_record(agency_obj, record, author=request.user)
+                if plan is not None and existed:
+                    plan.touch()  # measures added to a plan: a former approval no longer holds
+                locked.draft = outcome.doc
+                locked.status = JobStatus.ACCEPTED
+                locked.accepted_at = timezone.now()
+                locked.accepted_by = request.user
+                locked.save(update_fields=["draft", "status", "accepted_at", "accepted_by"])
+        except _AlreadyAccepted:
+            job_obj.refresh_from_db()
+            return _refuse(request, agency_obj, job_obj)
+        except Exception as exc:  # rolled back: nothing of the report was written
+            log.exception("accepting import job %s failed", job_obj.pk)
+            errors[""] = _("บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก (%(error)s)") % {"error": str(exc)[:200]}
+        else:
+            messages.success(request, _("บันทึกรายงาน %(name)s เข้าระบบแล้ว") % {"name": job_obj.file_name})
+            return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)
+    layout = fields_of(job_obj.draft, outcome.values, errors)
+    context = _review_context(agency_obj, job_obj, layout, errors, confirm_agency=confirm)
+    return render(request, "imports/review.html", context, status=400)
+
+
+class _AlreadyAccepted(Exception):
+    pass
