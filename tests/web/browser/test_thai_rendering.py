@@ -13,6 +13,9 @@ import subprocess
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from prongsai.web.cycle.models import Approval, Decision, PlanStatus
+from prongsai.web.cycle.records import plan_record
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Fonts with Thai glyphs a Thai page may fall back to; anything else drawing Thai text is wrong.
@@ -114,16 +117,33 @@ def test_login_page_thai_font_and_shaping(site):
     check_thai_page(site.page, "footer")
 
 
+def approve(plan, approver) -> None:
+    """The executive's approval, as the decision page records it (the public page shows it)."""
+    Approval.objects.create(
+        plan=plan,
+        version=plan.content_version,
+        decision=Decision.APPROVED,
+        approver=approver,
+        approver_name=approver.get_full_name(),
+        snapshot=plan_record(plan).model_dump(mode="json"),
+    )
+    plan.status, plan.approved_version = PlanStatus.APPROVED, plan.content_version
+    plan.save(update_fields=["status", "approved_version"])
+
+
 def test_public_page_thai_font(site, world):
-    """The page an agency gives the NACC: read by anyone, on any machine."""
+    """The page an agency gives the NACC: read by anyone, on any machine, so it serves its font."""
     try:
         path = reverse("public_year", kwargs={"agency": world["ours"].slug, "year": 2569})
     except NoReverseMatch:
         pytest.skip("public page (URL name public_year) not built yet")
-    response = site.page.goto(site.url + path)
-    if response.status == 404:
-        pytest.skip("public page answers 404 for a plan that is not approved")
-    check_thai_page(site.page, "main")
+    approve(world["our_plan"], world["users"]["approver"])
+    site.goto(path)
+    site.page.evaluate("document.fonts.ready.then(() => true)")
+    assert WANTED in served_font_families(site.page), "the public page serves no Thai web font"
+    check_thai_page(site.page, "main h1")
+    # The approved documents themselves (headings and table cells of the plan).
+    check_thai_page(site.page, "article.doc h1, article.doc h2, article.doc p")
 
 
 def test_thai_web_font_served(site):
