@@ -45,6 +45,18 @@ def browser():
         browser.close()
 
 
+def compact(path: Path) -> None:
+    """A page is flat colours and antialiased text: 256 colours without dithering keep it sharp at
+    a third of the size (the public page is 15,000 px tall)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        quantized = image.convert("RGB").quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+    quantized.save(path, optimize=True)
+
+
 class Site:
     """The live server as one person sees it through the browser: log in through the form, go to
     pages by path, take screenshots."""
@@ -101,6 +113,7 @@ class Site:
         # Let web fonts finish before the picture.
         self.page.evaluate("document.fonts.ready.then(() => true)")
         self.page.screenshot(path=str(path), full_page=True)
+        compact(path)
         return path
 
     def close(self):
