@@ -45,6 +45,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint fonts
 	@scripts/ensure-apt.sh $(APT_TEST) $(APT_IMPORT) $(APT_WEB)
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 	$(BIN)/python -m pytest
 	@scripts/test-postgres.sh $(BIN)/python
 
