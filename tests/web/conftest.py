@@ -19,6 +19,12 @@ def _user(username: str, **extra) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, **extra)
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """PBKDF2 makes every login and user creation slow; tests need no real hashing strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Two agencies with their plans, and one user per role."""
@@ -52,9 +58,10 @@ def world(db):
     Membership.objects.create(user=users["other_editor"], agency=theirs, role=Role.EDITOR)
     OverseerGrant.objects.create(user=users["province_overseer"], province="ตรัง")
     OverseerGrant.objects.create(user=users["national_overseer"], province="")
-    # The contributor's unit owns the first measure only.
+    # The contributor's unit (กองคลัง) owns the first measure, and those whose responsible text
+    # names กองคลัง (import_record links units by name).
     first = our_plan.measures.order_by("position", "pk").first()
-    first.units.set([finance])
+    first.units.add(finance)
     return {
         "ours": ours,
         "theirs": theirs,

@@ -45,8 +45,11 @@ def agency_record(agency: Agency) -> dict:
 def refresh(a: Assessment) -> None:
     """Recompute what the engine says of the published numbers; keep it for lists and dashboards."""
     record = assessment_record(a)
-    doc = Record(agency=agency_record(a.agency), assessments=[record])
-    (result,) = score_document(doc)
+    # Scored beside the year before, so stated year-over-year changes are checked too.
+    before = a.agency.assessments.filter(fiscal_year__lt=a.fiscal_year).order_by("-fiscal_year").first()
+    previous = [assessment_record(before)] if before else []
+    doc = Record(agency=agency_record(a.agency), assessments=[*previous, record])
+    result = next(r for r in score_document(doc) if r.fiscal_year == a.fiscal_year)
     computed = result.result
     a.edition = result.edition.edition
     a.overall = record.overall if record.overall is not None else computed.overall.value
