@@ -421,7 +421,7 @@ def scores_import(request, agency):
         posted = [request.POST.get(f"col_{i}", "") for i in range(len(header))]
         valid = {v for v, _label in score_import.targets()}
         posted = [p if p in valid else "" for p in posted]
-        changed = posted != mapping or meta.get("mapping") is None
+        changed = posted != mapping  # the mapping whose dry run the user saw
         score_import.update(token, mapping=posted)
         action = request.POST.get("action")
         if action == "confirm":

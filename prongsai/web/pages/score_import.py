@@ -77,9 +77,9 @@ def all_item_ids() -> list[str]:
 
 
 def _norm(text: str) -> str:
-    t = to_arabic_digits(str(text or "")).strip().lower()
-    if t.startswith("๐"):  # Thai zero printed for the letter O of an OIT item
-        t = "o" + t[1:]
+    # A Thai zero printed for the letter O of an OIT item: '๐16', 'ข้อ ๐๒๓'.
+    t = re.sub(r"^(ข้อ\s*)?๐(?=[๐-๙0-9]{1,2}$)", r"\1o", str(text or "").strip())
+    t = to_arabic_digits(t).lower()
     return re.sub(r"\s+", " ", t)
 
 
@@ -322,6 +322,7 @@ def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
     errors = result.errors
     found: dict[int, dict] = {}  # fiscal year -> imported values
     first_row: dict[int, int] = {}
+    origin: dict[tuple[int, str], tuple[int, str]] = {}  # (year, target) -> (row, column)
     seen: dict[tuple, int] = {}
     for n, row in enumerate(body, start=2):
         if not any(row):
@@ -375,6 +376,7 @@ def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
         for target, column, text in cells:
             if not text.strip() or text.strip() == "-":
                 continue
+            origin[(year, target)] = (n, column)
             if target == "level":
                 values["level"] = text.strip()
             elif target == "edition":
@@ -411,17 +413,17 @@ def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
             continue
         for item in values.get("items", {}):
             if item not in edition.item_by_id:
+                n, column = origin[(year, f"items.{item}")]
                 errors.append(
                     RowError(
-                        row_no,
-                        item,
-                        _("เกณฑ์ปี %(ed)s ไม่มีข้อ %(item)s") % {"ed": edition.edition, "item": item},
+                        n, column, _("เกณฑ์ปี %(ed)s ไม่มีข้อ %(item)s") % {"ed": edition.edition, "item": item}
                     )
                 )
         for part in ("EIT_1", "EIT_2"):
             if part in values.get("tools", {}) and part not in edition.part_ids:
+                n, column = origin[(year, f"tools.{part}")]
                 errors.append(
-                    RowError(row_no, part, _("เกณฑ์ปี %(ed)s ไม่แบ่ง EIT เป็นสองส่วน") % {"ed": edition.edition})
+                    RowError(n, column, _("เกณฑ์ปี %(ed)s ไม่แบ่ง EIT เป็นสองส่วน") % {"ed": edition.edition})
                 )
         merged = _merge(before, values)
         try:
