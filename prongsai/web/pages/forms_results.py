@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.ita.edition import Edition
+from prongsai.ita.numbers import fmt, round2
 from prongsai.thai.digits import to_arabic_digits
 from prongsai.web.pages.results_common import TOOL_ORDER, edition_years, tool_label
 
@@ -35,6 +36,11 @@ class ScoreField(forms.FloatField):
         if isinstance(value, str):
             value = to_arabic_digits(value).strip().replace("\u2212", "-").replace(",", "")
         return super().to_python(value)
+
+
+def _shown(value: float) -> str:
+    """A stored score as printed (two decimals), unless that would hide digits it has."""
+    return fmt(value) if round2(value) == value else repr(value)
 
 
 def _lines(text: str) -> list[str]:
@@ -147,15 +153,15 @@ class AssessmentForm(forms.Form):
     def initial_from(published: dict, comments: list[str], version: int) -> dict:
         initial: dict = {"version": version}
         if published.get("overall") is not None:
-            initial["overall"] = published["overall"]
+            initial["overall"] = _shown(published["overall"])
         if published.get("level"):
             initial["level"] = published["level"]
         for t, v in (published.get("tools") or {}).items():
-            initial[f"tool_{t}"] = v
+            initial[f"tool_{t}"] = _shown(v)
         for k, v in (published.get("indicators") or {}).items():
-            initial[f"ind_{int(k)}"] = v
+            initial[f"ind_{int(k)}"] = _shown(v)
         for k, v in (published.get("items") or {}).items():
-            initial[f"item_{k}"] = v
+            initial[f"item_{k}"] = _shown(v)
         initial["auditor_suggestions"] = "\n".join(published.get("auditor_suggestions") or [])
         initial["comments"] = "\n".join(str(c) for c in comments or [])
         return initial

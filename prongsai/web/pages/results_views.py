@@ -152,6 +152,7 @@ def dashboard(request, agency):
                 tools=[_change_row(c, tool_label(c.path.split(".", 1)[1])) for c in analysis.tools],
                 indicators=_indicator_rows(analysis),
                 priorities=_priorities(analysis),
+                priorities_unsure=any(p.confidence != "high" for p in analysis.priorities[:10]),
                 chart=bar_chart_svg(
                     [str(s.fiscal_year) for s in scores],
                     {

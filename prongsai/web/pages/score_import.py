@@ -434,7 +434,7 @@ def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
                 errors.append(RowError(row_no, where, err["msg"].removeprefix("Value error, ")))
             continue
         result.years[year] = merged
-        result.changes.append(_changes(year, before, merged, year not in existing))
+        result.changes.append(_changes(year, before, values, year not in existing))
     errors.sort(key=lambda e: e.row)
     return result
 
@@ -466,8 +466,9 @@ def _show(v) -> str:
     return fmt(v) if isinstance(v, float | int) and not isinstance(v, bool) and v <= 100 else str(v)
 
 
-def _changes(year: int, before: dict, after: dict, new: bool) -> YearChange:
-    b, a = _flat(before), _flat(after)
+def _changes(year: int, before: dict, imported: dict, new: bool) -> YearChange:
+    """What the file's values change (values it leaves blank are kept and not listed)."""
+    b, a = _flat(before), _flat(imported)
     out = YearChange(year, new)
     for key, v in a.items():
         old = b.get(key)
