@@ -66,8 +66,10 @@ def sections(approval: Approval) -> list[dict]:
             continue
         if kind == "progress" and not _has_progress(record):
             continue
+        # The progress report with its results column when there are results to show.
+        layout = "result" if any(m.result or m.outcome for m in record.measures) else "status"
         try:
-            doc = build(kind, record)
+            doc = build(kind, record, layout=layout)
         except DocumentError:
             continue
         renderer = HtmlRenderer(doc, font_base=None)
