@@ -272,6 +272,11 @@ def test_contributor_reports_progress_and_a_photo_on_their_units_measure_only(wo
     assert ev.kind == EvidenceKind.PHOTO and ev.owner == world["users"]["contributor"]
     assert ev.file.name.endswith(".png") and ev.file.read().startswith(b"\x89PNG")
     assert "ภาพการอบรม" in c.get(url("measure_progress", measure=mine.pk)).content.decode()
+    r = c.get(url("evidence_file", evidence=ev.pk))
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"\x89PNG")
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert login(world["users"]["other_editor"]).get(url("evidence_file", evidence=ev.pk)).status_code == 404
+    c = login(world["users"]["contributor"])
 
     # Not a picture at all: refused by content, in Thai, nothing stored.
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -365,6 +370,7 @@ def _our_urls(world) -> list[str]:
         url("measure_progress", measure=m.pk),
         url("evidence_add", measure=m.pk),
         url("evidence_delete", evidence=ev.pk),
+        url("evidence_file", evidence=ev.pk),
     ]
 
 
@@ -373,7 +379,7 @@ def test_viewer_gets_403_on_every_post(world, login):
     plan = world["our_plan"]
     before = (Measure.objects.count(), ProgressEntry.objects.count(), Evidence.objects.count())
     for u in _our_urls(world):
-        if u.endswith((".docx", "/plans/2569/")):  # pages that only read
+        if u.endswith((".docx", "/plans/2569/", "/file/")):  # pages that only read
             assert c.post(u).status_code == 405, u
             continue
         r = c.post(u, {"source": "empty", "direction": "down", "decision": "approved", "version": 1})

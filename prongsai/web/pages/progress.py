@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -145,6 +146,30 @@ def evidence_add(request, agency: str, measure: int):
         m.plan.touch()
     messages.success(request, _("เพิ่มหลักฐานแล้ว"))
     return redirect("measure_progress", agency=agency, measure=m.pk)
+
+
+@login_required
+def evidence_file(request, agency: str, evidence: int):
+    """An evidence file, for the agency's members only (drafts are not public; the public page
+    serves what was approved)."""
+    agency_obj = agency_or_404(request, agency)
+    ev = get_object_or_404(Evidence, pk=evidence, measure__plan__agency=agency_obj)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not ev.file:
+        raise Http404
+    try:
+        handle = ev.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=ev.kind != EvidenceKind.PHOTO, filename=PurePath(ev.file.name).name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
+    return response
 
 
 @login_required

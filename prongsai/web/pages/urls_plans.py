@@ -21,5 +21,6 @@ urlpatterns = [
     path("measures/<int:measure>/move/", plans.measure_move, name="measure_move"),
     path("measures/<int:measure>/progress/", progress.measure_progress, name="measure_progress"),
     path("measures/<int:measure>/evidence/add/", progress.evidence_add, name="evidence_add"),
+    path("evidence/<int:evidence>/file/", progress.evidence_file, name="evidence_file"),
     path("evidence/<int:evidence>/delete/", progress.evidence_delete, name="evidence_delete"),
 ]
