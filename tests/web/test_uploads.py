@@ -181,9 +181,17 @@ def test_corrupt_png_refused():
     _refused("header-only.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 20, "corrupt_image")
 
 
-def test_truncated_jpeg_refused():
+def test_truncated_jpeg_refused(monkeypatch):
+    from PIL import ImageFile
+
     jpeg = _image("JPEG", size=(200, 200))
     _refused("cut.jpg", jpeg[: len(jpeg) // 2], "corrupt_image")
+    # WeasyPrint turns on Pillow's lenient loading for the whole process when it is imported.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    _refused("cut.jpg", jpeg[: len(jpeg) // 2], "corrupt_image")
+    png = _image("PNG", size=(64, 64))
+    _refused("cut.png", png[: len(png) // 2], "corrupt_image")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back as it was
 
 
 def test_decompression_bomb_refused(monkeypatch):

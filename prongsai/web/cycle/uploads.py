@@ -14,9 +14,11 @@ short enough for the FileField) with the extension of what the content is.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -184,6 +186,25 @@ def _is_text(data: bytes) -> bool:
     return False
 
 
+_PILLOW_GLOBAL = threading.Lock()
+
+
+@contextlib.contextmanager
+def _truncated_images_refused():
+    """Pillow decodes a truncated image silently when ``ImageFile.LOAD_TRUNCATED_IMAGES`` is set,
+    and WeasyPrint sets it for the whole process when it is imported (the documents service):
+    turn it off while an upload is decoded."""
+    from PIL import ImageFile
+
+    with _PILLOW_GLOBAL:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _check_image(data: bytes, kind: Kind) -> None:
     from PIL import Image, UnidentifiedImageError
 
@@ -204,7 +225,7 @@ def _check_image(data: bytes, kind: Kind) -> None:
                 if Image.MAX_IMAGE_PIXELS and im.width * im.height > Image.MAX_IMAGE_PIXELS:
                     raise bomb
                 im.verify()  # structure and checksums (PNG CRCs)
-            with Image.open(io.BytesIO(data)) as im:
+            with _truncated_images_refused(), Image.open(io.BytesIO(data)) as im:
                 im.load()  # decodes the pixels: a truncated or damaged body fails here
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise bomb from None
