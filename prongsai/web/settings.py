@@ -107,6 +107,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("PRONGSAI_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "pages/locked_out.html"  # Thai, in the site's layout (axes has no Thai)
+# Behind a reverse proxy the client address is in X-Forwarded-For; without this every user would
+# share the proxy's address and anyone could lock out any username (docs/deploy.md).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PRONGSAI_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The link checker refuses private and loopback addresses (SSRF) unless this is on.
+PRONGSAI_LINKCHECK_ALLOW_PRIVATE = env_bool("PRONGSAI_LINKCHECK_ALLOW_PRIVATE", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
