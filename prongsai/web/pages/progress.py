@@ -7,7 +7,6 @@ Editors update any measure of their agency; a unit contributor only the measures
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -20,25 +19,13 @@ from django.utils.translation import gettext as _
 
 from prongsai.web.agencies.access import can_update_measure
 from prongsai.web.cycle.models import Evidence, EvidenceKind, Measure, ProgressEntry
+from prongsai.web.cycle.uploads import validate_upload
 from prongsai.web.pages.forms_plans import EvidenceForm, ProgressForm
 from prongsai.web.pages.plans import agency_or_404, measure_or_404, post_only, th_date
 
+
 # Extensions an evidence file keeps; anything else is stored as .bin, so a file is never served
 # as a type (HTML, SVG, script) other than the content it was checked to be.
-SAFE_EXTENSIONS = {
-    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".tif", ".tiff",
-    ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".txt", ".csv",
-}  # fmt: skip
-
-
-def safe_name(name: str) -> str:
-    """A short storage name (the path column holds 100 characters) that keeps a safe extension."""
-    path = PurePath(name or "evidence")
-    ext = path.suffix.lower() if path.suffix.lower() in SAFE_EXTENSIONS else ".bin"
-    stem = re.sub(r"[^\w\-]+", "_", path.stem).strip("_")[:40] or "evidence"
-    return stem + ext
-
-
 def _page(request, agency_obj, m: Measure, progress_form=None, evidence_form=None, status=200):
     entries = list(m.progress.select_related("author").order_by("-as_of", "-pk"))
     for e in entries:
@@ -117,17 +104,13 @@ def evidence_add(request, agency: str, measure: int):
         upload = form.cleaned_data.get("file")
         if upload:
             try:
-                from prongsai.web.cycle.uploads import validate_upload
-            except ImportError:
-                form.add_error("file", _("ระบบยังตรวจสอบไฟล์ที่อัปโหลดไม่ได้ กรุณาใช้ลิงก์แทนในขณะนี้"))
+                # Checked by content; also gives the file a safe name (Thai letters kept) with
+                # the extension its content really has.
+                kind = validate_upload(upload)
+            except ValidationError as exc:
+                form.add_error("file", exc)
             else:
-                try:
-                    kind = validate_upload(upload)
-                except ValidationError as exc:
-                    form.add_error("file", exc)
-                else:
-                    upload.seek(0)
-                    upload.name = safe_name(upload.name)
+                upload.seek(0)
         else:
             kind = EvidenceKind.LINK
     if not form.is_valid() or kind is None:
