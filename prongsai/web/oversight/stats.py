@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from prongsai.ita.edition import EditionError, get_edition
 from prongsai.web.agencies.models import Agency
@@ -28,17 +28,27 @@ def first_progress(plan_ref: str = "plan") -> Subquery:
     )
 
 
-def approvals(year: int) -> QuerySet[Approval]:
-    return Approval.objects.filter(
-        plan__agency=OuterRef("pk"), plan__fiscal_year=year, decision=Decision.APPROVED
+def publication(agencies: QuerySet[Agency], year: int) -> dict[int, tuple[bool, bool]]:
+    """{agency id: (measures published, progress report published)} for agencies with a plan for
+    ``year``, from two GROUP BY queries (a plan is one per agency and year). Correlated
+    subqueries per agency cost seconds at national scale; these are hash aggregates."""
+    last = dict(
+        Approval.objects.filter(plan__fiscal_year=year, plan__agency__in=agencies, decision=Decision.APPROVED)
+        .values("plan__agency_id")
+        .annotate(last=Max("decided_at"))
+        .values_list("plan__agency_id", "last")
     )
-
-
-def with_publication(agencies: QuerySet[Agency], year: int) -> QuerySet[Agency]:
-    """Each agency annotated with measures_ok / progress_ok for ``year``."""
-    approved = approvals(year)
-    with_progress = approved.annotate(day=TruncDate("decided_at")).filter(day__gte=first_progress())
-    return agencies.annotate(measures_ok=Exists(approved), progress_ok=Exists(with_progress))
+    first = dict(
+        ProgressEntry.objects.filter(measure__plan__fiscal_year=year, measure__plan__agency__in=agencies)
+        .values("measure__plan__agency_id")
+        .annotate(first=Min("as_of"))
+        .values_list("measure__plan__agency_id", "first")
+    )
+    out = {}
+    for agency_id, approved_at in last.items():
+        started = first.get(agency_id)
+        out[agency_id] = (True, started is not None and timezone.localtime(approved_at).date() >= started)
+    return out
 
 
 def level_order(year: int) -> list[tuple[str, bool]]:
@@ -66,8 +76,8 @@ class Summary:
     weakest: list[dict] = field(default_factory=list)
     measures_published: int = 0
     progress_published: int = 0
-    missing_measures: list[Agency] = field(default_factory=list)
-    missing_progress: list[Agency] = field(default_factory=list)
+    missing_measures: list[dict] = field(default_factory=list)
+    missing_progress: list[dict] = field(default_factory=list)
 
     @property
     def pass_rate(self) -> float | None:
@@ -82,8 +92,8 @@ class Summary:
         return self.agencies - self.progress_published
 
 
-def summary(agencies: QuerySet[Agency], year: int) -> Summary:
-    """Five queries, whatever the number of agencies."""
+def summary(agencies: QuerySet[Agency], year: int, pub: dict | None = None) -> Summary:
+    """Six queries, whatever the number of agencies."""
     s = Summary(year=year)
     results = Assessment.objects.filter(fiscal_year=year, agency__in=agencies)
     agg = results.aggregate(n=Count("id"), passed=Count("id", filter=Q(passed=True)), avg=Avg("overall"))
@@ -102,20 +112,14 @@ def summary(agencies: QuerySet[Agency], year: int) -> Summary:
         .annotate(average=Avg("score"), n=Count("id"), below=Count("id", filter=Q(score__lt=pass_mark(year))))
         .order_by("average", "indicator")
     ]
-    published = with_publication(agencies, year)
-    pub = published.aggregate(
-        n=Count("pk"),
-        measures=Count("pk", filter=Q(measures_ok=True)),
-        progress=Count("pk", filter=Q(progress_ok=True)),
-    )
-    s.agencies, s.measures_published, s.progress_published = pub["n"], pub["measures"], pub["progress"]
-    fields = ("pk", "name", "slug", "province")
-    s.missing_measures = list(
-        published.filter(measures_ok=False).only(*fields).order_by("province", "name")[:LIST_LIMIT]
-    )
-    s.missing_progress = list(
-        published.filter(progress_ok=False).only(*fields).order_by("province", "name")[:LIST_LIMIT]
-    )
+    pub = publication(agencies, year) if pub is None else pub
+    everyone = sorted(agencies.values_list("pk", "name", "slug", "province"), key=lambda r: (r[3], r[1]))
+    s.agencies = len(everyone)
+    s.measures_published = sum(m for m, _ in pub.values())
+    s.progress_published = sum(p for _, p in pub.values())
+    no = (False, False)
+    s.missing_measures = [_row(r) for r in everyone if not pub.get(r[0], no)[0]][:LIST_LIMIT]
+    s.missing_progress = [_row(r) for r in everyone if not pub.get(r[0], no)[1]][:LIST_LIMIT]
     return s
 
 
@@ -126,40 +130,39 @@ def pass_mark(year: int) -> float:
         return 85.0
 
 
-def by_province(agencies: QuerySet[Agency], year: int) -> list[dict]:
+def _row(r: tuple) -> dict:
+    return {"pk": r[0], "name": r[1], "slug": r[2], "province": r[3]}
+
+
+def by_province(agencies: QuerySet[Agency], year: int, pub: dict | None = None) -> list[dict]:
     """One row per province: agencies, assessed, passed, average, measures and progress published."""
-    results = Assessment.objects.filter(agency=OuterRef("pk"), fiscal_year=year)
-    rows = (
-        with_publication(agencies, year)
-        .annotate(
-            overall=Subquery(results.values("overall")[:1]),
-            passed_=Subquery(results.values("passed")[:1]),
-        )
-        .values("province")
-        .annotate(
-            agencies=Count("pk"),
-            assessed=Count("overall"),
-            passed=Count("pk", filter=Q(passed_=True)),
-            average=Avg("overall"),
-            measures=Count("pk", filter=Q(measures_ok=True)),
-            progress=Count("pk", filter=Q(progress_ok=True)),
-        )
-        .order_by("province")
-    )
-    out = []
-    for r in rows:
+    rows = {
+        r["province"]: {**r, "assessed": 0, "passed": 0, "average": None, "measures": 0, "progress": 0}
+        for r in agencies.values("province").annotate(agencies=Count("pk")).order_by("province")
+    }
+    for r in (
+        Assessment.objects.filter(fiscal_year=year, agency__in=agencies)
+        .values("agency__province")
+        .annotate(assessed=Count("id"), passed=Count("id", filter=Q(passed=True)), average=Avg("overall"))
+        .order_by()
+    ):
+        rows[r.pop("agency__province")].update(r)
+    pub = publication(agencies, year) if pub is None else pub
+    for pk, province in agencies.values_list("pk", "province"):
+        m, p = pub.get(pk, (False, False))
+        rows[province]["measures"] += m
+        rows[province]["progress"] += p
+    for r in rows.values():
         r["pass_rate"] = r["passed"] / r["assessed"] * 100 if r["assessed"] else None
-        out.append(r)
-    return out
+    return list(rows.values())
 
 
-def agency_rows(agencies: QuerySet[Agency], year: int) -> list[Agency]:
+def agency_rows(agencies: QuerySet[Agency], year: int, pub: dict | None = None) -> list[Agency]:
     """Every agency of a (province-sized) scope with its result and plan status for ``year``."""
     results = Assessment.objects.filter(agency=OuterRef("pk"), fiscal_year=year)
     plan = Plan.objects.filter(agency=OuterRef("pk"), fiscal_year=year)
-    return list(
-        with_publication(agencies, year)
-        .annotate(
+    rows = list(
+        agencies.annotate(
             overall=Subquery(results.values("overall")[:1]),
             level=Subquery(results.values("level")[:1]),
             passed=Subquery(results.values("passed")[:1]),
@@ -168,6 +171,10 @@ def agency_rows(agencies: QuerySet[Agency], year: int) -> list[Agency]:
         .only("pk", "name", "slug", "type", "district", "province")
         .order_by("name")
     )
+    pub = publication(agencies, year) if pub is None else pub
+    for a in rows:
+        a.measures_ok, a.progress_ok = pub.get(a.pk, (False, False))
+    return rows
 
 
 def years(agencies: QuerySet[Agency]) -> list[int]:

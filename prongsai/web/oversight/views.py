@@ -5,7 +5,11 @@ view costs the same number of queries for 50 agencies or 8,300."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +18,22 @@ from django.utils import timezone
 from prongsai.web.agencies.access import is_overseer, overseen_agencies
 from prongsai.web.cycle.models import Decision, IndicatorScore, Plan
 from prongsai.web.oversight import stats
+
+
+def _cached(request, what: str, make):
+    """Overseer figures are the same for everyone with the same scope, and need not be to the
+    second: kept PRONGSAI_OVERSIGHT_CACHE_SECONDS (default 300; 0 = always computed)."""
+    seconds = getattr(settings, "PRONGSAI_OVERSIGHT_CACHE_SECONDS", 300)
+    if not seconds:
+        return {**make(), "computed_at": timezone.now()}
+    user = request.user
+    scope = (
+        "*"
+        if user.is_superuser
+        else "|".join(sorted(user.overseer_grants.values_list("province", flat=True)))
+    )
+    key = "prongsai:oversight:" + hashlib.sha256(f"{scope}\n{what}".encode()).hexdigest()
+    return cache.get_or_set(key, lambda: {**make(), "computed_at": timezone.now()}, seconds)
 
 
 def _scope(request):
@@ -32,14 +52,35 @@ def _year(request, agencies, year: int | None = None) -> tuple[int | None, list[
     return year, choices
 
 
+def _home_figures(agencies, year: int) -> dict:
+    pub = stats.publication(agencies, year)
+    return {
+        "summary": stats.summary(agencies, year, pub),
+        "provinces": stats.by_province(agencies, year, pub),
+    }
+
+
+def _province_figures(agencies, year: int) -> dict:
+    pub = stats.publication(agencies, year)
+    return {"summary": stats.summary(agencies, year, pub), "agencies": stats.agency_rows(agencies, year, pub)}
+
+
 @login_required
 def home(request):
     agencies = _scope(request)
     year, choices = _year(request, agencies)
     context = {"year": year, "years": choices, "scope_label": _scope_label(request.user)}
     if year is not None:
-        context["summary"] = stats.summary(agencies, year)
-        context["provinces"] = stats.by_province(agencies, year)
+        context.update(
+            _cached(
+                request,
+                f"home {year}",
+                lambda: {
+                    "summary": stats.summary(agencies, year),
+                    "provinces": stats.by_province(agencies, year),
+                },
+            )
+        )
     return render(request, "oversight/home.html", context)
 
 
@@ -63,8 +104,14 @@ def province(request, province: str, year: int):
             "province": province,
             "year": year,
             "years": choices,
-            "summary": stats.summary(agencies, year),
-            "agencies": stats.agency_rows(agencies, year),
+            **_cached(
+                request,
+                f"province {province} {year}",
+                lambda: {
+                    "summary": stats.summary(agencies, year),
+                    "agencies": stats.agency_rows(agencies, year),
+                },
+            ),
         },
     )
 

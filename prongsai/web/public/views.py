@@ -53,7 +53,7 @@ def _has_progress(record: Record) -> bool:
 
 def sections(approval: Approval) -> list[dict]:
     """The approved documents as HTML fragments, made once per approval (a snapshot never changes)."""
-    key = f"prongsai:public:{approval.pk}:{approval.version}"
+    key = f"prongsai:public:{approval.pk}:{approval.version}:{approval.decided_at.timestamp()}"
     found = cache.get(key)
     if found is not None:
         return found
