@@ -99,7 +99,11 @@ def test_upload_seed_reads_a_draft_shown_beside_its_source(world, login):
     assert '<li id="L11" data-n="11"' in html and source_line[:30] in html
     assert 'data-lines="11"' in html
     # The importer read measure statuses from result text (0.7): marked for review.
-    assert "measures[0].status" in html and 'class="fld low' in html
+    assert re.search(r'<div class="fld low" data-lines="11">\s*<label for="f-measures-0--status">', html)
+    assert "มาตรการที่ 1 · สถานะ</a> (70%)" in html  # listed first among fields to check
+    assert not re.search(
+        r'<div class="fld low[^"]*" data-lines="11">\s*<label for="f-measures-0--title">', html
+    )
     # The importer's finding, in Thai.
     assert "ระยะเวลาระบุปี 2666" in html
     # Another municipality's report: the screen says so.
@@ -161,7 +165,7 @@ def test_invalid_score_refused_and_nothing_written(world, login):
     r = client.post(accept_url(world, job), values)
     assert r.status_code == 400
     html = r.content.decode()
-    assert "ค่าต้องไม่เกิน 100" in html and "ไม่มีข้อมูลใดถูกบันทึก" in html
+    assert "ผลการประเมินปี 2568 · OIT</a>: ค่าต้องไม่เกิน 100" in html and "ไม่มีข้อมูลใดถูกบันทึก" in html
     assert 'value="150"' in html  # shown again as typed
     assert _snapshot(ours) == before
     job.refresh_from_db()
@@ -219,8 +223,33 @@ def test_accept_into_existing_plan_replaces_scores_and_needs_new_approval(world,
     assert plan.status == "draft" and not plan.approval_current
 
 
+@needs_seeds
+def test_save_corrections_keeps_draft_writes_nothing(world, login):
+    client = login(world["users"]["editor"])
+    (job,) = _upload(client, world, _file(SEED_003))
+    values = _form_values(client.get(review_url(world, job)).content.decode())
+    before = _snapshot(world["ours"])
+    values["measures[1].indicators"] = "2, 11"
+    bad = client.post(review_url(world, job), values)
+    assert bad.status_code == 400 and "ตัวชี้วัดต้องเป็นเลข 1 ถึง 10" in bad.content.decode()
+    values["measures[1].indicators"] = "๒, 3"
+    values["measures[1].status"] = "in_progress"
+    assert client.post(review_url(world, job), values).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert (
+        job.draft["measures"][1]["indicators"] == [2, 3]
+        and job.draft["measures"][1]["status"] == "in_progress"
+    )
+    assert job.draft["provenance"]  # the source lines stay with the draft
+    assert _snapshot(world["ours"]) == before
+    html = client.get(review_url(world, job)).content.decode()
+    assert _form_values(html)["measures[1].indicators"] == "2, 3"
+
+
 def test_bad_files_end_failed_with_thai_message(world, login):
     client = login(world["users"]["editor"])
+    before = _snapshot(world["ours"])
     empty, binary, english = _upload(
         client,
         world,
@@ -238,8 +267,8 @@ def test_bad_files_end_failed_with_thai_message(world, login):
     assert "ไฟล์ว่างเปล่า ไม่มีข้อมูลให้นำเข้า" in listing and binary.error_th in listing
     page = client.get(review_url(world, binary)).content.decode()
     assert binary.error_th in page and "ไม่มีข้อมูลใดถูกบันทึก" in page
+    assert _snapshot(world["ours"]) == before
     # A failed job cannot be accepted.
-    before = _snapshot(world["ours"])
     assert client.post(accept_url(world, empty), {"agency.name": "x"}).status_code == 409
     assert _snapshot(world["ours"]) == before
 

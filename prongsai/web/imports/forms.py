@@ -78,6 +78,7 @@ class Field:
     confidence: float | None = None
     error: str = ""
     help: str = ""
+    section: str = ""  # where the field sits, for lists of errors and low-confidence fields
 
     @property
     def low(self) -> bool:
@@ -142,6 +143,7 @@ def fields_of(
     by_name: dict[str, Field] = {}
     values = values or {}
     errors = errors or {}
+    where = {"section": _("หน่วยงานและปี")}
 
     def f(name: str, label: str, value: str, kind: str = "text", **kw) -> Field:
         src = prov.get(name) or {}
@@ -153,6 +155,7 @@ def fields_of(
             lines=list(src.get("lines") or []),
             confidence=src.get("confidence"),
             error=errors.get(name, ""),
+            section=where["section"],
             **kw,
         )
         by_name[name] = out
@@ -177,6 +180,7 @@ def fields_of(
     assessments = []
     for i, a in enumerate(draft.get("assessments") or []):
         p = f"assessments[{i}]"
+        where["section"] = _("ผลการประเมินปี %(year)s") % {"year": a.get("fiscal_year") or "?"}
         main = [
             f(f"{p}.fiscal_year", _("ปีงบประมาณที่ประเมิน (พ.ศ.)"), _number(a.get("fiscal_year")), "number"),
             f(f"{p}.overall", _("คะแนนภาพรวม"), _score(a.get("overall")), "score"),
@@ -210,6 +214,7 @@ def fields_of(
     memo_fields: list[Field] = []
     signers: list[list[Field]] = []
     if memo is not None:
+        where["section"] = _("บันทึกข้อความ")
         for key, label in MEMO_TEXT:
             memo_fields.append(f(f"memo.{key}", _(label), _text(memo.get(key))))
         date = memo.get("date")
@@ -231,6 +236,7 @@ def fields_of(
     measures = []
     for i, m in enumerate(draft.get("measures") or []):
         p = f"measures[{i}]"
+        where["section"] = _("มาตรการที่ %(n)s") % {"n": m.get("no") or i + 1}
         head = [
             f(f"{p}.no", _("ลำดับ"), _number(m.get("no")), "number"),
             f(f"{p}.status", _("สถานะ"), _text(m.get("status")), "select", choices=STATUS_CHOICES),
