@@ -882,4 +882,9 @@ def load(*, national: int | None = None, out: Callable[[str], None] = print) -> 
         out(f"จังหวัด{PROVINCE}: หน่วยงานสังเคราะห์")
         loader.generated(province_agencies(random.Random("province")), PROVINCE, province_years)
         loader.overseers(PROVINCE)
+    if connection.vendor == "postgresql":
+        # Planner statistics for the rows just written (autovacuum would take its time: until
+        # then the overseer queries are planned for empty tables).
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     return loader

@@ -180,9 +180,14 @@ def agency_rows(agencies: QuerySet[Agency], year: int, pub: dict | None = None) 
 def years(agencies: QuerySet[Agency]) -> list[int]:
     """Fiscal years with results or plans in the scope, newest first."""
     found = set(
-        Assessment.objects.filter(agency__in=agencies).values_list("fiscal_year", flat=True).distinct()
+        Assessment.objects.filter(agency__in=agencies)
+        .values_list("fiscal_year", flat=True)
+        .order_by()
+        .distinct()
     )
-    found |= set(Plan.objects.filter(agency__in=agencies).values_list("fiscal_year", flat=True).distinct())
+    found |= set(
+        Plan.objects.filter(agency__in=agencies).values_list("fiscal_year", flat=True).order_by().distinct()
+    )
     return sorted(found, reverse=True)
 
 

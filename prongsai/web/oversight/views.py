@@ -43,10 +43,15 @@ def _scope(request):
 
 
 def _year(request, agencies, year: int | None = None) -> tuple[int | None, list[int]]:
-    choices = stats.years(agencies)
+    found = _cached(
+        request,
+        f"years {request.path}",
+        lambda: {"years": stats.years(agencies), "default": stats.default_year(agencies)},
+    )
+    choices = found["years"]
     if year is None:
         raw = request.GET.get("year", "")
-        year = int(raw) if raw.isdigit() else stats.default_year(agencies)
+        year = int(raw) if raw.isdigit() else found["default"]
     if year is None and choices:
         year = choices[0]
     return year, choices
@@ -75,10 +80,7 @@ def home(request):
             _cached(
                 request,
                 f"home {year}",
-                lambda: {
-                    "summary": stats.summary(agencies, year),
-                    "provinces": stats.by_province(agencies, year),
-                },
+                lambda: _home_figures(agencies, year),
             )
         )
     return render(request, "oversight/home.html", context)
@@ -107,10 +109,7 @@ def province(request, province: str, year: int):
             **_cached(
                 request,
                 f"province {province} {year}",
-                lambda: {
-                    "summary": stats.summary(agencies, year),
-                    "agencies": stats.agency_rows(agencies, year),
-                },
+                lambda: _province_figures(agencies, year),
             ),
         },
     )
