@@ -102,7 +102,7 @@ def main() -> None:
     plan_year = LAST_ASSESSED  # the plan the next OIT checks: measures and progress
     print(
         f"web: {total} generated agencies, PostgreSQL {args.database_url.rsplit('/', 1)[-1]}, "
-        f"{args.requests} requests per page in-process (after 3 warm-up), DEBUG off"
+        f"{args.requests} requests per page in-process (after warm-up), DEBUG off"
     )
 
     def agency_urls(slug: str) -> dict[str, str]:
