@@ -10,6 +10,9 @@ rendered to HTML by ``prongsai.documents.render.html``; the fonts are served fro
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
@@ -69,7 +72,8 @@ def sections(approval: Approval) -> list[dict]:
         # The progress report with its results column when there are results to show.
         layout = "result" if any(m.result or m.outcome for m in record.measures) else "status"
         try:
-            doc = build(kind, record, layout=layout)
+            # Approved photos are shown from the evidence store (and only from there).
+            doc = build(kind, record, layout=layout, evidence_dir=Path(settings.MEDIA_ROOT))
         except DocumentError:
             continue
         renderer = HtmlRenderer(doc, font_base=None)
