@@ -29,7 +29,6 @@ from prongsai.interchange import load_document
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Measure as RecordMeasure
-from prongsai.ita.api import score_document
 from prongsai.ita.edition import all_editions, get_edition
 from prongsai.ita.library import LibraryMeasure, library
 from prongsai.ita.numbers import fmt
@@ -416,29 +415,9 @@ def insert(model, objs: list) -> list:
     return objs
 
 
-def engine_view(a: Assessment, record: RecordAssessment) -> dict[int, float]:
-    """What ``records.refresh`` stores of the engine's result, without its three queries per row
-    (the national data set has 58,100 assessments): sets the fields, returns indicator scores.
-    Kept line for line with records.refresh (a test compares the two); ``record`` is
-    ``records.assessment_record(a)``, passed in because it is already at hand."""
-    doc = Record(agency=records.agency_record(a.agency), assessments=[record])
-    (result,) = score_document(doc)
-    computed = result.result
-    a.edition = result.edition.edition
-    a.overall = record.overall if record.overall is not None else computed.overall.value
-    a.level = record.level or computed.level.label or ""
-    a.passed = computed.level.passed
-    a.findings = [f.to_dict() for f in result.findings]
-    scores = {int(k): v for k, v in record.indicators.items()}
-    for k, node in computed.indicators.items():
-        if k not in scores and node.value is not None:
-            scores[k] = node.value
-    return {k: round(v, 2) for k, v in sorted(scores.items())}
-
-
 class Writer:
     """Bulk-creates the rows of many agencies at once (a chunk), in one transaction. ``fast``:
-    the engine's result is computed in memory (engine_view) rather than through records.refresh."""
+    the engine's result is computed in memory (records.engine_view) without a query per row."""
 
     def __init__(self, rng: random.Random, fast: bool = False):
         self.rng = rng
@@ -454,7 +433,7 @@ class Writer:
         ]
         if self.fast:
             scores = {
-                (a.pk, row.fiscal_year): engine_view(row, rec)
+                (a.pk, row.fiscal_year): records.engine_view(row, rec)
                 for row, rec, (a, _, _) in zip(rows, recs, specs, strict=True)
             }
             insert(Assessment, rows)

@@ -7,6 +7,8 @@ document and returned by the API is the same number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,12 +44,11 @@ def agency_record(agency: Agency) -> dict:
     }
 
 
-def refresh(a: Assessment) -> None:
-    """Recompute what the engine says of the published numbers; keep it for lists and dashboards."""
-    record = assessment_record(a)
-    # Scored beside the year before, so stated year-over-year changes are checked too.
-    before = a.agency.assessments.filter(fiscal_year__lt=a.fiscal_year).order_by("-fiscal_year").first()
-    previous = [assessment_record(before)] if before else []
+def engine_view(
+    a: Assessment, record: RecordAssessment, previous: Sequence[RecordAssessment] = ()
+) -> dict[int, float]:
+    """The engine's view of one assessment, set on ``a`` (not saved): edition, overall, level,
+    pass, findings; returns the indicator scores to store (published, else computed)."""
     doc = Record(agency=agency_record(a.agency), assessments=[*previous, record])
     result = next(r for r in score_document(doc) if r.fiscal_year == a.fiscal_year)
     computed = result.result
@@ -60,12 +61,20 @@ def refresh(a: Assessment) -> None:
     for k, node in computed.indicators.items():
         if k not in scores and node.value is not None:
             scores[k] = node.value
+    return {k: round(v, 2) for k, v in sorted(scores.items())}
+
+
+def refresh(a: Assessment) -> None:
+    """Recompute what the engine says of the published numbers; keep it for lists and dashboards."""
+    # Scored beside the year before, so stated year-over-year changes are checked too.
+    before = a.agency.assessments.filter(fiscal_year__lt=a.fiscal_year).order_by("-fiscal_year").first()
+    scores = engine_view(a, assessment_record(a), [assessment_record(before)] if before else [])
     with transaction.atomic():
         a.save()
         a.indicator_scores.all().delete()
         IndicatorScore.objects.bulk_create(
-            IndicatorScore(assessment=a, fiscal_year=a.fiscal_year, indicator=k, score=round(v, 2))
-            for k, v in sorted(scores.items())
+            IndicatorScore(assessment=a, fiscal_year=a.fiscal_year, indicator=k, score=v)
+            for k, v in scores.items()
         )
 
 
