@@ -75,6 +75,9 @@ class Table:
     widths: list[float]  # relative column widths
     caption: str | None = None
     font_pt: int | None = None  # smaller than the body for wide tables; None = one point below body
+    # Printed on landscape pages (a wide table such as the progress report's eight columns);
+    # renderers start a landscape page before it and return to portrait after it.
+    landscape: bool = False
 
     @property
     def columns(self) -> int:
@@ -90,6 +93,20 @@ class Figure:
 
 
 @dataclass(slots=True)
+class Chart:
+    """A grouped bar chart described by its data; each renderer draws it (PDF natively as vectors,
+    DOCX and HTML from one cached image), so no format pays for another's drawing."""
+
+    categories: list[str]
+    series: dict[str, list[float | None]]  # legend label -> one value per category (None = none)
+    title: str
+    caption: str
+    width_cm: float = 15.0
+    height_cm: float = 7.5
+    ymin: float = 0.0
+
+
+@dataclass(slots=True)
 class Signature:
     """A signature block: '(ลงชื่อ) ....', '(name)', position lines, centred on the right half."""
 
@@ -100,11 +117,17 @@ class Signature:
 
 @dataclass(slots=True)
 class MemoHeader:
+    """The บันทึกข้อความ head. ``ref_no``/``date`` are None when not yet given: renderers leave a
+    dotted space to fill by hand. ``emblem`` is the agency's ครุฑ image (PNG/JPEG bytes); without
+    one its space is kept (the pre-audit says so)."""
+
     unit: str
-    ref_no: str
-    date: str
+    ref_no: str | None
+    date: str | None
     subject: str
     to: str
+    emblem: bytes | None = None
+    emblem_mime: str = "image/png"
 
 
 @dataclass(slots=True)
@@ -120,7 +143,9 @@ class Section:
     blocks: list[Block]
 
 
-Block = Paragraph | Heading | BulletList | Table | Figure | Signature | MemoHeader | PageBreak | Section
+Block = (
+    Paragraph | Heading | BulletList | Table | Figure | Chart | Signature | MemoHeader | PageBreak | Section
+)
 
 
 @dataclass(slots=True)
@@ -151,12 +176,12 @@ class Document:
                 elif isinstance(b, Table):
                     for row in [*b.header, *b.rows]:
                         out.append(" | ".join(c.text for c in row))
-                elif isinstance(b, Figure):
+                elif isinstance(b, (Figure, Chart)):
                     out.append(b.caption)
                 elif isinstance(b, Signature):
                     out.extend([b.name or "", *b.position])
                 elif isinstance(b, MemoHeader):
-                    out.extend([b.unit, b.ref_no, b.date, b.subject, b.to])
+                    out.extend([b.unit, b.ref_no or "", b.date or "", b.subject, b.to])
                 elif isinstance(b, Section):
                     out.append(b.heading.text)
                     walk(b.blocks)

@@ -205,6 +205,10 @@ class Evidence(_Model):
     ref: str = Field(min_length=1, description="URL, file name or the note as printed")
     caption: str | None = None
     added_on: dt.date | None = None
+    # The evidence object in the agency's own store that holds the file (the web app's evidence
+    # id). Documents embed a photo only through this id, resolved within the agency: a ``ref``
+    # is a name to show, never a path to open.
+    id: str | None = Field(default=None, max_length=64)
 
 
 def _evidence_item(value: Any) -> Any:
@@ -268,13 +272,24 @@ class Measure(_Model):
         return thai.get(value.strip(), value) if isinstance(value, str) else value
 
 
+MemoDecision = Literal["approved", "acknowledged", "not_approved"]
+
+
 class Memo(_Model):
-    unit: str | None = None
-    ref_no: str | None = None
-    date: dt.date | None = None
-    subject: str | None = None
-    to: str | None = None
+    """The บันทึกข้อความ that wraps a report. Every field may be missing: the document keeps a
+    dotted space to fill by hand. ``signers``: the preparer(s) first, the executive last."""
+
+    unit: str | None = Field(default=None, description="ส่วนราชการ")
+    ref_no: str | None = Field(default=None, description="ที่")
+    date: dt.date | None = Field(default=None, description="วันที่")
+    subject: str | None = Field(default=None, description="เรื่อง")
+    to: str | None = Field(default=None, description="เรียน")
+    body: str | None = Field(default=None, description="the memo's text; paragraphs split by blank lines")
     signers: list[dict[str, str | None]] = []
+    opinion: str | None = Field(default=None, description="the executive's opinion (ความเห็น)")
+    decision: MemoDecision | None = Field(
+        default=None, description="the executive's decision: approved, acknowledged or not_approved"
+    )
 
 
 class FieldSource(_Model):
