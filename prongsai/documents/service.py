@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -11,7 +12,7 @@ from prongsai.documents.builders.analysis import build_analysis
 from prongsai.documents.builders.reports import build_memo, build_plan, build_progress
 from prongsai.documents.model import Document
 from prongsai.interchange.models import Document as Record
-from prongsai.interchange.models import Measure
+from prongsai.interchange.models import Evidence, Measure
 from prongsai.ita.analysis import Analysis
 from prongsai.ita.api import analyse_document
 from prongsai.ita.plan import draft_plan
@@ -20,6 +21,41 @@ Kind = Literal["analysis", "plan", "progress", "memo"]
 Format = Literal["docx", "pdf", "html"]
 KINDS = ("analysis", "plan", "progress", "memo")
 FORMATS = ("docx", "pdf", "html")
+
+# An image as (bytes, MIME type): a PNG or JPEG checked by its bytes.
+Image = tuple[bytes, str]
+# How a builder gets an evidence photo: from the agency's own store, by the evidence's id (the
+# web app) or by its name inside one folder the operator chose (the CLI). None = not found.
+ImageLookup = Callable[[Evidence], Image | None]
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The MIME type of a PNG or JPEG by its first bytes; None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
+def folder_images(base: Path) -> ImageLookup:
+    """Evidence photos from one folder (the CLI's evidence store): the evidence's id, else its
+    ref, is a file name inside ``base``; anything resolving outside it is not found."""
+    root = base.resolve()
+
+    def lookup(e: Evidence) -> Image | None:
+        name = e.id or e.ref
+        try:
+            path = (root / name).resolve()
+        except (OSError, ValueError):
+            return None
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        data = path.read_bytes()
+        mime = sniff_image(data)
+        return (data, mime) if mime else None
+
+    return lookup
 
 
 class DocumentError(Exception):
@@ -53,15 +89,21 @@ def build(
     wraps: Kind = "progress",
     thai_digits: bool = True,
     as_of: date | None = None,
+    images: ImageLookup | None = None,
+    emblem: Image | None = None,
     evidence_dir: Path | None = None,
 ) -> Document:
+    """``images`` finds evidence photos for the progress report's appendix (``evidence_dir`` is
+    the CLI's shorthand for ``folder_images``); ``emblem`` is the agency's ครุฑ for a memo."""
+    if images is None and evidence_dir is not None:
+        images = folder_images(evidence_dir)
     try:
-        return _build(kind, record, year, layout, wraps, thai_digits, as_of, evidence_dir)
+        return _build(kind, record, year, layout, wraps, thai_digits, as_of, images, emblem)
     except ValueError as exc:  # e.g. no report year can be inferred
         raise DocumentError(str(exc)) from None
 
 
-def _build(kind, record, year, layout, wraps, thai_digits, as_of, evidence_dir) -> Document:
+def _build(kind, record, year, layout, wraps, thai_digits, as_of, images, emblem) -> Document:
     if kind == "analysis":
         analysis = _analysis(record, year)
         if analysis is None:
@@ -73,14 +115,12 @@ def _build(kind, record, year, layout, wraps, thai_digits, as_of, evidence_dir) 
     if kind == "progress":
         if not record.measures:
             raise DocumentError("a progress report needs the record's measures")
-        return build_progress(
-            record, layout=layout, as_of=as_of, thai_digits=thai_digits, evidence_dir=evidence_dir
-        )
+        return build_progress(record, layout=layout, as_of=as_of, thai_digits=thai_digits, images=images)
     if kind == "memo":
         if wraps == "memo":
             raise DocumentError("a memo wraps a report, not another memo")
-        inner = _build(wraps, record, year, layout, wraps, thai_digits, as_of, evidence_dir)
-        return build_memo(record, inner, kind=wraps, thai_digits=thai_digits)
+        inner = _build(wraps, record, year, layout, wraps, thai_digits, as_of, images, emblem)
+        return build_memo(record, inner, kind=wraps, thai_digits=thai_digits, emblem=emblem)
     raise DocumentError(f"unknown document kind {kind!r} ({', '.join(KINDS)})")
 
 
