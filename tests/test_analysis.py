@@ -59,14 +59,23 @@ def test_narratives_say_only_what_the_numbers_show(seed003):
     a, _ = analyse_document(seed003)
     ind = {i.id: i for i in a.indicators}
     t10 = ind[10].narrative_th
-    assert t10.startswith("จากการวิเคราะห์ผลการประเมิน ITA ตัวชี้วัดที่ 10 การป้องกันการทุจริต พบว่า")
-    assert "80.00 คะแนน" in t10 and "-20.00" in t10 and "ต่ำกว่าเกณฑ์ผ่าน 85 คะแนน" in t10
+    assert t10.startswith("ตัวชี้วัดที่ 10 การป้องกันการทุจริต จากการเปิดเผยข้อมูลสาธารณะ")
+    # The direction is a word, the number unsigned; there is no per-indicator pass mark to cite.
+    assert "80.00 คะแนน ลดลงจากปี พ.ศ. 2567 20.00 คะแนน" in t10
+    assert "-20.00" not in t10 and "เกณฑ์ผ่าน" not in t10
     assert "o23" in t10 and "(0.00 คะแนน)" in t10
-    assert "+0.42 คะแนน" in ind[2].narrative_th
+    # Full marks on indicator 10 alone lifts OIT to the 95 floor: the level comes back.
+    assert "แบบวัด OIT จะเป็น 95.00 คะแนน" in t10 and "ระดับผ่านดีเยี่ยม" in t10
+    assert "แบบวัด OIT จะเป็น 90.00 คะแนน" in ind[9].narrative_th
+    assert "ระดับผ่านดีเยี่ยม" not in ind[9].narrative_th  # 90 is still under the floor
+    assert "เพิ่มขึ้นจากปี พ.ศ. 2567 0.42 คะแนน" in ind[2].narrative_th
     assert "เท่ากับปี พ.ศ. 2567" in ind[1].narrative_th
     assert "i11" in ind[4].narrative_th and "98.36" in ind[4].narrative_th
-    assert a.summary_th.startswith("เทศบาลตำบลต้นหยงมัส ได้ผลการประเมินในภาพรวม")
+    assert a.summary_th.startswith("เทศบาลตำบลต้นหยงมัสได้ผลการประเมินในภาพรวม")
     assert "93.96" in a.summary_th and "ลดลง 5.80 คะแนน" in a.summary_th and "ผ่านดีเยี่ยม" in a.summary_th
+    # Why the level fell, and what restores it.
+    assert "แบบวัด OIT (85.00 คะแนน) ต่ำกว่า 95 คะแนน" in a.summary_th
+    assert "คะแนนภาพรวมจะเป็นอย่างน้อย 97.96 คะแนน" in a.summary_th
 
 
 def test_what_if_priority_list(seed003):

@@ -13,7 +13,17 @@ from prongsai.ita import narrative
 from prongsai.ita.edition import Edition
 from prongsai.ita.findings import Finding
 from prongsai.ita.numbers import round2
-from prongsai.ita.scoring import FULL_MARKS, ScoreResult, sensitivities, weakest
+from prongsai.ita.scoring import (
+    FULL_MARKS,
+    LevelGap,
+    ScoreResult,
+    decide_level,
+    level_above,
+    level_gap,
+    level_rank,
+    sensitivities,
+    weakest,
+)
 
 # Classification thresholds. "urgent" below the edition's pass mark; "keep up" needs the score of
 # the edition's top level (95 in every edition so far) and no fall since last year.
@@ -128,6 +138,10 @@ class Analysis:
     priorities: list[Priority]
     summary_th: str
     findings: list[Finding] = field(default_factory=list)
+    # The level the analysis measures against: the one lost since last year, else the next one up,
+    # and what the current scores lack for it (None at the top level or when it cannot be told).
+    level_target: LevelGap | None = None
+    published_level: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -185,13 +199,54 @@ def _comparable_items(cur: ScoreResult, prev: ScoreResult) -> list[str]:
     return [i for i in cur.items if i in same and i in prev.items]
 
 
+def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap | None, bool]:
+    """The level to explain: last year's when it was higher (the level fell), else the next one up."""
+    ed = result.edition
+    label = result.level.label
+    if label is None:
+        return None, False
+    prev_label = prev.level.label if prev else None
+    fell = False
+    target = level_above(ed, label)
+    now, before = level_rank(ed, label), level_rank(ed, prev_label)
+    if before is not None and now is not None and before < now:
+        target, fell = prev_label, True
+    if target is None:
+        return None, False
+    return level_gap(ed, target, result.overall.value, result.tool_values()), fell
+
+
+def _full_marks(
+    result: ScoreResult, tool: str, value: float, share: float, overall_gain: float, gap: LevelGap | None
+) -> narrative.FullMarks | None:
+    """What full marks on one indicator give, said only when its tool is below the target's floor."""
+    if gap is None or not any(t == tool for t, _ in gap.tools_short):
+        return None
+    tools = result.tool_values()
+    now = tools.get(tool)
+    total = result.overall.value
+    if now is None or total is None:
+        return None
+    tools[tool] = now + (FULL_MARKS - value) * share
+    after = decide_level(result.edition, total + overall_gain, tools)
+    reaches = after.label is not None and level_rank(result.edition, after.label) <= level_rank(
+        result.edition, gap.label
+    )
+    return narrative.FullMarks(tool, round2(tools[tool]), round2(overall_gain), gap.label, bool(reaches))
+
+
 def analyse(
     result: ScoreResult,
     fiscal_year: int,
     previous: ScoreResult | None = None,
     previous_year: int | None = None,
     agency: str | None = None,
+    *,
+    published_level: str | None = None,
+    suggestions: list[str] = (),  # type: ignore[assignment]
 ) -> Analysis:
+    """``published_level``: the level as NACC printed it (stated, with the engine's if it
+    differs); ``suggestions``: the assessor's, each quoted under the indicator whose items it names."""
     ed = result.edition
     prev = previous
     overall = Change("overall", result.overall.value, prev.overall.value if prev else None)
@@ -228,6 +283,7 @@ def analyse(
         by_indicator.setdefault(b.indicator, []).append(b)
     pass_mark = ed.pass_mark.value
     top = ed.levels.rules[0].min_total
+    gap, level_fell = _target_gap(result, prev)
 
     indicators: list[IndicatorAnalysis] = []
     for ind, change in zip(ed.indicators, indicator_changes, strict=True):
@@ -251,6 +307,14 @@ def analyse(
             )
             continue
         cls = classify(value, change.delta, pass_mark, top)
+        gain = (FULL_MARKS - value) * per_indicator[ind.id]
+        own_items = {i.id for i in ed.items_of_indicator[ind.id]}
+        fell = [
+            narrative.ItemLine(c.path[6:], items_meta[c.path[6:]].name_th, c.current, c.previous)
+            for c in item_changes
+            if c.path[6:] in own_items and c.delta is not None and c.delta < 0
+        ]
+        tool_weight = ed.tool_by_id[ind.tool].weight
         text = narrative.indicator_narrative(
             number=ind.id,
             name_th=ind.name_th,
@@ -259,10 +323,13 @@ def analyse(
             delta=change.delta,
             previous_year=previous_year if change.delta is not None else None,
             classification=cls,
-            pass_mark=pass_mark,
-            below_full=[(b.id, b.name_th, b.score) for b in mine],
+            below_full=[narrative.ItemLine(b.id, b.name_th, b.score) for b in mine],
+            fell=fell,
+            full_marks=_full_marks(result, ind.tool, value, per_indicator[ind.id] / tool_weight, gain, gap)
+            if gain > 0
+            else None,
+            suggestions=[x for x in suggestions if narrative.item_codes(x) & own_items],
         )
-        gain = (FULL_MARKS - value) * per_indicator[ind.id]
         indicators.append(
             IndicatorAnalysis(
                 ind.id,
@@ -318,6 +385,18 @@ def analyse(
         previous_year=previous_year,
         previous_score=prev.overall.value if prev else None,
         previous_level=prev.level.label if prev else None,
+        published_level=published_level,
+        level_reason=narrative.level_reason_th(
+            level=result.level.label,
+            previous_level=prev.level.label if prev else None,
+            fell=level_fell,
+            target=gap.label if gap else None,
+            total_short=gap.total_short if gap else None,
+            tools_short=gap.tools_short if gap else [],
+            floor=gap.floor if gap else None,
+            min_total=gap.min_total if gap else None,
+            total_after=gap.total_after if gap else None,
+        ),
     )
     return Analysis(
         fiscal_year=fiscal_year,
@@ -335,6 +414,8 @@ def analyse(
         priorities=priorities,
         summary_th=summary,
         findings=list(result.findings),
+        level_target=gap,
+        published_level=published_level,
     )
 
 

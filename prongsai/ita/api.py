@@ -103,6 +103,16 @@ def check_stated_changes(
     return out
 
 
+def _printed_level(doc: Document, year: int) -> str | None:
+    a = doc.assessment(year)
+    return a.level.strip() if a and a.level and a.level.strip() else None
+
+
+def _suggestions(doc: Document, year: int) -> list[str]:
+    a = doc.assessment(year)
+    return [s for s in (a.auditor_suggestions if a else []) if s and s.strip()]
+
+
 def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, list[AssessmentScore]]:
     """Analyse ``year`` (default: the latest assessed year) against the nearest earlier year."""
     scores = score_document(doc)
@@ -123,6 +133,8 @@ def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, 
         prev.result if prev else None,
         prev.fiscal_year if prev else None,
         agency=doc.agency.name,
+        published_level=_printed_level(doc, cur.fiscal_year),
+        suggestions=_suggestions(doc, cur.fiscal_year),
     )
     analysis.findings = list(cur.findings)
     return analysis, scores

@@ -1,16 +1,25 @@
 """Draft Thai narratives in the register of an official ITA report (seed 003, section 4).
 
-Deterministic text from the numbers only: a score, its change, its classification and the items
-below full marks. Nothing is said that the numbers do not show; people edit the draft.
-Digits are arabic here; documents switch to Thai digits at rendering.
+Deterministic text from the numbers only: a score, its change, what set the level, the items that
+lost points, the assessor's suggestions. Every sentence must be true for the data at hand: no
+per-indicator pass mark (there is none), no "all ten indicators" unless all ten are scored, and
+no sentence repeated across indicators (each names its own practice). People edit the draft.
+Digits are arabic here; documents switch to Thai digits at rendering (item codes stay arabic).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from prongsai.ita.numbers import fmt
+from prongsai.thai.digits import to_arabic_digits
+from prongsai.thai.text import thai_list
 
 CLASS_TH = {"keep_up": "รักษามาตรฐาน", "improve": "ควรพัฒนา", "urgent": "ต้องปรับปรุงโดยเร่งด่วน"}
 CLASS_EN = {"keep_up": "keep up", "improve": "improve", "urgent": "urgent"}
+
+TOOL_TH = {"IIT": "แบบวัด IIT", "EIT": "แบบวัด EIT", "OIT": "แบบวัด OIT"}
 
 _PERSPECTIVE_TH = {
     "IIT": "จากการรับรู้ของบุคลากรภายในหน่วยงาน",
@@ -18,22 +27,63 @@ _PERSPECTIVE_TH = {
     "OIT": "จากการเปิดเผยข้อมูลสาธารณะบนเว็บไซต์ของหน่วยงาน",
 }
 
-_ADVICE_TH = {
-    "keep_up": "จึงควรรักษามาตรฐานไว้และพัฒนาการดำเนินงานอย่างต่อเนื่อง",
-    "improve": "จึงควรพัฒนาและปรับปรุงการดำเนินงานในตัวชี้วัดนี้ให้ดียิ่งขึ้น",
-    "urgent": "ซึ่งต่ำกว่าเกณฑ์ผ่าน {pass_mark} คะแนน จึงต้องเร่งปรับปรุงการดำเนินงานในตัวชี้วัดนี้โดยด่วน",
+# What each indicator asks of an agency, so advice names its own subject (indicator ids are the
+# same in every edition 2563-2569; see the edition files).
+_PRACTICE_TH = {
+    1: "การปฏิบัติหน้าที่อย่างเป็นธรรม โปร่งใส และไม่เลือกปฏิบัติ",
+    2: "การใช้จ่ายงบประมาณอย่างคุ้มค่า โปร่งใส และเปิดโอกาสให้ตรวจสอบได้",
+    3: "การมอบหมายงานและการประเมินผลงานของผู้บังคับบัญชาอย่างเป็นธรรม",
+    4: "การยืมและการใช้ทรัพย์สินของราชการให้เป็นไปตามระเบียบ",
+    5: "การป้องกันและแก้ไขปัญหาการทุจริตโดยผู้บริหารให้ความสำคัญ",
+    6: "การให้บริการตามขั้นตอนและระยะเวลาที่กำหนดอย่างเท่าเทียม",
+    7: "การเผยแพร่ข้อมูลและการเปิดช่องทางรับฟังความคิดเห็นที่เข้าถึงได้ง่าย",
+    8: "การปรับปรุงวิธีการให้บริการและการเปิดโอกาสให้ผู้รับบริการมีส่วนร่วม",
+    9: "การเผยแพร่ข้อมูลบนเว็บไซต์ของหน่วยงานให้ครบถ้วนและเป็นปัจจุบันตามเกณฑ์",
+    10: "การดำเนินการป้องกันการทุจริตและการเผยแพร่ผลการดำเนินการตามเกณฑ์",
 }
+
+_ITEM_CODE = re.compile(r"(?<![A-Za-z])([ieoIEO])\s?([0-9]{1,2})(?![0-9])")
+
+
+@dataclass(slots=True, frozen=True)
+class ItemLine:
+    id: str
+    name_th: str | None
+    score: float
+    previous: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class FullMarks:
+    """What full marks on one indicator would give, when its tool holds the level down: the tool's
+    and the overall's new scores, and whether that alone reaches ``level``."""
+
+    tool: str
+    tool_after: float
+    overall_gain: float
+    level: str
+    reaches: bool
+
+
+def item_codes(text: str) -> set[str]:
+    """Item ids named in free text ('ข้อ O16', 'o ๑๖', 'i11') as the engine spells them (o16)."""
+    return {f"{m.group(1).lower()}{int(m.group(2))}" for m in _ITEM_CODE.finditer(to_arabic_digits(text))}
 
 
 def change_th(delta: float | None, previous_year: int | None) -> str:
-    """'เพิ่มขึ้นจากปี พ.ศ. 2567 +0.42 คะแนน', 'ลดลง…', 'เท่ากับ…', or '' with no earlier year."""
+    """'เพิ่มขึ้นจากปี พ.ศ. 2567 0.42 คะแนน', 'ลดลง…', 'เท่ากับ…', or '' with no earlier year.
+
+    The word says the direction, so the number is never signed (no 'ลดลง -10.00')."""
     if delta is None or previous_year is None:
         return ""
-    printed = fmt(delta, signed=True)
-    if printed == "0.00":
+    if fmt(abs(delta)) == "0.00":
         return f"เท่ากับปี พ.ศ. {previous_year}"
     word = "เพิ่มขึ้น" if delta > 0 else "ลดลง"
-    return f"{word}จากปี พ.ศ. {previous_year} {printed} คะแนน"
+    return f"{word}จากปี พ.ศ. {previous_year} {fmt(abs(delta))} คะแนน"
+
+
+def _item(i: ItemLine) -> str:
+    return f"ข้อ {i.id} {i.name_th}" if i.name_th else f"ข้อ {i.id}"
 
 
 def indicator_narrative(
@@ -45,26 +95,53 @@ def indicator_narrative(
     delta: float | None,
     previous_year: int | None,
     classification: str,
-    pass_mark: float,
-    below_full: list[tuple[str, str | None, float]],
+    below_full: list[ItemLine],
+    fell: list[ItemLine] = (),  # type: ignore[assignment]
+    full_marks: FullMarks | None = None,
+    suggestions: list[str] = (),  # type: ignore[assignment]
 ) -> str:
-    parts = [
-        f"จากการวิเคราะห์ผลการประเมิน ITA ตัวชี้วัดที่ {number} {name_th} พบว่า "
-        f"{_PERSPECTIVE_TH[tool]} ได้คะแนน {fmt(score)} คะแนน"
-    ]
+    practice = _PRACTICE_TH.get(number, name_th)
+    sentences = []
+    head = (
+        f"ตัวชี้วัดที่ {number} {name_th} {_PERSPECTIVE_TH[tool]} ได้คะแนน {fmt(score)} คะแนน"
+        if fmt(score) != "100.00"
+        else f"ตัวชี้วัดที่ {number} {name_th} {_PERSPECTIVE_TH[tool]} ได้คะแนนเต็ม 100 คะแนน"
+    )
     change = change_th(delta, previous_year)
-    if change:
-        parts.append(change)
-    parts.append(_ADVICE_TH[classification].format(pass_mark=f"{pass_mark:g}"))
-    sentence = " ".join(parts)
-    if below_full:
-        listed = ", ".join(
-            f"{item} {name} ({fmt(value)} คะแนน)" if name else f"ข้อ {item} ({fmt(value)} คะแนน)"
-            for item, name, value in below_full
+    sentences.append(f"{head} {change}".rstrip())
+    fell_ids = {i.id for i in fell}
+    if fell:
+        listed = thai_list(
+            f"{_item(i)} (จาก {fmt(i.previous)} เป็น {fmt(i.score)} คะแนน)"
+            for i in fell
+            if i.previous is not None
         )
-        noun = "ข้อคำถาม" if tool != "OIT" else "ข้อ"
-        sentence += f" โดย{noun}ที่ยังไม่ได้คะแนนเต็ม ได้แก่ {listed}"
-    return sentence
+        sentences.append(f"ข้อที่ได้คะแนนลดลง ได้แก่ {listed}")
+    others = [i for i in below_full if i.id not in fell_ids]
+    if others:
+        noun = "ข้อคำถามที่ยังไม่ได้คะแนนเต็ม" if tool != "OIT" else "ข้อที่ยังไม่ได้คะแนนเต็ม"
+        if fell:
+            noun = "ข้ออื่นที่ยังไม่ได้คะแนนเต็ม"
+        listed = thai_list(f"{_item(i)} ({fmt(i.score)} คะแนน)" for i in others)
+        sentences.append(f"{noun} ได้แก่ {listed}")
+    if full_marks:
+        f = full_marks
+        text = (
+            f"หากตัวชี้วัดนี้ได้คะแนนเต็ม {TOOL_TH.get(f.tool, f.tool)} จะเป็น {fmt(f.tool_after)} คะแนน"
+            f" และคะแนนภาพรวมจะเพิ่มขึ้น {fmt(f.overall_gain)} คะแนน"
+        )
+        if f.reaches:
+            text += f" ซึ่งเพียงพอให้หน่วยงานอยู่ในระดับ{f.level}"
+        sentences.append(text)
+    for s in suggestions:
+        sentences.append(f"ผู้ตรวจประเมินให้ข้อเสนอแนะว่า {s.strip()}")
+    if classification == "keep_up":
+        sentences.append(f"หน่วยงานจึงควรรักษาแนวทาง{practice}ไว้")
+    elif classification == "improve":
+        sentences.append(f"หน่วยงานจึงควรพัฒนา{practice}ให้ดียิ่งขึ้น")
+    else:
+        sentences.append(f"หน่วยงานจึงต้องเร่งปรับปรุง{practice}เป็นลำดับแรก")
+    return " ".join(sentences)
 
 
 def overall_narrative(
@@ -78,20 +155,24 @@ def overall_narrative(
     previous_year: int | None,
     previous_score: float | None,
     previous_level: str | None,
+    published_level: str | None = None,
+    level_reason: str = "",
 ) -> str:
+    """``level``: the engine's; ``published_level``: as NACC printed it. The printed level is what
+    the report states; when the engine's differs, the difference is said, never hidden."""
     who = agency or "หน่วยงาน"
     if score is None:
-        return f"{who} ยังไม่มีคะแนนภาพรวมของปีงบประมาณ พ.ศ. {year}"
-    if level:
-        where = f"อยู่ในระดับ {level}"
+        return f"{who}ยังไม่มีคะแนนภาพรวมของปีงบประมาณ พ.ศ. {year}"
+    shown = published_level or level
+    if shown:
+        where = f"อยู่ในระดับ {shown}"
     elif level_candidates:
         where = f"อยู่ในระดับ {' หรือ '.join(level_candidates)} (ระบุได้เมื่อทราบคะแนนรายแบบวัด)"
     else:
         where = ""
-    text = f"{who} ได้ผลการประเมินในภาพรวม ประจำปีงบประมาณ พ.ศ. {year} {fmt(score)} คะแนน {where}".rstrip()
+    text = f"{who}ได้ผลการประเมินในภาพรวม ประจำปีงบประมาณ พ.ศ. {year} {fmt(score)} คะแนน {where}".rstrip()
     if delta is not None and previous_year is not None and previous_score is not None:
-        printed = fmt(delta, signed=True)
-        if printed == "0.00":
+        if fmt(abs(delta)) == "0.00":
             text += f" เท่ากับปีงบประมาณ พ.ศ. {previous_year}"
         else:
             word = "เพิ่มขึ้น" if delta > 0 else "ลดลง"
@@ -101,4 +182,53 @@ def overall_narrative(
             )
         if previous_level:
             text += f" อยู่ในระดับ {previous_level}"
+    if published_level and level and published_level != level:
+        text += (
+            f" (หมายเหตุ: ตามเกณฑ์ประจำปี พ.ศ. {year} คะแนน {fmt(score)} คะแนน"
+            f" อยู่ในระดับ {level} ซึ่งไม่ตรงกับระดับที่ประกาศ)"
+        )
+    if level_reason:
+        text += " " + level_reason
+    return text
+
+
+def level_reason_th(
+    *,
+    level: str | None,
+    previous_level: str | None,
+    fell: bool,
+    target: str | None,
+    total_short: float | None,
+    tools_short: list[tuple[str, float]],
+    floor: float | None,
+    min_total: float | None,
+    total_after: float | None,
+) -> str:
+    """Why the level is below ``target`` (the level lost, else the next one up) and what restores
+    it: the tools under the level's floor and the overall's shortfall, as the engine computed them."""
+    if not target or (not tools_short and total_short is None):
+        return ""
+    causes = []
+    if tools_short and floor is not None:
+        tools = thai_list(f"{TOOL_TH.get(t, t)} ({fmt(v)} คะแนน)" for t, v in tools_short)
+        causes.append(f"{tools} ต่ำกว่า {floor:g} คะแนน ซึ่งเป็นคะแนนขั้นต่ำของทุกแบบวัดในระดับ{target}")
+    if total_short is not None and min_total is not None:
+        causes.append(f"คะแนนภาพรวมยังขาดอีก {fmt(total_short)} คะแนนจึงจะถึง {min_total:g} คะแนน")
+    lead = (
+        f"ระดับผลการประเมินลดลงจากระดับ{previous_level}เนื่องจาก"
+        if fell and previous_level == target
+        else f"ยังไม่ถึงระดับ{target}เนื่องจาก"
+    )
+    text = lead + thai_list(causes)
+    if tools_short and floor is not None:
+        tools = thai_list(TOOL_TH.get(t, t) for t, _ in tools_short)
+        restore = f"หาก{tools} ได้คะแนนอย่างน้อย {floor:g} คะแนน"
+        if total_after is not None and min_total is not None and total_after >= min_total:
+            restore += f" คะแนนภาพรวมจะเป็นอย่างน้อย {fmt(total_after)} คะแนน และหน่วยงานจะอยู่ในระดับ{target}"
+        elif total_after is not None and min_total is not None:
+            restore += (
+                f" คะแนนภาพรวมจะเป็น {fmt(total_after)} คะแนน ซึ่งยังต้องเพิ่มอีก"
+                f" {fmt(min_total - total_after)} คะแนนจึงจะอยู่ในระดับ{target}"
+            )
+        text += " " + restore
     return text

@@ -302,6 +302,74 @@ def decide_level(edition: Edition, total: float | None, tools: dict[str, float |
     return LevelResult(None, None, [r.label for r in candidates], passed, conf, missing)
 
 
+@dataclass(slots=True, frozen=True)
+class LevelGap:
+    """What a score lacks for one level: the overall below its minimum, tools below its floor.
+
+    ``total_after`` is the overall if each short tool rose exactly to the floor and every other
+    score stayed (None when a weight or a tool score is unknown)."""
+
+    label: str
+    min_total: float
+    floor: float | None
+    total_short: float | None  # points the overall lacks, None when it is enough
+    tools_short: list[tuple[str, float]]  # (tool, its score) below the floor, in tool order
+    total_after: float | None
+
+    @property
+    def reached(self) -> bool:
+        return self.total_short is None and not self.tools_short
+
+
+def level_gap(
+    edition: Edition, label: str, total: float | None, tools: dict[str, float | None]
+) -> LevelGap | None:
+    """Why ``total``/``tools`` do not reach the level named ``label`` (None for an unknown label
+    or an unknown total)."""
+    rule = next((r for r in edition.levels.rules if r.label == label), None)
+    if rule is None or total is None:
+        return None
+    total = round2(total)
+    short_total = round2(rule.min_total - total) if total < rule.min_total else None
+    short_tools: list[tuple[str, float]] = []
+    after: float | None = total
+    if rule.min_each_tool is not None:
+        weights = {t.id: t.weight for t in edition.tools}
+        for t in TOOL_IDS:
+            v = tools.get(t)
+            if v is not None and round2(v) < rule.min_each_tool:
+                short_tools.append((t, round2(v)))
+                after = (
+                    None
+                    if after is None or t not in weights
+                    else after + weights[t] * (rule.min_each_tool - v)
+                )
+    return LevelGap(
+        rule.label,
+        rule.min_total,
+        rule.min_each_tool,
+        short_total,
+        short_tools,
+        None if after is None else round2(after),
+    )
+
+
+def level_above(edition: Edition, label: str | None) -> str | None:
+    """The next level up from ``label`` (None at the top or for an unknown label). Levels that share
+    a minimum (ผ่านดี and ผ่าน at 85, told apart by the tool floor) are distinct steps."""
+    labels = [r.label for r in edition.levels.rules]
+    if label not in labels:
+        return None
+    i = labels.index(label)
+    return labels[i - 1] if i > 0 else None
+
+
+def level_rank(edition: Edition, label: str | None) -> int | None:
+    """0 for the top level, larger further down; None for a label this edition does not have."""
+    labels = [r.label for r in edition.levels.rules]
+    return labels.index(label) if label in labels else None
+
+
 def _norm_label(label: str) -> str:
     return label.strip().strip("()").strip().upper()
 

@@ -3,14 +3,29 @@
 A prebuilt translation table: PyThaiNLP's converters rebuild theirs on every call, which made digit
 conversion the importer's hottest function."""
 
+import re
+
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
 _TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
+# Digits that belong to a Latin code stay arabic: item ids (o16, i11), MOIT22, ISO 9001 is not
+# one (space). Thai digits inside "o16" would print a Latin letter with Thai digits (o๑๖).
+_LATIN_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+[0-9][A-Za-z0-9.]*")
 
 
 def to_thai_digits(text: str) -> str:
-    """'93.96' -> '๙๓.๙๖'. Other characters pass through."""
-    return text.translate(_TO_THAI) if text else text
+    """'93.96' -> '๙๓.๙๖'; codes such as 'o16' or 'MOIT22' keep their arabic digits."""
+    if not text:
+        return text
+    if not _LATIN_CODE.search(text):
+        return text.translate(_TO_THAI)
+    out, last = [], 0
+    for m in _LATIN_CODE.finditer(text):
+        out.append(text[last : m.start()].translate(_TO_THAI))
+        out.append(m.group())
+        last = m.end()
+    out.append(text[last:].translate(_TO_THAI))
+    return "".join(out)
 
 
 def to_arabic_digits(text: str) -> str:
