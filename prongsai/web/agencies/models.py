@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,12 @@ AGENCY_TYPES = [
 ]
 
 
+def emblem_path(instance, filename: str) -> str:
+    """A name nobody can guess (the file is served only through an access-checked view)."""
+    ext = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"emblems/{uuid.uuid4().hex}{ext}"
+
+
 class Agency(models.Model):
     name = models.CharField(_("ชื่อหน่วยงาน"), max_length=200)
     slug = models.SlugField(_("รหัสในลิงก์สาธารณะ"), max_length=80, unique=True)
@@ -32,6 +39,8 @@ class Agency(models.Model):
     province = models.CharField(_("จังหวัด"), max_length=80, db_index=True)
     executive_title = models.CharField(_("ตำแหน่งผู้บริหาร"), max_length=120, blank=True)
     website = models.URLField(_("เว็บไซต์"), blank=True)
+    # The agency's ครุฑ for its memos: PNG or JPEG checked by content (cycle/uploads.py).
+    emblem = models.FileField(_("ตราครุฑ"), upload_to=emblem_path, blank=True, max_length=100)
     history = HistoricalRecords()
 
     class Meta:

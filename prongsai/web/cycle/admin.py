@@ -3,7 +3,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from prongsai.web.cycle.models import Approval, Assessment, Evidence, Measure, Plan, ProgressEntry
+from prongsai.web.cycle.models import (
+    Approval,
+    Assessment,
+    Evidence,
+    Measure,
+    Memo,
+    Plan,
+    ProgressEntry,
+)
 
 
 @admin.register(Assessment)
@@ -35,6 +43,13 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(SimpleHistoryAdmin):
     list_display = ("measure", "kind", "caption", "owner", "added_on")
+
+
+@admin.register(Memo)
+class MemoAdmin(SimpleHistoryAdmin):
+    list_display = ("plan", "kind", "ref_no", "date", "decision", "updated")
+    list_filter = ("kind", "decision")
+    search_fields = ("plan__agency__name", "subject", "ref_no")
 
 
 @admin.register(Approval)

@@ -251,3 +251,73 @@ class LinkCheck(models.Model):
     @property
     def failures(self) -> list[dict]:
         return [r for r in self.results if not r.get("ok")]
+
+
+class MemoKind(models.TextChoices):
+    """The report a บันทึกข้อความ wraps."""
+
+    ANALYSIS = "analysis", _("รายงานผลการวิเคราะห์")
+    PLAN = "plan", _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")
+    PROGRESS = "progress", _("รายงานความก้าวหน้า")
+
+
+class MemoDecision(models.TextChoices):
+    APPROVED = "approved", _("อนุมัติ")
+    ACKNOWLEDGED = "acknowledged", _("ทราบ")
+    NOT_APPROVED = "not_approved", _("ไม่อนุมัติ")
+
+
+class Memo(models.Model):
+    """The บันทึกข้อความ of one plan year that wraps one report for the executive. A blank field
+    is left to the document's default (the builder's), shown as the form's placeholder."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="memos")
+    kind = models.CharField(_("เอกสารที่เสนอ"), max_length=10, choices=MemoKind.choices)
+    unit = models.CharField(_("ส่วนราชการ"), max_length=200, blank=True)
+    ref_no = models.CharField(_("ที่"), max_length=60, blank=True)
+    date = models.DateField(_("วันที่"), null=True, blank=True)
+    subject = models.CharField(_("เรื่อง"), max_length=300, blank=True)
+    to = models.CharField(_("เรียน"), max_length=200, blank=True)
+    body = models.TextField(_("ข้อความ"), max_length=6000, blank=True)
+    preparer_name = models.CharField(_("ชื่อผู้จัดทำ"), max_length=120, blank=True)
+    preparer_position = models.CharField(_("ตำแหน่งผู้จัดทำ"), max_length=200, blank=True)
+    checker_name = models.CharField(_("ชื่อผู้ตรวจสอบ / ผู้เสนอ"), max_length=120, blank=True)
+    checker_position = models.CharField(_("ตำแหน่งผู้ตรวจสอบ / ผู้เสนอ"), max_length=200, blank=True)
+    executive_name = models.CharField(_("ชื่อผู้บริหาร"), max_length=120, blank=True)
+    executive_position = models.CharField(_("ตำแหน่งผู้บริหาร"), max_length=200, blank=True)
+    opinion = models.TextField(_("ความเห็นของผู้บริหาร"), max_length=1000, blank=True)
+    decision = models.CharField(_("ผลการพิจารณา"), max_length=20, choices=MemoDecision.choices, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    # Filled from an imported report without overwriting what an officer wrote.
+    IMPORTED_FIELDS = ("unit", "ref_no", "date", "subject", "to")
+    SIGNER_FIELDS = (
+        ("preparer_name", "preparer_position"),
+        ("checker_name", "checker_position"),
+        ("executive_name", "executive_position"),
+    )
+
+    class Meta:
+        verbose_name = _("บันทึกข้อความ")
+        verbose_name_plural = _("บันทึกข้อความ")
+        ordering = ["plan", "kind"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="one_memo_per_plan_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.kind}"
+
+    def signers(self) -> list[dict[str, str | None]]:
+        """Preparer(s) first, the executive last; a signer with neither name nor position is left
+        out, except the executive, who is always last (the builder fills the default position)."""
+        if not any(getattr(self, f) for pair in self.SIGNER_FIELDS for f in pair):
+            return []
+        out = []
+        for name_f, pos_f in self.SIGNER_FIELDS[:2]:
+            name, pos = getattr(self, name_f), getattr(self, pos_f)
+            if name or pos:
+                out.append({"name": name or None, "position": pos or None})
+        if not out:
+            out.append({"name": None, "position": None})
+        out.append({"name": self.executive_name or None, "position": self.executive_position or None})
+        return out

@@ -8,6 +8,7 @@ document and returned by the API is the same number.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Measure as RecordMeasure
+from prongsai.interchange.models import Memo as RecordMemo
 from prongsai.ita.api import score_document
 from prongsai.web.agencies.models import Agency, Unit
 from prongsai.web.cycle.models import (
@@ -23,6 +25,8 @@ from prongsai.web.cycle.models import (
     EvidenceKind,
     IndicatorScore,
     Measure,
+    Memo,
+    MemoKind,
     Plan,
     ProgressEntry,
 )
@@ -87,15 +91,37 @@ def save_published(agency: Agency, record: RecordAssessment) -> Assessment:
     return a
 
 
+def evidence_name(e: Evidence) -> str:
+    """What a document shows for an evidence: its link, the uploaded file's name (never the
+    storage path), or its caption."""
+    if e.url:
+        return e.url
+    if e.file:
+        return PurePath(e.file.name).name
+    return e.caption
+
+
+def latest_reported(entries: Sequence[ProgressEntry], field: str) -> str | None:
+    """The newest non-empty value of ``field`` (entries newest first): a later entry that only
+    changes the status must not hide the result reported before it."""
+    return next((v for e in entries if (v := getattr(e, field).strip())), None)
+
+
 def measure_record(m: Measure) -> RecordMeasure:
-    latest = m.progress.first()  # ordered newest first
+    entries = sorted(m.progress.all(), key=lambda e: (e.as_of, e.pk), reverse=True)
     units = [u.name for u in m.units.all()]
     evidence = []
     for e in m.evidence.all():
-        ref = e.url or (e.file.name if e.file else "") or e.caption
+        ref = evidence_name(e)
         if ref:
             evidence.append(
-                {"kind": e.kind, "ref": ref, "caption": e.caption or None, "added_on": e.added_on.isoformat()}
+                {
+                    "kind": e.kind,
+                    "ref": ref,
+                    "caption": e.caption or None,
+                    "added_on": e.added_on.isoformat(),
+                    "id": str(e.pk),
+                }
             )
     return RecordMeasure.model_validate(
         {
@@ -108,9 +134,9 @@ def measure_record(m: Measure) -> RecordMeasure:
             "indicators": m.indicators,
             "items": m.items,
             "status": m.status,
-            "result": latest.result or None if latest else None,
-            "outcome": latest.outcome or None if latest else None,
-            "suggestion": latest.suggestion or None if latest else None,
+            "result": latest_reported(entries, "result"),
+            "outcome": latest_reported(entries, "outcome"),
+            "suggestion": latest_reported(entries, "suggestion"),
             "monitoring": m.monitoring or None,
             "budget": float(m.budget) if m.budget is not None else None,
             "evidence": evidence,
@@ -118,9 +144,25 @@ def measure_record(m: Measure) -> RecordMeasure:
     )
 
 
-def plan_record(plan: Plan) -> Record:
+def memo_record(memo: Memo) -> RecordMemo:
+    """The memo form's values as the builder reads them; a blank field is the builder's default."""
+    return RecordMemo(
+        unit=memo.unit or None,
+        ref_no=memo.ref_no or None,
+        date=memo.date,
+        subject=memo.subject or None,
+        to=memo.to or None,
+        body=memo.body or None,
+        signers=memo.signers(),
+        opinion=memo.opinion or None,
+        decision=memo.decision or None,
+    )
+
+
+def plan_record(plan: Plan, memo_kind: str | None = None) -> Record:
     """The whole record of a plan's year: the agency, its assessments up to the one the plan
-    answers, and the measures with their latest progress."""
+    answers, and the measures with their latest progress; with ``memo_kind`` (analysis, plan,
+    progress) the stored บันทึกข้อความ that wraps that report."""
     agency = plan.agency
     last_assessed = plan.fiscal_year - 1
     assessments = [
@@ -131,26 +173,92 @@ def plan_record(plan: Plan) -> Record:
         measure_record(m)
         for m in plan.measures.prefetch_related("units", "evidence", "progress").order_by("position", "pk")
     ]
+    memo = plan.memos.filter(kind=memo_kind).first() if memo_kind else None
     return Record(
         agency=agency_record(agency),
         report_fiscal_year=plan.fiscal_year,
         assessments=assessments[-2:],
         measures=measures,
+        memo=memo_record(memo) if memo else None,
     )
+
+
+# The report an imported memo wraps, by what the importer recognised (the first found wins).
+_WRAPPED = (
+    ("progress_report", MemoKind.PROGRESS),
+    ("measures_plan", MemoKind.PLAN),
+    ("analysis", MemoKind.ANALYSIS),
+)
+
+
+def memo_kind_of(record: Record) -> str:
+    return next((kind for name, kind in _WRAPPED if name in record.kinds), MemoKind.PROGRESS)
+
+
+def _memo_has_content(rm: RecordMemo | None) -> bool:
+    if rm is None:
+        return False
+    return any(getattr(rm, f) for f in Memo.IMPORTED_FIELDS) or any(
+        (s.get("name") or s.get("position")) for s in rm.signers
+    )
+
+
+def _fit(memo: Memo, field: str, value):
+    if isinstance(value, str):
+        value = value.strip()[: Memo._meta.get_field(field).max_length]
+    return value
+
+
+def store_imported_memo(plan: Plan, rm: RecordMemo | None, kind: str) -> Memo | None:
+    """An imported memo's header and signers into the plan's memo of ``kind``, filling only the
+    fields the officer has left blank. Signers: the first is the preparer, the last (of two or
+    more) the executive, the second (of three or more) the checker."""
+    if not _memo_has_content(rm):
+        return None
+    memo = Memo.objects.filter(plan=plan, kind=kind).first() or Memo(plan=plan, kind=kind)
+    changed = memo.pk is None
+    for f in Memo.IMPORTED_FIELDS:
+        value = _fit(memo, f, getattr(rm, f))
+        if value and not getattr(memo, f):
+            setattr(memo, f, value)
+            changed = True
+    signers = [s for s in rm.signers if (s.get("name") or s.get("position"))]
+    slots: list[tuple[tuple[str, str], dict]] = []
+    if signers:
+        slots.append((Memo.SIGNER_FIELDS[0], signers[0]))
+    if len(signers) >= 3:
+        slots.append((Memo.SIGNER_FIELDS[1], signers[1]))
+    if len(signers) >= 2:
+        slots.append((Memo.SIGNER_FIELDS[2], signers[-1]))
+    for (name_f, pos_f), signer in slots:
+        for f, key in ((name_f, "name"), (pos_f, "position")):
+            value = _fit(memo, f, signer.get(key) or "")
+            if value and not getattr(memo, f):
+                setattr(memo, f, value)
+                changed = True
+    if changed:
+        memo.save()
+    return memo
 
 
 @transaction.atomic
 def import_record(agency: Agency, record: Record, *, author=None) -> Plan | None:
-    """Assessments and measures of an interchange record into the agency's rows, in one
-    transaction (a failure leaves nothing half-written)."""
+    """Assessments, measures and the memo of an interchange record into the agency's rows, in
+    one transaction (a failure leaves nothing half-written). The memo fills the blank fields of
+    the plan's memo of the report it wraps (``memo_kind_of``)."""
     for a in record.assessments:
         save_published(agency, a)
-    if not record.measures:
+    year = record.report_fiscal_year or (
+        max(a.fiscal_year for a in record.assessments) + 1 if record.assessments else None
+    )
+    # A memo alone (no measures) still belongs to its plan year: the plan is made if needed.
+    if year is None or not (record.measures or _memo_has_content(record.memo)):
         return None
-    year = record.report_fiscal_year or (max(a.fiscal_year for a in record.assessments) + 1)
-    plan, _ = Plan.objects.get_or_create(agency=agency, fiscal_year=year)
-    plan.assessment = agency.assessments.filter(fiscal_year=year - 1).first()
-    plan.save()
+    plan, created = Plan.objects.get_or_create(agency=agency, fiscal_year=year)
+    if created or record.measures:
+        plan.assessment = agency.assessments.filter(fiscal_year=year - 1).first()
+        plan.save()
+    store_imported_memo(plan, record.memo, memo_kind_of(record))
     start = plan.measures.count()
     for i, rm in enumerate(record.measures, 1):
         m = Measure.objects.create(

@@ -264,3 +264,47 @@ def safe_name(name: str, ext: str) -> str:
             cleaned.append("_")
     stem = re.sub(r"_+", "_", "".join(cleaned)).strip("_-")[:MAX_NAME].strip("_-")
     return f"{stem or 'evidence'}{ext}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The agency's emblem (ครุฑ)
+
+EMBLEM_MAX_BYTES = 2 * 1024 * 1024
+EMBLEM_MAX_SIDE = 2000
+
+
+def validate_emblem(uploaded_file) -> str:
+    """The MIME type of an acceptable emblem: a PNG or JPEG (by content, decoded by Pillow) of at
+    most ``EMBLEM_MAX_BYTES`` and ``EMBLEM_MAX_SIDE`` pixels a side; else a Thai ValidationError.
+    The file's name is made safe with the extension of its content."""
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > EMBLEM_MAX_BYTES:
+        raise _too_large(size, EMBLEM_MAX_BYTES)
+    uploaded_file.seek(0)
+    data = uploaded_file.read(EMBLEM_MAX_BYTES + 1)
+    uploaded_file.seek(0)
+    if len(data) > EMBLEM_MAX_BYTES:
+        raise _too_large(len(data), EMBLEM_MAX_BYTES)
+    if not data:
+        raise ValidationError(_("ไฟล์ว่างเปล่า ไม่มีข้อมูล กรุณาเลือกไฟล์ใหม่"), code="empty")
+    not_image = ValidationError(_("ตราครุฑต้องเป็นไฟล์ภาพ PNG หรือ JPEG"), code="not_emblem_image")
+    try:
+        code = _content_kind(data)
+    except ValidationError:
+        raise not_image from None
+    if code not in ("png", "jpeg"):
+        raise not_image
+    kind = KINDS[code]
+    _check_image(data, kind)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        width, height = im.size
+    if width > EMBLEM_MAX_SIDE or height > EMBLEM_MAX_SIDE:
+        raise ValidationError(
+            _("ภาพมีขนาด %(w)s×%(h)s พิกเซล เกินกว่าที่กำหนด (ไม่เกิน %(max)s×%(max)s พิกเซล) กรุณาย่อขนาดภาพ"),
+            code="emblem_too_big",
+            params={"w": width, "h": height, "max": EMBLEM_MAX_SIDE},
+        )
+    uploaded_file.name = safe_name(getattr(uploaded_file, "name", "") or "emblem", kind.ext)
+    return "image/png" if code == "png" else "image/jpeg"

@@ -1,5 +1,7 @@
 """The official documents of a plan's year, built from the one record (``plan_record``) by the
-documents service, with a Thai file name."""
+documents service, with a Thai file name. Photos come only from the plan's own evidence rows
+(``images.plan_images``); a memo carries the stored บันทึกข้อความ of the report it wraps and the
+agency's emblem. The progress report comes in both layouts (``?layout=status|result``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from prongsai.documents.service import FORMATS, KINDS, DocumentError, build
 from prongsai.documents.service import render as render_document
+from prongsai.web.cycle.images import agency_emblem, plan_images
+from prongsai.web.cycle.models import MemoKind, Plan
 from prongsai.web.cycle.records import plan_record
 from prongsai.web.pages.plans import agency_or_404, plan_or_404
 
@@ -38,6 +42,54 @@ def content_disposition(filename: str, ascii_fallback: str, inline: bool = False
     )
 
 
+LAYOUTS = ("status", "result")
+
+
+def plan_document(
+    plan: Plan, kind: str, fmt: str, *, layout: str = "status", wraps: str = "progress"
+) -> bytes:
+    """One document of the plan's year as ``fmt`` (DocumentError when it cannot be made)."""
+    memo = kind == "memo"
+    record = plan_record(plan, memo_kind=wraps if memo else None)
+    doc = build(
+        kind,
+        record,
+        layout=layout,
+        wraps=wraps,
+        images=plan_images(plan),
+        emblem=agency_emblem(plan.agency) if memo else None,
+    )
+    return render_document(doc, fmt)
+
+
+def document_response(request, plan: Plan, kind: str, fmt: str, *, layout: str, wraps: str):
+    agency_obj = plan.agency
+    year = plan.fiscal_year
+    try:
+        data = plan_document(plan, kind, fmt, layout=layout, wraps=wraps)
+    except DocumentError as exc:
+        return render(
+            request,
+            "pages/plan_document_error.html",
+            {"agency": agency_obj, "plan": plan, "kind": file_title(kind), "reason": str(exc)},
+            status=422,
+        )
+    title = file_title(kind)
+    slug = kind
+    if kind == "memo":
+        title = f"{title} ({file_title(wraps)})"
+        slug = f"memo-{wraps}"
+    elif kind == "progress" and layout == "result":
+        title = f"{title} ({_('ผลการดำเนินงาน')})"
+        slug = "progress-result"
+    name = f"{title} {agency_obj.name} ปี {year}.{fmt}"
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition(
+        name, f"{slug}-{agency_obj.slug}-{year}.{fmt}", fmt == "html"
+    )
+    return response
+
+
 @login_required
 def document_download(request, agency: str, year: int, kind: str, fmt: str):
     agency_obj = agency_or_404(request, agency)
@@ -46,18 +98,8 @@ def document_download(request, agency: str, year: int, kind: str, fmt: str):
         raise Http404
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    try:
-        data = render_document(build(kind, plan_record(plan)), fmt)
-    except DocumentError as exc:
-        return render(
-            request,
-            "pages/plan_document_error.html",
-            {"agency": agency_obj, "plan": plan, "kind": file_title(kind), "reason": str(exc)},
-            status=422,
-        )
-    name = f"{file_title(kind)} {agency_obj.name} ปี {year}.{fmt}"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition(
-        name, f"{kind}-{agency_obj.slug}-{year}.{fmt}", fmt == "html"
-    )
-    return response
+    layout = request.GET.get("layout", "status")
+    wraps = request.GET.get("wraps", MemoKind.PROGRESS)
+    if layout not in LAYOUTS or wraps not in MemoKind.values:
+        raise Http404
+    return document_response(request, plan, kind, fmt, layout=layout, wraps=wraps)

@@ -31,6 +31,7 @@ from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import (
     Measure,
     MeasureStatus,
+    MemoKind,
     Plan,
     PlanStatus,
     ProgressEntry,
@@ -188,8 +189,8 @@ def plan_context(request, agency: Agency, plan: Plan) -> dict:
             ("analysis", _("รายงานผลการวิเคราะห์")),
             ("plan", _("มาตรการส่งเสริมคุณธรรมและความโปร่งใส")),
             ("progress", _("รายงานความก้าวหน้า")),
-            ("memo", _("บันทึกข้อความ")),
         ],
+        "memo_kinds": MemoKind.choices,
     }
     if ctx["can_submit"]:
         ctx.update(_links_slot(plan))

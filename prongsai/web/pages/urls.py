@@ -3,10 +3,12 @@ test that walks all URLs): agency (slug), year (B.E.), measure, evidence, check 
 
 from django.urls import include, path
 
-from prongsai.web.pages import views
+from prongsai.web.pages import agency_settings, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("a/<slug:agency>/settings/", agency_settings.agency_settings, name="agency_settings"),
+    path("a/<slug:agency>/settings/emblem/", agency_settings.agency_emblem_file, name="agency_emblem"),
     path("a/<slug:agency>/", include("prongsai.web.pages.urls_results")),
     path("a/<slug:agency>/", include("prongsai.web.pages.urls_plans")),
     path("a/<slug:agency>/", include("prongsai.web.cycle.urls")),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from prongsai.web.pages import approvals, downloads, plans, progress
+from prongsai.web.pages import approvals, downloads, memos, plans, progress
 
 urlpatterns = [
     path("plans/<int:year>/", plans.plan_detail, name="plan_detail"),
@@ -16,6 +16,8 @@ urlpatterns = [
         downloads.document_download,
         name="document_download",
     ),
+    path("plans/<int:year>/memos/<str:kind>/", memos.memo_edit, name="memo_edit"),
+    path("plans/<int:year>/memos/<str:kind>.<str:fmt>", memos.memo_download, name="memo_download"),
     path("measures/<int:measure>/edit/", plans.measure_edit, name="measure_edit"),
     path("measures/<int:measure>/delete/", plans.measure_delete, name="measure_delete"),
     path("measures/<int:measure>/move/", plans.measure_move, name="measure_move"),

@@ -10,9 +10,6 @@ rendered to HTML by ``prongsai.documents.render.html``; the fonts are served fro
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
@@ -28,7 +25,8 @@ from prongsai.documents.service import DocumentError, build
 from prongsai.interchange.models import Document as Record
 from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.models import Agency
-from prongsai.web.cycle.models import Approval, Decision, Plan
+from prongsai.web.cycle.images import evidence_images
+from prongsai.web.cycle.models import Approval, Decision, Evidence, Plan
 
 KINDS = (
     ("analysis", "ผลการวิเคราะห์"),
@@ -61,6 +59,9 @@ def sections(approval: Approval) -> list[dict]:
     if found is not None:
         return found
     record = Record.model_validate(approval.snapshot)
+    # Approved photos come from the evidence store, by the snapshot's evidence ids, and only
+    # from the evidence rows of this approved plan: an id of anything else finds nothing.
+    images = evidence_images(Evidence.objects.filter(measure__plan_id=approval.plan_id))
     out = []
     for kind, label in KINDS:
         if kind == "analysis" and not record.assessments:
@@ -72,8 +73,7 @@ def sections(approval: Approval) -> list[dict]:
         # The progress report with its results column when there are results to show.
         layout = "result" if any(m.result or m.outcome for m in record.measures) else "status"
         try:
-            # Approved photos are shown from the evidence store (and only from there).
-            doc = build(kind, record, layout=layout, evidence_dir=Path(settings.MEDIA_ROOT))
+            doc = build(kind, record, layout=layout, images=images)
         except DocumentError:
             continue
         renderer = HtmlRenderer(doc, font_base=None)

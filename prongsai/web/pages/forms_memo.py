@@ -1,0 +1,168 @@
+"""The บันทึกข้อความ form and the agency's emblem upload. Thai labels first; each blank field of the
+memo is left to the document's default, which the form shows as the field's placeholder."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from prongsai.documents.builders.common import officers
+from prongsai.interchange.models import Agency as RecordAgency
+from prongsai.thai.dates import thai_date
+from prongsai.thai.digits import to_arabic_digits
+from prongsai.web.agencies.models import Agency
+from prongsai.web.cycle.models import Memo, MemoDecision, Plan
+from prongsai.web.cycle.uploads import EMBLEM_MAX_BYTES, EMBLEM_MAX_SIDE, validate_emblem
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_BE_OFFSET = 543
+
+
+def be_text(day: date | None) -> str:
+    """dd/mm/yyyy with the Buddhist-era year: how the memo form shows a date."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year + _BE_OFFSET}" if day else ""
+
+
+class BEDateField(forms.DateField):
+    """A date typed as วว/ดด/ปปปป in the Buddhist era (Thai or Arabic digits), or yyyy-mm-dd; a
+    year below 2400 is taken as C.E."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        text = to_arabic_digits(str(value)).strip()
+        if m := _DMY.match(text):
+            d, mo, y = (int(g) for g in m.groups())
+        elif m := _ISO.match(text):
+            y, mo, d = (int(g) for g in m.groups())
+        else:
+            raise ValidationError(_("กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น 15/01/2568"), code="invalid")
+        if y >= 2400:
+            y -= _BE_OFFSET
+        try:
+            return date(y, mo, d)
+        except ValueError:
+            raise ValidationError(_("ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวัน เดือน และปี"), code="invalid") from None
+
+    def prepare_value(self, value):
+        return be_text(value) if isinstance(value, date) else value
+
+
+def default_subject(kind: str, year: int) -> str:
+    return {
+        "analysis": _(
+            "รายงานผลการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (ITA) "
+            "และแนวทางการพัฒนา ประจำปีงบประมาณ พ.ศ. %(year)s"
+        ),
+        "plan": _("ขออนุมัติมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. %(year)s"),
+        "progress": _(
+            "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. %(year)s"
+        ),
+    }[kind] % {"year": year}
+
+
+class MemoForm(forms.ModelForm):
+    date = BEDateField(
+        label=_("วันที่ (พ.ศ.)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    decision = forms.ChoiceField(
+        label=_("ผลการพิจารณา"),
+        required=False,
+        choices=[("", _("ยังไม่ระบุ")), *MemoDecision.choices],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Memo
+        fields = (
+            "unit",
+            "ref_no",
+            "date",
+            "subject",
+            "to",
+            "body",
+            "preparer_name",
+            "preparer_position",
+            "checker_name",
+            "checker_position",
+            "executive_name",
+            "executive_position",
+            "opinion",
+            "decision",
+        )
+        widgets = {
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "opinion": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, plan: Plan, kind: str, approver_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        off = officers(RecordAgency(name=plan.agency.name, type=plan.agency.type or None))
+        today = timezone.localdate()
+        hints = {
+            "unit": off.unit,
+            "ref_no": _("เช่น ตง ๕๒๒๐๑/๑๒๓ (เว้นว่างไว้เพื่อกรอกด้วยมือ)"),
+            "date": _("วว/ดด/ปปปป พ.ศ. เช่น %(d)s") % {"d": be_text(today)},
+            "subject": default_subject(kind, plan.fiscal_year),
+            "to": off.executive_position,
+            "body": _("เว้นว่างไว้ ระบบจะเขียนข้อความตามแบบบันทึกข้อความให้ (อ้างถึงเกณฑ์ ITA สรุปเอกสาร และข้อเสนอ)"),
+            "preparer_name": _("ชื่อ-สกุลผู้จัดทำ"),
+            "preparer_position": off.preparer_position,
+            "checker_name": _("ถ้ามี เช่น ปลัดหรือผู้อำนวยการกอง"),
+            "checker_position": _("ถ้ามี"),
+            "executive_name": approver_name or _("ชื่อ-สกุลผู้บริหาร"),
+            "executive_position": off.executive_position,
+            "opinion": _("ความเห็นของผู้บริหาร (เว้นว่างไว้เพื่อเขียนด้วยมือ)"),
+        }
+        for name, hint in hints.items():
+            field = self.fields[name]
+            field.widget.attrs["placeholder"] = hint
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.widget.attrs["maxlength"] = field.max_length
+        self.fields["date"].help_text = _("ปีเป็นพุทธศักราช (พ.ศ.) เว้นว่างไว้จะใช้วันที่ดาวน์โหลดเอกสาร: %(today)s") % {
+            "today": thai_date(today)
+        }
+        self.fields["body"].help_text = _("แบ่งย่อหน้าด้วยบรรทัดว่าง")
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                data[name] = value.replace("\r\n", "\n").strip()
+        return data
+
+
+class EmblemForm(forms.Form):
+    emblem = forms.FileField(
+        label=_("ตราครุฑ"), widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["emblem"].help_text = _(
+            "ภาพ PNG หรือ JPEG ขนาดไม่เกิน %(mb)s MB และไม่เกิน %(px)s×%(px)s พิกเซล"
+        ) % {"mb": EMBLEM_MAX_BYTES // 2**20, "px": EMBLEM_MAX_SIDE}
+
+    def clean_emblem(self):
+        upload = self.cleaned_data["emblem"]
+        validate_emblem(upload)
+        return upload
+
+
+def approver_name(agency: Agency) -> str:
+    """The agency's approver (ผู้บริหาร), when one account has that role: a hint for the memo."""
+    from prongsai.web.agencies.models import Role
+
+    m = agency.memberships.filter(role=Role.APPROVER).select_related("user").order_by("pk").first()
+    return (m.user.get_full_name() or "") if m else ""
