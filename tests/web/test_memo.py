@@ -174,8 +174,9 @@ def test_plan_page_and_progress_page_link_the_memos_and_both_layouts(world, logi
     html = c.get(url("plan_detail", year=plan.fiscal_year)).content.decode()
     for kind in ("analysis", "plan", "progress"):
         assert memo_url(plan, kind) in html
-    assert url("document_download", year=plan.fiscal_year, kind="progress", fmt="pdf") + "?layout=result" in html
-    assert url("document_download", year=plan.fiscal_year, kind="progress", fmt="docx") + "?layout=result" in html
+    for fmt in ("pdf", "docx"):
+        link = url("document_download", year=plan.fiscal_year, kind="progress", fmt=fmt)
+        assert f"{link}?layout=result" in html
     m = plan.measures.order_by("position", "pk").first()
     assert memo_url(plan) in c.get(url("measure_progress", measure=m.pk)).content.decode()
 
@@ -378,8 +379,10 @@ def test_progress_result_layout_shows_results_and_photos_of_the_plan_only(world,
     assert r.status_code == 302
     ev = Evidence.objects.filter(measure=mine, kind="photo").get()
 
+    mine.refresh_from_db()
     rm = measure_record(mine)
-    assert rm.result == result and rm.status == "done"
+    assert rm.result == result
+    assert rm.status == "done"
     shown = next(e for e in rm.evidence if e.id == str(ev.pk))
     assert shown.ref == "ภาพการอบรม.png" and "evidence/" not in shown.ref
     assert shown.caption == "ภาพการอบรมเจ้าหน้าที่"
@@ -391,21 +394,22 @@ def test_progress_result_layout_shows_results_and_photos_of_the_plan_only(world,
     assert "ควรจัดต่อเนื่องทุกไตรมาส" in text
     assert "ภาพการอบรมเจ้าหน้าที่" in text
     assert _inline_images(r.content) >= 1
-    r = c.get(url("document_download", year=plan.fiscal_year, kind="progress", fmt="pdf") + "?layout=result")
+    pdf = url("document_download", year=plan.fiscal_year, kind="progress", fmt="pdf")
+    r = c.get(pdf + "?layout=result")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
-    assert c.get(url("document_download", year=plan.fiscal_year, kind="progress", fmt="pdf") + "?layout=x").status_code == 404
+    assert c.get(pdf + "?layout=x").status_code == 404
 
 
 def test_a_record_naming_another_agencys_evidence_id_embeds_nothing(world, media):
     plan = world["our_plan"]
     theirs = _their_photo(world)
+    mine = plan.measures.order_by("position", "pk").first()
+    own = Evidence(measure=mine, kind="photo", caption="ของเรา")
+    own.file.save("ours.png", ContentFile(png_bytes()), save=True)
     lookup = plan_images(plan)
     named = RecordEvidence(kind="photo", ref="their.png", id=str(theirs.pk))
     assert lookup(named) is None
     assert lookup(RecordEvidence(kind="photo", ref=theirs.file.name)) is None  # a ref is never opened
-    mine = plan.measures.order_by("position", "pk").first()
-    own = Evidence(measure=mine, kind="photo", caption="ของเรา")
-    own.file.save("ours.png", ContentFile(png_bytes()), save=True)
     assert lookup(RecordEvidence(kind="photo", ref="ours.png", id=str(own.pk)))[1] == "image/png"
 
     record = plan_record(plan)

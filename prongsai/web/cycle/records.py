@@ -195,7 +195,7 @@ def memo_kind_of(record: Record) -> str:
     return next((kind for name, kind in _WRAPPED if name in record.kinds), MemoKind.PROGRESS)
 
 
-def _memo_has_content(rm: RecordMemo | None) -> bool:
+def memo_has_content(rm: RecordMemo | None) -> bool:
     if rm is None:
         return False
     return any(getattr(rm, f) for f in Memo.IMPORTED_FIELDS) or any(
@@ -213,7 +213,7 @@ def store_imported_memo(plan: Plan, rm: RecordMemo | None, kind: str) -> Memo | 
     """An imported memo's header and signers into the plan's memo of ``kind``, filling only the
     fields the officer has left blank. Signers: the first is the preparer, the last (of two or
     more) the executive, the second (of three or more) the checker."""
-    if not _memo_has_content(rm):
+    if not memo_has_content(rm):
         return None
     memo = Memo.objects.filter(plan=plan, kind=kind).first() or Memo(plan=plan, kind=kind)
     changed = memo.pk is None
@@ -252,7 +252,7 @@ def import_record(agency: Agency, record: Record, *, author=None) -> Plan | None
         max(a.fiscal_year for a in record.assessments) + 1 if record.assessments else None
     )
     # A memo alone (no measures) still belongs to its plan year: the plan is made if needed.
-    if year is None or not (record.measures or _memo_has_content(record.memo)):
+    if year is None or not (record.measures or memo_has_content(record.memo)):
         return None
     plan, created = Plan.objects.get_or_create(agency=agency, fiscal_year=year)
     if created or record.measures:

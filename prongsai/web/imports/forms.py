@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from prongsai.interchange.models import Document
 from prongsai.ita.numbers import fmt
 from prongsai.thai.dates import thai_date
+from prongsai.web.cycle.records import memo_has_content
 
 LOW_CONFIDENCE = 0.75
 TOOLS = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
@@ -407,8 +408,11 @@ def apply_post(draft: dict, post) -> Outcome:
             doc = Document.model_validate(doc).model_dump(mode="json")
         if record.measures and record.report_fiscal_year is None and not record.assessments:
             errors["report_fiscal_year"] = _("ต้องระบุปีงบประมาณของรายงานเพื่อสร้างแผนมาตรการ")
-        if not record.measures and not record.assessments:
-            errors[""] = _("ไม่มีผลการประเมินหรือมาตรการให้บันทึก")
+        memo = memo_has_content(record.memo)
+        if memo and not record.measures and not record.assessments and record.report_fiscal_year is None:
+            errors["report_fiscal_year"] = _("ต้องระบุปีงบประมาณของรายงานเพื่อบันทึกบันทึกข้อความ")
+        if not record.measures and not record.assessments and not memo:
+            errors[""] = _("ไม่มีผลการประเมิน มาตรการ หรือบันทึกข้อความให้บันทึก")
     return Outcome(doc, None if errors else record, errors, values)
 
 
