@@ -65,6 +65,15 @@ class FullMarks:
     reaches: bool
 
 
+def level_th(label: str) -> str:
+    """'ระดับผ่านดี', 'ระดับ C': a Latin label is set off by spaces from the Thai around it."""
+    return f"ระดับ {label} " if label[:1].isascii() else f"ระดับ{label}"
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
+
+
 def item_codes(text: str) -> set[str]:
     """Item ids named in free text ('ข้อ O16', 'o ๑๖', 'i11') as the engine spells them (o16)."""
     return {f"{m.group(1).lower()}{int(m.group(2))}" for m in _ITEM_CODE.finditer(to_arabic_digits(text))}
@@ -131,7 +140,7 @@ def indicator_narrative(
             f" และคะแนนภาพรวมจะเพิ่มขึ้น {fmt(f.overall_gain)} คะแนน"
         )
         if f.reaches:
-            text += f" ซึ่งเพียงพอให้หน่วยงานอยู่ในระดับ{f.level}"
+            text += f" ซึ่งเพียงพอให้หน่วยงานอยู่ใน{level_th(f.level)}"
         sentences.append(text)
     for s in suggestions:
         sentences.append(f"ผู้ตรวจประเมินให้ข้อเสนอแนะว่า {s.strip()}")
@@ -141,7 +150,7 @@ def indicator_narrative(
         sentences.append(f"หน่วยงานจึงควรพัฒนา{practice}ให้ดียิ่งขึ้น")
     else:
         sentences.append(f"หน่วยงานจึงต้องเร่งปรับปรุง{practice}เป็นลำดับแรก")
-    return " ".join(sentences)
+    return _tidy(" ".join(sentences))
 
 
 def overall_narrative(
@@ -189,7 +198,7 @@ def overall_narrative(
         )
     if level_reason:
         text += " " + level_reason
-    return text
+    return _tidy(text)
 
 
 def level_reason_th(
@@ -211,24 +220,24 @@ def level_reason_th(
     causes = []
     if tools_short and floor is not None:
         tools = thai_list(f"{TOOL_TH.get(t, t)} ({fmt(v)} คะแนน)" for t, v in tools_short)
-        causes.append(f"{tools} ต่ำกว่า {floor:g} คะแนน ซึ่งเป็นคะแนนขั้นต่ำของทุกแบบวัดในระดับ{target}")
+        causes.append(f"{tools} ต่ำกว่า {floor:g} คะแนน ซึ่งเป็นคะแนนขั้นต่ำของทุกแบบวัดใน{level_th(target)}")
     if total_short is not None and min_total is not None:
         causes.append(f"คะแนนภาพรวมยังขาดอีก {fmt(total_short)} คะแนนจึงจะถึง {min_total:g} คะแนน")
     lead = (
-        f"ระดับผลการประเมินลดลงจากระดับ{previous_level}เนื่องจาก"
+        f"ระดับผลการประเมินลดลงจาก{level_th(target)}เนื่องจาก"
         if fell and previous_level == target
-        else f"ยังไม่ถึงระดับ{target}เนื่องจาก"
+        else f"ยังไม่ถึง{level_th(target)}เนื่องจาก"
     )
     text = lead + thai_list(causes)
     if tools_short and floor is not None:
         tools = thai_list(TOOL_TH.get(t, t) for t, _ in tools_short)
         restore = f"หาก{tools} ได้คะแนนอย่างน้อย {floor:g} คะแนน"
         if total_after is not None and min_total is not None and total_after >= min_total:
-            restore += f" คะแนนภาพรวมจะเป็นอย่างน้อย {fmt(total_after)} คะแนน และหน่วยงานจะอยู่ในระดับ{target}"
+            restore += f" คะแนนภาพรวมจะเป็นอย่างน้อย {fmt(total_after)} คะแนน และหน่วยงานจะอยู่ใน{level_th(target)}"
         elif total_after is not None and min_total is not None:
             restore += (
                 f" คะแนนภาพรวมจะเป็น {fmt(total_after)} คะแนน ซึ่งยังต้องเพิ่มอีก"
-                f" {fmt(min_total - total_after)} คะแนนจึงจะอยู่ในระดับ{target}"
+                f" {fmt(min_total - total_after)} คะแนนจึงจะอยู่ใน{level_th(target)}"
             )
         text += " " + restore
-    return text
+    return _tidy(text)

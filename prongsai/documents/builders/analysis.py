@@ -5,14 +5,14 @@ differences and charts), auditor suggestions, the per-item analysis and the meas
 from __future__ import annotations
 
 from prongsai.documents.builders.common import indicator_label, measure_label, text_cell
-from prongsai.documents.charts import bar_chart
-from prongsai.documents.model import BulletList, Cell, Document, Figure, Heading, Paragraph, Run, Table
+from prongsai.documents.model import BulletList, Cell, Chart, Document, Heading, Paragraph, Run, Table
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Measure
 from prongsai.ita.analysis import Analysis
 from prongsai.ita.api import report_year
 from prongsai.ita.edition import Edition, EditionError, get_edition
 from prongsai.ita.numbers import fmt
+from prongsai.thai.text import thai_list
 
 TOOL_TH = {
     "IIT": "IIT",
@@ -45,13 +45,19 @@ def build_analysis(
     )
     figures = 0
 
-    def figure(png: bytes, caption: str, **kw) -> Figure:
+    def chart(categories: list[str], series: dict, title: str, **kw) -> Chart:
         nonlocal figures
         figures += 1
-        return Figure(png, f"ภาพที่ {figures} {caption} ประจำปีงบประมาณ พ.ศ. {year}", **kw)
+        caption = f"ภาพที่ {figures} {title} ประจำปีงบประมาณ พ.ศ. {year}"
+        return Chart(categories, series, title, caption, **kw)
 
     missing = [str(i.id) for i in analysis.indicators if i.score is None]
-    coverage = f"ตามตัวชี้วัดที่มีคะแนน (ยังไม่มีคะแนนตัวชี้วัดที่ {', '.join(missing)})" if missing else "ครอบคลุมทั้ง 10 ตัวชี้วัด"
+    if len(missing) == len(analysis.indicators):
+        coverage = "ในภาพรวม (ยังไม่มีคะแนนรายตัวชี้วัด)"
+    elif missing:
+        coverage = f"ตามตัวชี้วัดที่มีคะแนน (ยังไม่มีคะแนนตัวชี้วัดที่ {thai_list(missing)})"
+    else:
+        coverage = "ครอบคลุมทั้ง 10 ตัวชี้วัด"
     names = {i.id: i.name_th for i in ed.indicators}
     section = 0
 
@@ -94,56 +100,49 @@ def build_analysis(
     )
     if analysis.overall.current is not None:
         doc.add(
-            figure(
-                bar_chart(
-                    ["ภาพรวม"],
-                    {f"ปีงบประมาณ {y}": [v] for y, v in zip(years, overall_values, strict=True)},
-                    "ผลการประเมินในภาพรวม",
-                    thai_digits=thai_digits,
-                    width_in=6,
-                    height_in=3.6,
-                ),
+            chart(
+                ["ภาพรวม"],
+                {f"ปีงบประมาณ {y}": [v] for y, v in zip(years, overall_values, strict=True)},
                 "ผลการประเมินในภาพรวม",
                 width_cm=11,
+                height_cm=6.5,
             )
         )
 
     doc.add(Heading(f"{section}.2 ผลการประเมินรายเครื่องมือ", 2))
-    doc.add(
-        Paragraph.of(
-            "ผลการประเมินรายเครื่องมือ แยกเป็น แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน (แบบวัด IIT) "
-            "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก (แบบวัด EIT) และแบบวัดการเปิดเผยข้อมูลสาธารณะ (แบบวัด OIT) ดังนี้"
-        )
-    )
     tools = [c for c in analysis.tools if c.current is not None or c.previous is not None]
-    doc.add(
-        _change_table(
-            "แบบวัด",
-            [(TOOL_TH[c.path.split(".")[1]], c) for c in tools] + [("ภาพรวม", analysis.overall)],
-            prev,
-            year,
+    if tools:
+        doc.add(
+            Paragraph.of(
+                "ผลการประเมินรายเครื่องมือ แยกเป็น แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน (แบบวัด IIT) "
+                "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก (แบบวัด EIT) และแบบวัดการเปิดเผยข้อมูลสาธารณะ (แบบวัด OIT) ดังนี้"
+            )
         )
-    )
+        doc.add(
+            _change_table(
+                "แบบวัด",
+                [(TOOL_TH[c.path.split(".")[1]], c) for c in tools] + [("ภาพรวม", analysis.overall)],
+                prev,
+                year,
+            )
+        )
+    else:
+        doc.add(Paragraph.of(f"ผลการประเมินที่บันทึกไว้ของปีงบประมาณ พ.ศ. {year} ยังไม่มีคะแนนรายแบบวัด"))
     drops = [c for c in tools if c.delta is not None and c.delta < 0]
     if drops:
         doc.add(
             Paragraph.of(
                 "แบบวัดที่มีคะแนนลดลง ได้แก่ "
-                + ", ".join(f"{TOOL_TH[c.path.split('.')[1]]} ({fmt(c.delta, True)} คะแนน)" for c in drops)
+                + thai_list(
+                    f"{TOOL_TH[c.path.split('.')[1]]} (ลดลง {fmt(abs(c.delta))} คะแนน)" for c in drops
+                )
             )
         )
     if tools:
         doc.add(
-            figure(
-                bar_chart(
-                    [TOOL_TH[c.path.split(".")[1]] for c in tools],
-                    {
-                        f"ปีงบประมาณ {y}": [c.previous if y == prev else c.current for c in tools]
-                        for y in years
-                    },
-                    "ผลการประเมินรายเครื่องมือ",
-                    thai_digits=thai_digits,
-                ),
+            chart(
+                [TOOL_TH[c.path.split(".")[1]] for c in tools],
+                {f"ปีงบประมาณ {y}": [c.previous if y == prev else c.current for c in tools] for y in years},
                 "ผลการประเมินรายเครื่องมือ",
             )
         )
@@ -151,8 +150,8 @@ def build_analysis(
     doc.add(Heading(f"{section}.3 ผลการประเมินรายตัวชี้วัด", 2))
     scored = [i for i in analysis.indicators if i.score is not None]
     if scored:
-        best = ", ".join(f"ตัวชี้วัดที่ {n} {names[n]}" for n in analysis.strongest)
-        worst = ", ".join(f"ตัวชี้วัดที่ {n} {names[n]}" for n in analysis.weakest)
+        best = thai_list(f"ตัวชี้วัดที่ {n} {names[n]}" for n in analysis.strongest)
+        worst = thai_list(f"ตัวชี้วัดที่ {n} {names[n]}" for n in analysis.weakest)
         hi = next(i.score for i in scored if i.id == analysis.strongest[0])
         lo = next(i.score for i in scored if i.id == analysis.weakest[0])
         text = (
@@ -167,22 +166,20 @@ def build_analysis(
             parts = []
             for label, ids in (("เพิ่มขึ้น", up), ("ลดลง", down), ("คงที่", same)):
                 if ids:
-                    parts.append(f"{label} {len(ids)} ตัวชี้วัด (ตัวชี้วัดที่ {', '.join(ids)})")
-            text += f" เมื่อเทียบกับปีงบประมาณ พ.ศ. {prev} มีตัวชี้วัดที่ได้คะแนน" + " ".join(parts)
+                    parts.append(f"{label} {len(ids)} ตัวชี้วัด (ตัวชี้วัดที่ {thai_list(ids)})")
+            text += f" เมื่อเทียบกับปีงบประมาณ พ.ศ. {prev} มีตัวชี้วัดที่ได้คะแนน" + thai_list(parts)
         doc.add(Paragraph.of(text))
-    doc.add(_indicator_table(analysis, prev, year))
+        doc.add(_indicator_table(analysis, prev, year))
+    else:
+        doc.add(Paragraph.of(f"ผลการประเมินที่บันทึกไว้ของปีงบประมาณ พ.ศ. {year} ยังไม่มีคะแนนรายตัวชี้วัด"))
     if scored:
         doc.add(
-            figure(
-                bar_chart(
-                    [str(i.id) for i in analysis.indicators],
-                    {
-                        f"ปีงบประมาณ {y}": [i.previous if y == prev else i.score for i in analysis.indicators]
-                        for y in years
-                    },
-                    "ผลการประเมินรายตัวชี้วัด",
-                    thai_digits=thai_digits,
-                ),
+            chart(
+                [str(i.id) for i in analysis.indicators],
+                {
+                    f"ปีงบประมาณ {y}": [i.previous if y == prev else i.score for i in analysis.indicators]
+                    for y in years
+                },
                 "ผลการประเมินรายตัวชี้วัด",
             )
         )
@@ -195,8 +192,16 @@ def build_analysis(
 
     # 4. Per-item analysis.
     heading(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {year}")
-    doc.add(Paragraph.of(f"การวิเคราะห์ผลการประเมินของ{agency} รายตัวชี้วัดและรายข้อ ดังนี้"))
-    doc.add(_item_table(analysis))
+    if scored:
+        doc.add(Paragraph.of(f"การวิเคราะห์ผลการประเมินของ{agency} รายตัวชี้วัดและรายข้อ ดังนี้"))
+        doc.add(_item_table(analysis))
+    else:
+        doc.add(
+            Paragraph.of(
+                "เมื่อได้รับคะแนนรายตัวชี้วัดแล้ว จะวิเคราะห์ผลรายตัวชี้วัดและรายข้อเพิ่มเติม "
+                "ในขั้นนี้จึงกำหนดมาตรการจากคะแนนภาพรวมและเกณฑ์การประเมินของปีถัดไป"
+            )
+        )
 
     # 5. Development measures with the five elements.
     heading(f"แนวทางการพัฒนา{agency} ประจำปีงบประมาณ พ.ศ. {plan_year}")
@@ -261,7 +266,7 @@ def _item_table(analysis: Analysis) -> Table:
     body = []
     for ind in analysis.indicators:
         items = [i for i in ed.items_of_indicator[ind.id] if i.id in analysis.result.items]
-        narrative = ind.narrative_th or "ยังไม่มีคะแนนของตัวชี้วัดนี้"
+        narrative = ind.narrative_th or "ไม่มีคะแนนของตัวชี้วัดนี้ในผลการประเมินที่บันทึกไว้"
         body.append(
             [
                 Cell.of(f"{ind.id}. {ind.name_th}", bold=True, rowspan=1 + len(items)),
@@ -271,7 +276,8 @@ def _item_table(analysis: Analysis) -> Table:
             ]
         )
         for it in items:
-            name = it.name_th or "(ไม่ทราบข้อความคำถาม)"
+            # Without the official wording, the item is named by its indicator, never guessed.
+            name = it.name_th or f"(ข้อในตัวชี้วัด{ind.name_th})"
             body.append(
                 [Cell.of(f"{it.id} {name}"), Cell.of(fmt(analysis.result.items[it.id]), align="right")]
             )
@@ -296,7 +302,7 @@ def measures_table(measures: list[Measure], names: dict[int, str], analysis: Ana
         answered = answered or indicator_label(m, names)
         label = measure_label(m)
         if m.indicators:
-            label += "\n(" + ", ".join(f"ตัวชี้วัดที่ {n}" for n in m.indicators) + ")"
+            label += f"\n(ตัวชี้วัดที่ {thai_list(map(str, m.indicators))})"
         body.append(
             [
                 text_cell(label),

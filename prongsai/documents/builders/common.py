@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from prongsai.documents.model import Cell, Paragraph, Run
 from prongsai.interchange.models import Agency, Measure
+from prongsai.thai.text import thai_list
 
 STATUS_TH = {
     "not_started": "ยังไม่ดำเนินการ",
@@ -56,3 +57,35 @@ def indicator_label(m: Measure, names: dict[int, str]) -> str:
     if not m.indicators:
         return "-"
     return "\n".join(f"ตัวชี้วัดที่ {n} {names.get(n, '')}".rstrip() for n in m.indicators)
+
+
+def status_groups_th(measures: list[Measure]) -> str:
+    """'ดำเนินการเสร็จเรียบร้อยแล้ว 2 มาตรการ … และยังไม่ได้รายงานสถานะ 2 มาตรการ': every measure
+    counted once, so the parts add up to the total (seed 001 left two out); one state alone reads
+    'ดำเนินการเสร็จเรียบร้อยแล้วทั้ง 4 มาตรการ'."""
+    counts = status_counts(measures)
+    groups = [(STATUS_TH[s], counts[s]) for s in reversed(STATUS_ORDER) if counts[s]]
+    if counts[None]:
+        groups.append(("ยังไม่ได้รายงานสถานะ", counts[None]))
+    if len(groups) == 1:
+        return f"{groups[0][0]}ทั้ง {groups[0][1]} มาตรการ"
+    return thai_list(f"{label} {n} มาตรการ" for label, n in groups)
+
+
+def status_summary_th(measures: list[Measure]) -> str:
+    """The counts after 'จำนวน N มาตรการ': 'แยกเป็น …', or 'ซึ่ง…ทั้ง N มาตรการ'."""
+    text = status_groups_th(measures)
+    if not text:
+        return ""
+    return f"ซึ่ง{text}" if "ทั้ง " in text and " และ" not in text else f"แยกเป็น {text}"
+
+
+def coverage_th(measures: list[Measure]) -> str:
+    """Which indicators the measures answer, only as far as they do ('ครอบคลุมทั้ง 10 ตัวชี้วัด' only
+    when all ten are named)."""
+    covered = sorted({n for m in measures for n in m.indicators})
+    if len(covered) == 10:
+        return "ครอบคลุมทั้ง 10 ตัวชี้วัด"
+    if covered:
+        return f"ครอบคลุมตัวชี้วัดที่ {thai_list(map(str, covered))}"
+    return ""
