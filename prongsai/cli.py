@@ -130,7 +130,7 @@ def cmd_document(args: argparse.Namespace) -> int:
             layout=args.layout,
             wraps=args.wraps,
             thai_digits=not args.arabic_digits,
-            evidence_dir=args.file.parent,
+            evidence_dir=args.evidence or args.file.parent,
         )
         render(model, fmt, out)
     except (DocumentError, FontMissing) as exc:
@@ -140,11 +140,13 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 
 def cmd_preaudit(args: argparse.Namespace) -> int:
+    from prongsai.documents.service import folder_images
     from prongsai.ita.preaudit import preaudit
 
     doc = load_document(args.file)
     try:
-        result = preaudit(doc, args.kind, year=args.year)
+        images = folder_images(args.evidence or args.file.parent)
+        result = preaudit(doc, args.kind, year=args.year, images=images)
     except ValueError as exc:
         raise UsageError(f"{args.file}: {exc}") from None
     if args.json:
@@ -298,13 +300,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="the report a memo asks approval for",
     )
     p.add_argument("--arabic-digits", action="store_true", help="arabic instead of Thai digits")
+    p.add_argument(
+        "--evidence",
+        type=Path,
+        metavar="DIR",
+        help="folder holding the evidence photos to embed (default: the file's folder)",
+    )
     p = add(
         "preaudit",
         cmd_preaudit,
         "check a plan or report against its edition before publishing",
-        kinds=["analysis", "plan", "progress"],
+        kinds=["analysis", "plan", "progress", "memo"],
     )
     p.add_argument("--year", type=int, help="assessed fiscal year; default: the latest")
+    p.add_argument(
+        "--evidence",
+        type=Path,
+        metavar="DIR",
+        help="folder holding the evidence photos (default: the file's folder)",
+    )
     add("schema", cmd_schema, "print the JSON Schema of the interchange format", file_arg=False)
     p = add(
         "import",

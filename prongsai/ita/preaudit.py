@@ -8,13 +8,16 @@ measure and evidence for every measure marked done; and the engine's findings on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
-from prongsai.interchange.models import Document, Measure
+from prongsai.interchange.models import Document, Evidence, Measure
 from prongsai.ita.api import analyse_document, report_year
 from prongsai.ita.edition import Edition, EditionError, get_edition
 from prongsai.thai.dates import find_thai_dates, fiscal_year_bounds
+from prongsai.thai.text import thai_list
 
 
 @dataclass(slots=True)
@@ -105,9 +108,21 @@ def _measure_checks(m: Measure, n: int, year: int, result: PreauditResult) -> No
             )
 
 
-def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResult:
-    if kind not in ("analysis", "plan", "progress"):
-        raise ValueError(f"unknown kind {kind!r} (analysis, plan or progress)")
+def preaudit(
+    doc: Document,
+    kind: str,
+    year: int | None = None,
+    *,
+    images: Callable[[Evidence], Any] | None = None,
+    emblem: bool | None = None,
+) -> PreauditResult:
+    """``images``: how documents will find evidence photos (None: only whether a photo is in the
+    agency's store at all, i.e. has an id); ``emblem``: whether the agency has uploaded its ครุฑ
+    (None: not known here, not checked)."""
+    if kind not in ("analysis", "plan", "progress", "memo"):
+        raise ValueError(f"unknown kind {kind!r} (analysis, plan, progress or memo)")
+    if kind == "memo":
+        return _memo_checks(doc, emblem)
     analysis = analyse_document(doc, year)[0] if doc.assessments else None
     plan_year = report_year(doc, analysis.fiscal_year if analysis else None)
     edition: Edition | None
@@ -130,7 +145,7 @@ def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResul
                     Check(
                         "indicators_not_analysed",
                         "error",
-                        f"ยังวิเคราะห์ไม่ครบ 10 ตัวชี้วัด: ขาดคะแนนตัวชี้วัดที่ {', '.join(map(str, missing))}",
+                        f"ยังวิเคราะห์ไม่ครบ 10 ตัวชี้วัด: ขาดคะแนนตัวชี้วัดที่ {thai_list(map(str, missing))}",
                         f"indicators without a score: {missing}",
                     )
                 )
@@ -147,7 +162,7 @@ def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResul
                 Check(
                     "indicators_without_measure",
                     "warning",
-                    f"ยังไม่มีมาตรการที่ระบุว่าตอบตัวชี้วัดที่ {', '.join(map(str, gap))}",
+                    f"ยังไม่มีมาตรการที่ระบุว่าตอบตัวชี้วัดที่ {thai_list(map(str, gap))}",
                     f"no measure names indicators {gap}",
                 )
             )
@@ -191,15 +206,67 @@ def preaudit(doc: Document, kind: str, year: int | None = None) -> PreauditResul
                         m.no or n,
                     )
                 )
-            for e in m.evidence:
-                if e.kind == "photo" and e.ref.startswith("[image"):
-                    result.problems.append(
-                        Check(
-                            "evidence_placeholder",
-                            "warning",
-                            f'{_label(m, n)} หลักฐาน "{e.ref}" เป็นเพียงตำแหน่งภาพ ไม่ใช่ไฟล์ภาพที่เผยแพร่ได้',
-                            f"measure {m.no or n}: evidence '{e.ref}' is a placeholder, not an image",
-                            m.no or n,
-                        )
-                    )
+            _photo_checks(m, n, images, result)
+    return result
+
+
+def photo_problems(doc: Document, images: Callable[[Evidence], Any] | None = None) -> list[Check]:
+    """Photos the documents cannot show (for the import review screen as well as the pre-audit)."""
+    result = PreauditResult("progress", 0, None)
+    for n, m in enumerate(doc.measures, 1):
+        _photo_checks(m, n, images, result)
+    return result.problems
+
+
+def _photo_checks(
+    m: Measure, n: int, images: Callable[[Evidence], Any] | None, result: PreauditResult
+) -> None:
+    """A photo reference without its file is named here, never printed in a document."""
+    for e in m.evidence:
+        if e.kind != "photo":
+            continue
+        found = images(e) if images is not None else (e.id is not None or None)
+        if found:
+            continue
+        shown = e.caption or e.ref
+        result.problems.append(
+            Check(
+                "photo_missing",
+                "warning",
+                f'{_label(m, n)} ภาพประกอบ "{shown}" ยังไม่มีไฟล์ภาพในระบบ จึงไม่ปรากฏในรายงาน '
+                "กรุณาอัปโหลดภาพ หรือลบรายการนี้",
+                f"measure {m.no or n}: photo '{shown}' has no file in the evidence store; "
+                "it is left out of the report",
+                m.no or n,
+            )
+        )
+
+
+def _memo_checks(doc: Document, emblem: bool | None) -> PreauditResult:
+    memo = doc.memo
+    result = PreauditResult(
+        "memo", report_year(doc) if (doc.report_fiscal_year or doc.assessments) else 0, None
+    )
+    result.checked.append("memo head (ที่, วันที่), signers, the agency's emblem")
+    for value, th, en in (
+        (memo.ref_no if memo else None, "เลขที่หนังสือ (ที่)", "reference number"),
+        (memo.date if memo else None, "วันที่", "date"),
+    ):
+        if not value:
+            result.problems.append(
+                Check("memo_field_missing", "warning", f"บันทึกข้อความยังไม่ระบุ{th}", f"memo: no {en}")
+            )
+    if not memo or not any((s.get("name") or "").strip() for s in memo.signers):
+        result.problems.append(
+            Check("memo_signer_missing", "warning", "บันทึกข้อความยังไม่ระบุชื่อผู้ลงนาม", "memo: no signer named")
+        )
+    if emblem is False:
+        result.problems.append(
+            Check(
+                "memo_emblem_missing",
+                "warning",
+                "หน่วยงานยังไม่ได้อัปโหลดภาพตราครุฑ บันทึกข้อความจะเว้นที่ว่างไว้แทนตราครุฑ",
+                "memo: the agency has no emblem (ครุฑ) uploaded; its space is left blank",
+            )
+        )
     return result
