@@ -39,6 +39,7 @@ from prongsai.web.cycle.models import (
     Evidence,
     LinkCheck,
     Measure,
+    Memo,
     PlanStatus,
     ProgressEntry,
 )
@@ -84,6 +85,11 @@ DRAFT = "ISODRAFT"
 DRAFT_TITLE = f"{DRAFT}-title {MARK['ours']}-changed มาตรการที่แก้หลังอนุมัติ"
 DRAFT_RESULT = f"{DRAFT}-result ผลการดำเนินงานที่รายงานหลังอนุมัติ"
 NO_AGENCY = "no-such-agency-x"
+# A 1×1 PNG (the agency's emblem in the world).
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082"
+)
 MEMBER_GET = {200, 302, 403, 405}
 MEMBER_WRITE = {200, 201, 302, 400, 403, 405, 409, 422}  # an empty form or body may be refused
 
@@ -292,6 +298,9 @@ def _build_world() -> dict:
         evidence = Evidence(measure=measure, kind="file", caption="หลักฐาน", owner=owner)
         evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
         check = LinkCheck.objects.create(plan=p, finished=timezone.now(), total=0, done=0)
+        # The agency's emblem (served to members only) and a memo of the plan.
+        agency.emblem.save("emblem.png", ContentFile(_PNG), save=True)
+        Memo.objects.create(plan=p, kind="plan", subject=f"{MARK[key]}-memo บันทึกข้อความ")
         sides[key] = Side(
             agency=agency,
             year=p.fiscal_year,
