@@ -18,6 +18,7 @@ from prongsai.importers.extract import Extracted, extract_bytes, extract_path
 from prongsai.importers.recognise import Draft, recognise
 from prongsai.interchange.models import Document
 from prongsai.ita.api import score_document
+from prongsai.ita.preaudit import photo_problems
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,19 @@ def _finish(name: str, extracted: Extracted) -> ImportResult:
                 "message_en": f"the numbers could not be checked: {exc}",
                 "message_th": "ตรวจสอบตัวเลขไม่ได้",
                 "source": "engine",
+            }
+        )
+    # Photos the report only points to (a path on someone's disk, an empty image frame): the
+    # documents leave them out, so the reviewer is told here to upload them or drop them.
+    for check in photo_problems(document):
+        findings.append(
+            {
+                "code": check.code,
+                "severity": check.severity,
+                "path": f"measures[{(check.measure or 1) - 1}].evidence",
+                "message_en": check.message_en,
+                "message_th": check.message_th,
+                "source": "importer",
             }
         )
     return ImportResult(name, extracted, draft, document, findings)
