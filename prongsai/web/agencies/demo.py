@@ -45,6 +45,7 @@ from prongsai.web.cycle.models import (
     IndicatorScore,
     Measure,
     MeasureStatus,
+    Memo,
     Plan,
     PlanStatus,
     ProgressEntry,
@@ -185,6 +186,7 @@ class MeasureDraft:
     # The year's story: (as_of, status, result, outcome, suggestion) entries, oldest first.
     progress: list[tuple[date, str, str, str, str]] = field(default_factory=list)
     evidence: str = ""
+    evidence_id: int | None = None  # the Evidence row's id, once inserted
 
     def status_at(self, day: date | None) -> str:
         entries = [p for p in self.progress if day is None or p[0] <= day]
@@ -195,6 +197,10 @@ class MeasureDraft:
         entries = [p for p in self.progress if day is None or p[0] <= day]
         latest = entries[-1] if entries else None
         shown = self.evidence and latest and latest[1] == MeasureStatus.DONE
+
+        def reported(i: int) -> str | None:  # the newest non-empty value (records.latest_reported)
+            return next((p[i].strip() for p in reversed(entries) if p[i].strip()), None)
+
         return RecordMeasure.model_validate(
             {
                 "no": self.position or None,
@@ -206,9 +212,9 @@ class MeasureDraft:
                 "indicators": self.lib.indicators,
                 "items": self.items,
                 "status": latest[1] if latest else MeasureStatus.NOT_STARTED,
-                "result": (latest[2] or None) if latest else None,
-                "outcome": (latest[3] or None) if latest else None,
-                "suggestion": (latest[4] or None) if latest else None,
+                "result": reported(2),
+                "outcome": reported(3),
+                "suggestion": reported(4),
                 "monitoring": None,
                 "budget": self.budget,
                 "evidence": [
@@ -217,6 +223,7 @@ class MeasureDraft:
                         "ref": self.evidence,
                         "caption": self.evidence,
                         "added_on": latest[0].isoformat(),
+                        "id": str(self.evidence_id) if self.evidence_id else None,
                     }
                 ]
                 if shown
@@ -509,7 +516,7 @@ class Writer:
                 pairs.append((d, m))
         insert(Measure, measures)
         through = Measure.units.through
-        links, progress, evidence = [], [], []
+        links, progress, evidence, evidence_of = [], [], [], []
         for row, (d, m) in zip(measures, pairs, strict=True):
             for name in m.unit_names:
                 links.append(through(measure_id=row.pk, unit_id=units[(d.agency.pk, name)]))
@@ -530,9 +537,12 @@ class Writer:
                         measure=row, kind=EvidenceKind.NOTE, caption=m.evidence, added_on=m.progress[-1][0]
                     )
                 )
+                evidence_of.append(m)
         insert(through, links)
         insert(ProgressEntry, progress)
         insert(Evidence, evidence)
+        for row, m in zip(evidence, evidence_of, strict=True):
+            m.evidence_id = row.pk
         # As records.plan_record lists them: the two newest assessments before the plan's year.
         history: dict[int, list[RecordAssessment]] = {}
         for a in Assessment.objects.filter(agency__in={d.agency.pk for d in drafts}).order_by("fiscal_year"):
@@ -828,6 +838,7 @@ def reset() -> int:
             f"DELETE FROM {t[Measure]} WHERE plan_id IN ({plans})",
             f"DELETE FROM {Approval._meta.db_table} WHERE plan_id IN ({plans})",
             f"DELETE FROM cycle_linkcheck WHERE plan_id IN ({plans})",
+            f"DELETE FROM {Memo._meta.db_table} WHERE plan_id IN ({plans})",
             f"DELETE FROM {t[Plan]} WHERE agency_id IN ({a_ids})",
             f"DELETE FROM {t[IndicatorScore]} WHERE assessment_id IN "
             f"(SELECT id FROM {t[Assessment]} WHERE agency_id IN ({a_ids}))",
