@@ -227,3 +227,12 @@ def test_analysis_sentences_are_true_for_any_partial_data(overall, tools, indica
         assert "ครอบคลุมทั้ง 10 ตัวชี้วัด" not in text
     for p in prose(doc):
         assert ", " not in p
+
+
+def test_written_narratives_replace_the_draft(seed003):
+    data = seed003.model_dump(mode="json")
+    data["assessments"][-1]["narratives"] = {"10": "ข้อความวิเคราะห์ที่เจ้าหน้าที่เขียนเอง"}
+    doc = build("analysis", Record.model_validate(data))
+    cells = narrative_cells(doc)
+    assert cells[9] == "ข้อความวิเคราะห์ที่เจ้าหน้าที่เขียนเอง"
+    assert cells[8] != cells[9]  # the others keep the engine's draft

@@ -130,6 +130,9 @@ class Assessment(_Model):
     items: dict[str, _Score] = {}
     stated_changes: StatedChanges = StatedChanges()
     auditor_suggestions: list[str] = []
+    # Per indicator ('1'..'10'), the analysis text a person wrote or edited; documents print it
+    # instead of the engine's draft narrative.
+    narratives: dict[str, str] = {}
     notes: list[Note] = []
 
     @model_validator(mode="before")
@@ -174,7 +177,7 @@ class Assessment(_Model):
             raise ValueError(f"year {value} is neither a B.E. year (25xx) nor a C.E. year (19xx/20xx)")
         return value
 
-    @field_validator("indicators", mode="before")
+    @field_validator("indicators", "narratives", mode="before")
     @classmethod
     def _indicator_keys(cls, value: Any) -> Any:
         return _check_indicator_keys(value) if isinstance(value, dict) else value

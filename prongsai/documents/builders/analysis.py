@@ -194,7 +194,7 @@ def build_analysis(
     heading(f"การวิเคราะห์ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {year}")
     if scored:
         doc.add(Paragraph.of(f"การวิเคราะห์ผลการประเมินของ{agency} รายตัวชี้วัดและรายข้อ ดังนี้"))
-        doc.add(_item_table(analysis))
+        doc.add(_item_table(analysis, assessment.narratives if assessment else {}))
     else:
         doc.add(
             Paragraph.of(
@@ -211,7 +211,7 @@ def build_analysis(
             f"ประจำปีงบประมาณ พ.ศ. {plan_year} ดังนี้"
         )
     )
-    doc.add(measures_table(measures, names, analysis))
+    doc.add(measures_table(measures, names, analysis, assessment.narratives if assessment else None))
     return doc
 
 
@@ -260,13 +260,15 @@ def _indicator_table(analysis: Analysis, prev: int | None, year: int) -> Table:
     return Table(header, body, [1.2, 5, 2, 2, 2] if prev else [1.2, 5, 2, 2])
 
 
-def _item_table(analysis: Analysis) -> Table:
+def _item_table(analysis: Analysis, written: dict[str, str]) -> Table:
+    """``written``: narratives a person wrote (by indicator id), printed over the engine's draft."""
     ed = analysis.result.edition
     header = [[Cell.of("ตัวชี้วัด"), Cell.of("ข้อคำถาม"), Cell.of("คะแนน"), Cell.of("ผลการวิเคราะห์")]]
     body = []
     for ind in analysis.indicators:
         items = [i for i in ed.items_of_indicator[ind.id] if i.id in analysis.result.items]
-        narrative = ind.narrative_th or "ไม่มีคะแนนของตัวชี้วัดนี้ในผลการประเมินที่บันทึกไว้"
+        own = (written.get(str(ind.id)) or "").strip()
+        narrative = own or ind.narrative_th or "ไม่มีคะแนนของตัวชี้วัดนี้ในผลการประเมินที่บันทึกไว้"
         body.append(
             [
                 Cell.of(f"{ind.id}. {ind.name_th}", bold=True, rowspan=1 + len(items)),
@@ -284,9 +286,18 @@ def _item_table(analysis: Analysis) -> Table:
     return Table(header, body, [2.6, 5.6, 1.4, 6.4], font_pt=14)
 
 
-def measures_table(measures: list[Measure], names: dict[int, str], analysis: Analysis | None) -> Table:
-    """The five elements NACC asks for: measure, the analysis it answers, steps, period, responsible."""
+def measures_table(
+    measures: list[Measure],
+    names: dict[int, str],
+    analysis: Analysis | None,
+    written: dict[str, str] | None = None,
+) -> Table:
+    """The five elements NACC asks for: measure, the analysis it answers, steps, period, responsible.
+    ``written``: narratives a person wrote, by indicator id, over the engine's drafts."""
     narratives = {i.id: i.narrative_th for i in analysis.indicators} if analysis else {}
+    for k, text in (written or {}).items():
+        if text and text.strip():
+            narratives[int(k)] = text.strip()
     header = [
         [
             Cell.of("มาตรการ/โครงการ/กิจกรรม"),
