@@ -36,7 +36,9 @@ TOOLS = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
 
 def assessment_record(a: Assessment) -> RecordAssessment:
     data = {k: v for k, v in (a.published or {}).items() if k not in ("fiscal_year", "year_be")}
-    return RecordAssessment.model_validate({"fiscal_year": a.fiscal_year, **data})
+    # The narratives edited on the analysis page are what the documents print.
+    written = {k: v for k, v in (a.narratives or {}).items() if v and str(v).strip()}
+    return RecordAssessment.model_validate({"fiscal_year": a.fiscal_year, **data, "narratives": written})
 
 
 def agency_record(agency: Agency) -> dict:
