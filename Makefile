@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# PDF rendering needs Pango; the tests read PDFs with poppler and open DOCX with LibreOffice.
-APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+# PDF is made in-process by Typst (a wheel); fontconfig lets LibreOffice find TH Sarabun New.
+# The tests read PDFs with poppler and open DOCX with LibreOffice.
+APT_RUNTIME := fontconfig
 APT_TEST    := poppler-utils libreoffice-writer-nogui
 # Translations are compiled with GNU gettext; browser tests drive Debian's chromium.
 APT_WEB     := gettext chromium

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from docx import Document as read_docx
 
-from prongsai.documents.charts import bar_chart
+from prongsai.documents.charts import chart_png
+from prongsai.documents.model import Chart
 from prongsai.documents.service import build, render
 from prongsai.interchange import Measure, load_document
 from prongsai.ita.api import analyse_document, score_document
@@ -123,7 +124,8 @@ def test_analysis_report_content_docx_and_pdf(seed003_docs, tmp_path):
 def test_pdf_text_layer_keeps_thai_vowels(seed003_docs, tmp_path):
     _, _, files = seed003_docs
     raw = pdf_text(files["analysis"]["pdf"], tmp_path)
-    assert "กำร" not in raw and "กำร" not in nfkc(raw)  # the WeasyPrint defect
+    assert "กำร" not in raw and "กำร" not in nfkc(raw)  # WeasyPrint's defect, gone with Typst
+    assert "\u0e4d\u0e32" not in raw  # ำ is not decomposed either
     assert nfkc("การดำเนินการ") in nfkc(raw)
     assert "การประเมิน" in raw and "ตัวชี้วัด" in raw  # tone marks survive
 
@@ -202,7 +204,7 @@ def test_html_page_is_one_file_plus_fonts(seed003_docs):
     _, docs, _ = seed003_docs
     html = render(docs["analysis"], "html").decode("utf-8")
     assert html.startswith("<!DOCTYPE html>") and 'lang="th"' in html
-    assert "fonts/THSarabunNew-Regular.ttf" in html and "data:image/png;base64," in html
+    assert "fonts/THSarabunNew-Regular.ttf" in html and "data:image/svg+xml;base64," in html  # charts
     assert "๙๓.๙๖" in html and "<script" not in html
 
 
@@ -287,7 +289,7 @@ def test_page_numbers_follow_the_digit_option():
 
 
 def test_evidence_photos_only_from_the_evidence_folder(tmp_path):
-    png = bar_chart(["1"], {"2568": [90.0]}, "ภาพ")
+    png = chart_png(Chart(["1"], {"2568": [90.0]}, "ภาพ", ""))
     (tmp_path / "photo.png").write_bytes(png)
     outside = tmp_path.parent / "outside.png"
     outside.write_bytes(png)

@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -19,11 +20,14 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
+from prongsai.documents.charts import chart_png
 from prongsai.documents.fonts import BODY_PT, FAMILY
+from prongsai.documents.layout import LANDSCAPE_CM, PORTRAIT_CM, column_widths
 from prongsai.documents.model import (
     Block,
     BulletList,
     Cell,
+    Chart,
     Document,
     Figure,
     Heading,
@@ -43,7 +47,7 @@ ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "justify": WD_ALIGN_PARAGRAPH.THAI_JUSTIFY,
 }
-TEXT_WIDTH_CM = 16.0  # A4 (21 cm) less 3 cm left and 2 cm right margins
+TEXT_WIDTH_CM = PORTRAIT_CM  # A4 (21 cm) less 3 cm left and 2 cm right margins
 HEADING_PT = {0: 20, 1: 18, 2: 16}
 
 
@@ -155,15 +159,31 @@ class DocxRenderer:
         para.paragraph_format.space_after = Pt(4)
         self._run(para, Run(h.text), HEADING_PT.get(h.level, 16), bold=True)
 
+    def _orientation(self, landscape: bool) -> None:
+        """A new section (on a new page) in the given orientation; page numbers carry on."""
+        section = self.d.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        long, short = Cm(29.7), Cm(21)
+        section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
     def table(self, tb: Table) -> None:
+        if tb.landscape:
+            self._orientation(True)
+        self._table(tb)
+        if tb.landscape:
+            self._orientation(False)
+
+    def _table(self, tb: Table) -> None:
         if tb.caption:
             self.paragraph(Paragraph([Run(tb.caption, bold=True)], align="center", indent=False))
         n_rows = len(tb.header) + len(tb.rows)
         table = self.d.add_table(rows=n_rows, cols=tb.columns)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        total = sum(tb.widths)
-        widths = [Cm(TEXT_WIDTH_CM * w / total) for w in tb.widths]
+        table.autofit = False  # fixed layout: the widths below, sized to the longest words
+        size = tb.font_pt or BODY_PT - 1
+        avail = LANDSCAPE_CM if tb.landscape else PORTRAIT_CM
+        widths = [Cm(w) for w in column_widths(tb, size, avail, thai_digits=self.doc.thai_digits)]
         for i, col in enumerate(table.columns):
             col.width = widths[i]
         # table.cell() rescans the whole grid on every call; take the cells once, fill them, then
@@ -171,7 +191,6 @@ class DocxRenderer:
         grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         occupied: set[tuple[int, int]] = set()
         merges = []
-        size = tb.font_pt or BODY_PT - 1
         for r_idx, row in enumerate([*tb.header, *tb.rows]):
             header = r_idx < len(tb.header)
             c_idx = 0
@@ -229,6 +248,13 @@ class DocxRenderer:
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             para.paragraph_format.keep_with_next = True
             para.add_run().add_picture(io.BytesIO(b.png), width=Cm(b.width_cm))
+            self.paragraph(Paragraph([Run(b.caption)], align="center", indent=False, size=BODY_PT - 1))
+        elif isinstance(b, Chart):
+            para = self.d.add_paragraph()
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            para.paragraph_format.keep_with_next = True
+            png = chart_png(b, self.doc.thai_digits)  # one drawing per distinct chart per process
+            para.add_run().add_picture(io.BytesIO(png), width=Cm(min(b.width_cm, TEXT_WIDTH_CM)))
             self.paragraph(Paragraph([Run(b.caption)], align="center", indent=False, size=BODY_PT - 1))
         elif isinstance(b, Signature):
             lines = [

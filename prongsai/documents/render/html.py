@@ -1,4 +1,4 @@
-"""HTML from the document model: the public page, and the input of the PDF renderer.
+"""HTML from the document model: the public page (the PDF is made by Typst, render/typst.py).
 
 One stylesheet serves both: A4 pages with Thai page numbers in print, a readable column on
 screen. Text is escaped; figures are embedded as PNG data URIs so a page is one file plus fonts.
@@ -14,6 +14,7 @@ from prongsai.documents.model import (
     Block,
     BulletList,
     Cell,
+    Chart,
     Document,
     Figure,
     Heading,
@@ -43,7 +44,7 @@ p.center { text-align: center; } p.right { text-align: right; }
 /* justify only stretches spaces: Thai lines without spaces would stay ragged or gap badly */
 p.justify { text-align: left; }
 ul { margin: 0 0 0.4em 1.5em; padding: 0; }
-/* fixed layout: widths come from the builder, and WeasyPrint skips measuring every cell */
+/* fixed layout: widths come from the builder, and the browser skips measuring every cell */
 table { border-collapse: collapse; table-layout: fixed; width: 100%%; margin: 0.3em 0 0.6em;
         font-size: 15pt; }
 thead { display: table-header-group; }
@@ -58,6 +59,8 @@ figcaption { font-size: 15pt; }
 .caption { text-align: center; font-weight: bold; margin-top: 0.6em; }
 .signature { margin: 1.2em 0 0.6em 50%%; text-align: center; break-inside: avoid; }
 .signature p { margin: 0; text-indent: 0; text-align: center; }
+.memo { position: relative; }
+.memo-emblem { position: absolute; left: 0; top: 0; height: 1.5cm; }
 .memo-title { text-align: center; font-size: 29pt; font-weight: bold; margin: 0 0 0.2em; }
 .memo-line { margin: 0; text-indent: 0; }
 .memo-line b { font-size: 20pt; }
@@ -141,6 +144,14 @@ class HtmlRenderer:
                 f'<figure><img src="data:{b.mime};base64,{data}" style="width:{b.width_cm}cm" '
                 f'alt="{escape(b.caption, quote=True)}"><figcaption>{self.t(b.caption)}</figcaption></figure>'
             )
+        if isinstance(b, Chart):
+            from prongsai.documents.charts import chart_svg
+
+            data = base64.b64encode(chart_svg(b, self.doc.thai_digits)).decode("ascii")
+            return (
+                f'<figure><img src="data:image/svg+xml;base64,{data}" style="width:{b.width_cm}cm" '
+                f'alt="{escape(b.title, quote=True)}"><figcaption>{self.t(b.caption)}</figcaption></figure>'
+            )
         if isinstance(b, Signature):
             lines = [f"<p>{self.t(b.label)} ..................................................</p>"]
             lines.append(
@@ -151,12 +162,21 @@ class HtmlRenderer:
             lines += [f"<p>{self.t(pos)}</p>" for pos in b.position]
             return '<div class="signature">' + "".join(lines) + "</div>"
         if isinstance(b, MemoHeader):
+            blank = "&emsp;" * 12  # ref/date not given yet: a dotted space to fill by hand
+            ref = self.t(b.ref_no) if b.ref_no else blank
+            date = self.t(b.date) if b.date else blank
+            emblem = (
+                f'<img class="memo-emblem" alt="" src="data:{b.emblem_mime};base64,'
+                f'{base64.b64encode(b.emblem).decode("ascii")}">'
+                if b.emblem
+                else ""
+            )
             return (
-                '<div class="memo">'
+                f'<div class="memo">{emblem}'
                 '<p class="memo-title">บันทึกข้อความ</p>'
                 f'<p class="memo-line"><b>ส่วนราชการ</b> <span class="memo-fill">{self.t(b.unit)}</span></p>'
-                f'<p class="memo-line"><b>ที่</b> <span class="memo-fill">{self.t(b.ref_no)}</span>'
-                f'&emsp;&emsp;<b>วันที่</b> <span class="memo-fill">{self.t(b.date)}</span></p>'
+                f'<p class="memo-line"><b>ที่</b> <span class="memo-fill">{ref}</span>'
+                f'&emsp;&emsp;<b>วันที่</b> <span class="memo-fill">{date}</span></p>'
                 f'<p class="memo-line"><b>เรื่อง</b> <span class="memo-fill">{self.t(b.subject)}</span></p>'
                 '<div class="memo-rule"></div>'
                 f'<p class="memo-line">เรียน&nbsp;{self.t(b.to)}</p></div>'

@@ -1,0 +1,159 @@
+"""Table column widths sized to their content, shared by the DOCX and the PDF (Typst) renderers.
+
+A line breaker may break a line between Thai words, never inside one, and never inside a number;
+a column narrower than its widest unbreakable run forces an emergency break ("ปีงบประม / าณ",
+"๑๐๐.๐๐" over two lines). So every column is at least as wide as the widest such run among its
+cells (measured with the real TH Sarabun New advance widths, bold where the cell is bold, plus the
+cell padding); the width left over is shared in proportion to the builder's relative widths.
+
+Runs are whitespace-separated chunks cut into words by PyThaiNLP's newmm; pieces newmm cannot find
+in its dictionary (proper nouns: "ท่ามะพลา" comes out as ท่า|มะ|พ|ลา) are glued to their
+neighbours, since a line breaker with another dictionary may cut such a name anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from prongsai.documents.model import Table
+from prongsai.thai.digits import to_thai_digits
+
+PORTRAIT_CM = 16.0  # A4 (21 cm) less 3 cm left and 2 cm right margins
+LANDSCAPE_CM = 24.7  # A4 landscape (29.7 cm) less the same margins
+CELL_PAD_CM = 0.19  # left and right cell margins: Word's and LibreOffice's default, and ours in Typst
+SLACK_CM = 0.08  # kerning, mark positioning and rounding in the readers' own measuring
+PT_PER_CM = 72 / 2.54
+
+_THAI = re.compile(r"[\u0e01-\u0e4f]")
+_WORDISH = re.compile(r"[\w\u0e01-\u0e5b]")
+
+
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, int], int]:
+    from fontTools.ttLib import TTFont
+
+    from prongsai.documents.fonts import font_path
+
+    font = TTFont(font_path("bold" if bold else "normal"), lazy=True)
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"].metrics
+    upem = font["head"].unitsPerEm
+    return {cp: hmtx[name][0] for cp, name in cmap.items()}, upem
+
+
+def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
+    """Advance width of ``text`` at ``size_pt`` (Thai marks have no advance in this font)."""
+    adv, upem = _advances(bold)
+    fallback = adv.get(ord("n"), upem // 2)
+    return sum(adv.get(ord(ch), fallback) for ch in text) * size_pt / upem
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    from pythainlp.corpus import thai_words
+
+    return frozenset(thai_words())
+
+
+def unbreakable_runs(text: str) -> tuple[str, ...]:
+    """The pieces of ``text`` a line may not be broken inside."""
+    out: list[str] = []
+    for chunk in text.split():
+        out.extend(chunk_pieces(chunk))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def chunk_pieces(chunk: str) -> tuple[str, ...]:
+    """The words of one whitespace-free chunk, as a line breaker should see them (cached: a batch
+    of reports repeats most of its sentences)."""
+    if not _THAI.search(chunk):
+        return (chunk,)  # numbers, Latin words, URLs: one piece
+    from pythainlp.tokenize import word_tokenize
+
+    words = _dictionary()
+    pieces: list[str] = []
+    glue_next = False
+    for tok in word_tokenize(chunk, engine="newmm", keep_whitespace=False):
+        if not tok:
+            continue
+        thai = bool(_THAI.search(tok))
+        unknown = thai and tok not in words
+        punct = not _WORDISH.search(tok)
+        opening = punct and tok in "([{\"'“‘"
+        latin_run = not thai and pieces and not _THAI.search(pieces[-1])
+        if pieces and (glue_next or unknown or (punct and not opening) or latin_run):
+            pieces[-1] += tok
+        else:
+            pieces.append(tok)
+        glue_next = unknown or opening
+    return tuple(pieces)
+
+
+def is_thai(text: str) -> bool:
+    return bool(_THAI.search(text))
+
+
+@lru_cache(maxsize=65536)
+def min_width_cm(text: str, size_pt: float, bold: bool) -> float:
+    widest = max((text_width_pt(r, size_pt, bold) for r in unbreakable_runs(text)), default=0.0)
+    return widest / PT_PER_CM
+
+
+def available_cm(table: Table) -> float:
+    return LANDSCAPE_CM if table.landscape else PORTRAIT_CM
+
+
+def column_widths(
+    table: Table, font_pt: float, avail_cm: float | None = None, *, thai_digits: bool = True
+) -> list[float]:
+    """Column widths in cm for ``table`` at ``font_pt``, summing to the available width."""
+    avail = available_cm(table) if avail_cm is None else avail_cm
+    n = table.columns
+    pad = 2 * CELL_PAD_CM + SLACK_CM
+    mins = [pad] * n
+    spans: list[tuple[int, int, float]] = []
+    occupied: set[tuple[int, int]] = set()
+    for r_idx, row in enumerate([*table.header, *table.rows]):
+        header = r_idx < len(table.header)
+        c_idx = 0
+        for cell in row:
+            while (r_idx, c_idx) in occupied:
+                c_idx += 1
+            need = 0.0
+            for p in cell.content:
+                for run in p.runs:
+                    text = run.text if run.verbatim or not thai_digits else to_thai_digits(run.text)
+                    need = max(need, min_width_cm(text, font_pt, header or cell.bold or run.bold))
+            need += pad
+            if cell.colspan == 1:
+                mins[c_idx] = max(mins[c_idx], need)
+            else:
+                spans.append((c_idx, cell.colspan, need))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    occupied.add((r_idx + dr, c_idx + dc))
+            c_idx += cell.colspan
+    weights = [max(w, 1e-6) for w in table.widths]
+    for c_idx, span, need in spans:  # a merged cell wider than its columns widens them in proportion
+        have = sum(mins[c_idx : c_idx + span])
+        if need > have:
+            share = sum(weights[c_idx : c_idx + span])
+            for c in range(c_idx, c_idx + span):
+                mins[c] += (need - have) * weights[c] / share
+    if sum(mins) >= avail:  # cannot fit: keep the proportions of the minima (some words will break)
+        scale = avail / sum(mins)
+        return [m * scale for m in mins]
+    fixed: dict[int, float] = {}
+    while True:  # columns whose share is below their minimum take the minimum; the rest share what is left
+        free = [i for i in range(n) if i not in fixed]
+        left = avail - sum(fixed.values())
+        total = sum(weights[i] for i in free)
+        widths = {i: left * weights[i] / total for i in free}
+        short = [i for i in free if widths[i] < mins[i]]
+        if not short:
+            break
+        for i in short:
+            fixed[i] = mins[i]
+    return [fixed.get(i, widths.get(i, 0.0)) for i in range(n)]

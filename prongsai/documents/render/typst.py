@@ -1,0 +1,320 @@
+"""Typst markup from the document model, and the one compiler every Typst output goes through.
+
+User text never becomes markup: each piece is a Typst string literal (``#"…";``) in which only
+the backslash, the double quote and line ends are escaped, so ``#``, ``*``, ``_``, ``$``, ``<``,
+``@``, ``[``, ``]`` and ``//`` print as typed. Images are files in a temporary folder that is the
+compile's root; nothing else on disk is reachable. Fonts come from our folder only
+(``ignore_system_fonts``), so a missing TH Sarabun New fails loudly instead of falling back.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from prongsai.documents.fonts import BODY_PT, FAMILY, FONT_DIR, font_path
+from prongsai.documents.layout import (
+    CELL_PAD_CM,
+    LANDSCAPE_CM,
+    PORTRAIT_CM,
+    chunk_pieces,
+    column_widths,
+    is_thai,
+)
+from prongsai.documents.model import (
+    Block,
+    BulletList,
+    Cell,
+    Chart,
+    Document,
+    Figure,
+    Heading,
+    MemoHeader,
+    PageBreak,
+    Paragraph,
+    Run,
+    Section,
+    Signature,
+    Table,
+)
+from prongsai.thai.digits import to_thai_digits
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_SPACES = re.compile(r"(\s+)")
+HEADING_PT = {0: 20, 1: 18, 2: 16}
+EXT = {"image/png": "png", "image/jpeg": "jpg"}
+DOTTED = '(paint: black, thickness: 0.6pt, dash: "dotted")'
+
+PREAMBLE = """\
+#let thai-digits(s) = s.replace(regex("[0-9]"), m => "๐๑๒๓๔๕๖๗๘๙".clusters().at(int(m.text)))
+#let dotfill = box(width: 1fr, place(dy: 3pt, line(length: 100%%, stroke: %(dotted)s)))
+#let memo-value(body) = underline(stroke: %(dotted)s, offset: 3pt, evade: false, body)
+#set document(title: %(title)s)
+#set page(paper: "a4", margin: (top: 2.5cm, bottom: 2cm, left: 3cm, right: 2cm), footer: %(footer)s)
+#set text(font: "%(family)s", size: %(body)spt, lang: "th", top-edge: "ascender", bottom-edge: "descender")
+#set par(leading: 0.1em, spacing: 0.35em, justify: false)
+#set table(stroke: 0.6pt, inset: (x: %(pad)scm, y: 2pt))
+#set table.cell(breakable: false)
+#set list(marker: [-], indent: 0.5cm, body-indent: 0.5cm, spacing: 0.35em)
+#show heading: set text(weight: "bold")
+#show heading.where(level: 1): set text(size: %(h1)spt)
+#show heading.where(level: 1): set block(above: 14pt, below: 6pt, sticky: true)
+#show heading.where(level: 2): set text(size: %(h2)spt)
+#show heading.where(level: 2): set block(above: 10pt, below: 4pt, sticky: true)
+#show link: set text(fill: rgb("#003c8f"))
+"""
+
+
+def q(text: str) -> str:
+    """A Typst string literal of ``text`` (NFC)."""
+    text = unicodedata.normalize("NFC", text)
+    return (
+        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+    )
+
+
+def cm(x: float) -> str:
+    return f"{x:.3f}cm"
+
+
+class TypstRenderer:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.files: dict[str, bytes] = {}
+
+    def t(self, text: str, verbatim: bool = False) -> str:
+        return to_thai_digits(text) if self.doc.thai_digits and not verbatim else text
+
+    def s(self, text: str, verbatim: bool = False) -> str:
+        """User text as markup: string literals, each ended with ';' so nothing after it continues it.
+
+        Typst's own Thai dictionary breaks some words we would not ("ปีงบ / ประมาณ") and cuts
+        names it does not know anywhere; every Thai word (layout.chunk_pieces, the same pieces the
+        column widths are measured on) goes in a box, which a line never breaks inside."""
+        text = self.t(text, verbatim)
+        if not is_thai(text):
+            return f"#{q(text)};"
+        out = []
+        for chunk in _SPACES.split(text):
+            if not chunk:
+                continue
+            if chunk.isspace() or not is_thai(chunk):
+                out.append(f"#{q(chunk)};")
+                continue
+            for piece in chunk_pieces(chunk):
+                out.append(f"#box({q(piece)});" if len(piece) > 1 and is_thai(piece) else f"#{q(piece)};")
+        return "".join(out)
+
+    def file(self, data: bytes, mime: str) -> str:
+        name = f"img{len(self.files)}.{EXT.get(mime, 'png')}"
+        self.files[name] = data
+        return q(name)
+
+    def runs(self, runs: list[Run], bold: bool = False) -> str:
+        out = []
+        for r in runs:
+            s = self.s(r.text, r.verbatim)
+            if r.link and r.link.lower().startswith(SAFE_SCHEMES):  # never javascript: and the like
+                s = f"#link({q(r.link)})[{s}]"
+            if r.bold or bold:
+                s = f'#text(weight: "bold")[{s}]'
+            out.append(s)
+        return "".join(out)
+
+    def paragraph(self, p: Paragraph, bold: bool = False) -> str:
+        body = self.runs(p.runs, bold)
+        # Typst justifies Thai between words (it knows where they are): real Thai justification.
+        args = ["justify: true"] if p.align == "justify" else []
+        if p.indent:
+            args.append("first-line-indent: (amount: 2.5cm, all: true)")
+        out = f"#par({', '.join(args)})[{body}]" if args else f"#par[{body}]"
+        if p.size:
+            out = f"#text(size: {p.size}pt)[{out}]"
+        if p.align in ("center", "right"):
+            out = f"#align({p.align})[{out}]"
+        if p.space_before:
+            out = f"#v({p.space_before}pt){out}"
+        return out
+
+    def heading(self, h: Heading) -> str:
+        if h.level == 0:
+            return (
+                f'#align(center)[#text(size: {HEADING_PT[0]}pt, weight: "bold")[{self.s(h.text)}]]\n#v(6pt)'
+            )
+        return f"#heading(level: {min(h.level, 2)})[{self.s(h.text)}]"
+
+    def cell(self, c: Cell, header: bool) -> str:
+        align = "center + horizon" if header else {"right": "right", "center": "center"}.get(c.align, "left")
+        args = [f"align: {align}"]
+        if c.colspan > 1:
+            args.append(f"colspan: {c.colspan}")
+        if c.rowspan > 1:
+            args.append(f"rowspan: {c.rowspan}")
+        inner = "".join(f"#par(justify: false)[{self.runs(p.runs, header or c.bold)}]" for p in c.content)
+        return f"table.cell({', '.join(args)})[{inner}]"
+
+    def table(self, tb: Table) -> str:
+        size = tb.font_pt or BODY_PT - 1
+        avail = LANDSCAPE_CM if tb.landscape else PORTRAIT_CM
+        widths = column_widths(tb, size, avail, thai_digits=self.doc.thai_digits)
+        cols = "(" + ", ".join(cm(w) for w in widths) + ",)"
+        head = ", ".join(self.cell(c, True) for row in tb.header for c in row)
+        body = ",\n  ".join(self.cell(c, False) for row in tb.rows for c in row)
+        parts = [f"#table(columns: {cols}, align: left,"]
+        if tb.header:
+            parts.append(f"  table.header(repeat: true, {head}),")
+        if body:
+            parts.append(f"  {body},")
+        parts.append(")")
+        out = f"#block(above: 4pt, below: 10pt)[#text(size: {size}pt)[\n" + "\n".join(parts) + "\n]]"
+        if tb.caption:
+            cap = f'#align(center)[#text(weight: "bold")[{self.s(tb.caption)}]]'
+            out = f"#block(sticky: true, above: 8pt, below: 2pt)[{cap}]\n{out}"
+        if tb.landscape:
+            out = f"#page(flipped: true)[\n{out}\n]"
+        return out
+
+    def figure(self, b: Figure) -> str:
+        name = self.file(b.png, b.mime)
+        return (
+            f"#block(breakable: false, above: 6pt, below: 10pt, width: 100%)[#align(center)["
+            f"#image({name}, width: {cm(min(b.width_cm, PORTRAIT_CM))})\n"
+            f"#text(size: {BODY_PT - 1}pt)[{self.s(b.caption)}]]]"
+        )
+
+    def chart(self, c: Chart) -> str:
+        from prongsai.documents.charts import chart_markup
+
+        width = min(c.width_cm, PORTRAIT_CM)
+        return (
+            f"#block(breakable: false, above: 6pt, below: 10pt, width: 100%)[#align(center)["
+            f"#{chart_markup(c, self.doc.thai_digits, width_cm=width)}\n"
+            f"#text(size: {BODY_PT - 1}pt)[{self.s(c.caption)}]]]"
+        )
+
+    def signature(self, b: Signature) -> str:
+        lines = [
+            f"{self.s(b.label)} ..................................................",
+            f"({self.s(b.name)})" if b.name else "(..................................................)",
+            *[self.s(p) for p in b.position],
+        ]
+        body = " \\\n".join(lines)
+        return (
+            "#block(breakable: false, above: 18pt, below: 8pt, width: 100%)"
+            f"[#align(right)[#block(width: 50%)[#align(center)[{body}]]]]"
+        )
+
+    def memo_header(self, m: MemoHeader) -> str:
+        emblem = (
+            f"image({self.file(m.emblem, m.emblem_mime)}, height: 1.5cm)"
+            if m.emblem
+            else "box(height: 1.5cm)"
+        )
+        label = '#text(size: 20pt, weight: "bold")'
+
+        def value(v: str | None) -> str:
+            return f"#memo-value[{self.s(v)}]#dotfill" if v else "#dotfill"
+
+        date = f"{label}[วันที่] {value(m.date)}"
+        ref = f"#memo-value[{self.s(m.ref_no)}]" if m.ref_no else ""
+        return "\n".join(
+            [
+                "#grid(columns: (2.5cm, 1fr, 2.5cm), align: (left + bottom, center + bottom, left),",
+                f'  {emblem}, text(size: 29pt, weight: "bold")[บันทึกข้อความ], [])',
+                "#v(4pt)",
+                f"#par[{label}[ส่วนราชการ] {value(m.unit)}]",
+                f"#par[{label}[ที่] {ref}#dotfill#h(0.5cm){date}]",
+                f"#par[{label}[เรื่อง] {value(m.subject)}]",
+                "#v(2pt)#line(length: 100%, stroke: 0.6pt)#v(2pt)",
+                f"#par[เรียน#h(0.25em){self.s(m.to)}]",
+            ]
+        )
+
+    def block(self, b: Block) -> str:
+        if isinstance(b, Paragraph):
+            return self.paragraph(b)
+        if isinstance(b, Heading):
+            return self.heading(b)
+        if isinstance(b, BulletList):
+            items = ", ".join(f"[{self.runs(item)}]" for item in b.items)
+            return f"#list({items})"
+        if isinstance(b, Table):
+            return self.table(b)
+        if isinstance(b, Figure):
+            return self.figure(b)
+        if isinstance(b, Chart):
+            return self.chart(b)
+        if isinstance(b, Signature):
+            return self.signature(b)
+        if isinstance(b, MemoHeader):
+            return self.memo_header(b)
+        if isinstance(b, PageBreak):
+            return "#pagebreak(weak: true)"
+        if isinstance(b, Section):
+            # A sticky heading stays on the page of the section's first block.
+            return "\n\n".join([self.heading(b.heading), *(self.block(x) for x in b.blocks)])
+        raise TypeError(f"unknown block {type(b).__name__}")
+
+    def footer(self) -> str:
+        if not self.doc.page_numbers:
+            return "none"
+        conv = "thai-digits" if self.doc.thai_digits else "str"
+        return (
+            "context align(center, text(size: 14pt)["
+            f"หน้า #{conv}(str(counter(page).get().first())) / #{conv}(str(counter(page).final().first()))])"
+        )
+
+    def render(self) -> str:
+        head = PREAMBLE % {
+            "title": q(self.doc.title),
+            "footer": self.footer(),
+            "family": FAMILY,
+            "body": BODY_PT,
+            "pad": CELL_PAD_CM,
+            "h1": HEADING_PT[1],
+            "h2": HEADING_PT[2],
+            "dotted": DOTTED,
+        }
+        blocks = [Heading(self.doc.title, 0), *self.doc.blocks] if self.doc.show_title else self.doc.blocks
+        return head + "\n" + "\n\n".join(self.block(b) for b in blocks) + "\n"
+
+
+def to_typst(doc: Document) -> tuple[str, dict[str, bytes]]:
+    """The Typst source of ``doc`` and the image files it refers to (name -> bytes)."""
+    r = TypstRenderer(doc)
+    source = r.render()
+    return source, r.files
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _compiler():
+    import typst
+
+    font_path()  # fail clearly when the font is not installed
+    return typst.Compiler(font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
+
+
+def compile_typst(
+    source: str, files: dict[str, bytes] | None = None, fmt: str = "pdf", ppi: float | None = None
+):
+    """Compile Typst ``source`` (with ``files`` beside it) to pdf, png or svg bytes.
+
+    One compiler per process keeps the parsed fonts; it is not re-entrant, hence the lock."""
+    compiler = _compiler()
+    with _lock:
+        if not files:
+            return compiler.compile(source.encode("utf-8"), format=fmt, ppi=ppi)
+        with tempfile.TemporaryDirectory(prefix="prongsai-typst-") as tmp:
+            root = Path(tmp)
+            for name, data in files.items():
+                (root / name).write_bytes(data)
+            main = root / "main.typ"
+            main.write_text(source, encoding="utf-8")
+            return compiler.compile(main, format=fmt, ppi=ppi, root=str(root))
