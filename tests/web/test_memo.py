@@ -130,14 +130,17 @@ def test_memo_form_round_trip_through_docx_and_the_importer(world, login, media)
 def test_memo_date_accepts_be_ce_and_thai_digits_and_refuses_nonsense(world, login):
     plan = world["our_plan"]
     c = login(world["users"]["editor"])
+    plan_memo = {**MEMO, "decision": "approved"}
     for typed in ("๑๕/๐๑/๒๕๖๙", "2026-01-15", "2569-01-15"):
-        r = c.post(memo_url(plan, "plan"), {**MEMO, "date": typed})
+        r = c.post(memo_url(plan, "plan"), {**plan_memo, "date": typed})
         assert r.status_code == 302, typed
         assert Memo.objects.get(plan=plan, kind="plan").date == date(2026, 1, 15)
-    r = c.post(memo_url(plan, "plan"), {**MEMO, "date": "31/02/2569"})
+    r = c.post(memo_url(plan, "plan"), {**plan_memo, "date": "31/02/2569"})
     assert r.status_code == 400 and "ไม่มีวันที่นี้" in r.content.decode()
-    r = c.post(memo_url(plan, "plan"), {**MEMO, "ref_no": "ท" * 61})
+    r = c.post(memo_url(plan, "plan"), {**plan_memo, "ref_no": "ท" * 61})
     assert r.status_code == 400
+    # A plan's memo is approved or not: "acknowledged" is the progress report's choice.
+    assert c.post(memo_url(plan, "plan"), MEMO).status_code == 400
 
 
 def test_viewer_reads_the_memo_but_cannot_edit_it(world, login):

@@ -56,7 +56,24 @@ class BEDateField(forms.DateField):
         return be_text(value) if isinstance(value, date) else value
 
 
-def default_subject(kind: str, year: int) -> str:
+# The executive's choices the memo prints, per report it wraps (as the memo builder prints them).
+DECISION_CHOICES = {
+    "analysis": [("acknowledged", _("ทราบ")), ("approved", _("เห็นชอบ")), ("not_approved", _("ไม่เห็นชอบ"))],
+    "plan": [("approved", _("อนุมัติ")), ("not_approved", _("ไม่อนุมัติ"))],
+    "progress": [("acknowledged", _("ทราบ")), ("approved", _("อนุญาตให้เผยแพร่"))],
+}
+
+
+def default_subject(kind: str, year: int, assessed: int | None = None) -> str:
+    """The subject the document prints when the field is blank (the memo builder's own text)."""
+    from prongsai.documents.builders import reports
+
+    subjects = getattr(reports, "MEMO_SUBJECT", None)
+    if isinstance(subjects, dict) and kind in subjects:
+        try:
+            return subjects[kind].format(year=year, assessed=assessed or year - 1)
+        except (KeyError, IndexError):
+            pass
     return {
         "analysis": _(
             "รายงานผลการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ (ITA) "
@@ -110,11 +127,18 @@ class MemoForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         off = officers(RecordAgency(name=plan.agency.name, type=plan.agency.type or None))
         today = timezone.localdate()
+        assessed = (
+            plan.agency.assessments.filter(fiscal_year__lt=plan.fiscal_year)
+            .order_by("-fiscal_year")
+            .values_list("fiscal_year", flat=True)
+            .first()
+        )
+        self.fields["decision"].choices = [("", _("ยังไม่ระบุ")), *DECISION_CHOICES[kind]]
         hints = {
             "unit": off.unit,
             "ref_no": _("เช่น ตง ๕๒๒๐๑/๑๒๓ (เว้นว่างไว้เพื่อกรอกด้วยมือ)"),
             "date": _("วว/ดด/ปปปป พ.ศ. เช่น %(d)s") % {"d": be_text(today)},
-            "subject": default_subject(kind, plan.fiscal_year),
+            "subject": default_subject(kind, plan.fiscal_year, assessed),
             "to": off.executive_position,
             "body": _("เว้นว่างไว้ ระบบจะเขียนข้อความตามแบบบันทึกข้อความให้ (อ้างถึงเกณฑ์ ITA สรุปเอกสาร และข้อเสนอ)"),
             "preparer_name": _("ชื่อ-สกุลผู้จัดทำ"),
@@ -130,9 +154,9 @@ class MemoForm(forms.ModelForm):
             field.widget.attrs["placeholder"] = hint
             if isinstance(field, forms.CharField) and field.max_length:
                 field.widget.attrs["maxlength"] = field.max_length
-        self.fields["date"].help_text = _("ปีเป็นพุทธศักราช (พ.ศ.) เว้นว่างไว้จะใช้วันที่ดาวน์โหลดเอกสาร: %(today)s") % {
-            "today": thai_date(today)
-        }
+        self.fields["date"].help_text = _(
+            "ปีเป็นพุทธศักราช (พ.ศ.) เช่น วันนี้คือ %(today)s เว้นว่างไว้ เอกสารจะเว้นที่ให้เขียนวันที่ด้วยมือ"
+        ) % {"today": thai_date(today)}
         self.fields["body"].help_text = _("แบ่งย่อหน้าด้วยบรรทัดว่าง")
 
     def clean(self):
