@@ -205,10 +205,25 @@ class DocxRenderer:
                     for dc in range(cell.colspan):
                         occupied.add((r_idx + dr, c_idx + dc))
                 c_idx += cell.colspan
+        # Merges written directly as gridSpan/vMerge: python-docx's merge() rescans the table
+        # for every call and took most of a report's DOCX time.
         for r_idx, c_idx, cell in merges:
-            corner = grid[r_idx + cell.rowspan - 1][c_idx + cell.colspan - 1]
-            merged = grid[r_idx][c_idx].merge(corner)
-            merged.width = sum(widths[c_idx : c_idx + cell.colspan], Cm(0))
+            for dr in range(cell.rowspan):
+                tc = grid[r_idx + dr][c_idx]._tc
+                tc_pr = tc.get_or_add_tcPr()
+                if cell.colspan > 1:
+                    span = OxmlElement("w:gridSpan")
+                    span.set(qn("w:val"), str(cell.colspan))
+                    tc_pr.append(span)
+                    for dc in range(1, cell.colspan):
+                        covered = grid[r_idx + dr][c_idx + dc]._tc
+                        covered.getparent().remove(covered)
+                if cell.rowspan > 1:
+                    vmerge = OxmlElement("w:vMerge")
+                    if dr == 0:
+                        vmerge.set(qn("w:val"), "restart")
+                    tc_pr.append(vmerge)
+                grid[r_idx + dr][c_idx].width = sum(widths[c_idx : c_idx + cell.colspan], Cm(0))
         for r_idx, row in enumerate(table.rows):
             tr_pr = row._tr.get_or_add_trPr()
             if r_idx < len(tb.header):
