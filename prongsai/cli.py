@@ -37,17 +37,21 @@ def _dump(data: object) -> None:
 
 def cmd_score(args: argparse.Namespace) -> int:
     doc = load_document(args.file)
-    scores = score_document(doc)
+    if not doc.assessments:
+        raise UsageError(f"{args.file}: the file has no assessment to score (ไม่มีผลการประเมินให้คำนวณ)")
+    skipped: list = []
+    scores = score_document(doc, skipped)
     if args.json:
         _dump(
             {
                 "format": "prongsai/1",
                 "agency": doc.agency.model_dump(),
                 "assessments": [s.to_dict() for s in scores],
+                "skipped": [f.to_dict() for f in skipped],
             }
         )
     else:
-        print(report.scores(doc, scores, thai_digits=args.thai_digits))
+        print(report.scores(doc, scores, thai_digits=args.thai_digits, skipped=skipped))
     return 0
 
 
@@ -92,11 +96,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     doc = load_document(args.file)
-    scores = score_document(doc)
+    skipped: list = []
+    scores = score_document(doc, skipped)
     counts = {"error": 0, "warning": 0, "info": 0}
-    for s in scores:
-        for f in s.findings:
-            counts[f.severity] += 1
+    for f in [*skipped, *(f for s in scores for f in s.findings)]:
+        counts[f.severity] += 1
     if args.json:
         _dump(
             {
@@ -106,10 +110,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "measures": len(doc.measures),
                 "findings": counts,
                 "details": [s.to_dict() for s in scores],
+                "skipped": [f.to_dict() for f in skipped],
             }
         )
     else:
-        print(report.validation(args.file, doc, scores, counts))
+        print(report.validation(args.file, doc, scores, counts, skipped))
     return 1 if args.strict and (counts["error"] or counts["warning"]) else 0
 
 

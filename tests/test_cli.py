@@ -62,7 +62,7 @@ def test_editions_lists_unconfirmed_facts():
     out = run("editions", "--uncertain", check_exit=0).stdout
     for year in range(2563, 2570):
         assert f"{year}:" in out
-    assert "[low] levels.ต้องปรับปรุง" in out and "source:" in out
+    assert "[low] levels.ไม่ผ่าน" in out and "source:" in out  # 2569: assumed unchanged
 
 
 def test_schema_command():
@@ -142,3 +142,43 @@ def test_document_errors_are_one_line(tmp_path):
     for args in (("document", "progress", bare), ("preaudit", "progress", bare)):
         proc = run(*args, "-o", tmp_path / "x.pdf") if args[0] == "document" else run(*args)
         assert proc.returncode == 2 and "no report_fiscal_year" in proc.stderr, proc.stderr
+
+
+def test_a_year_without_an_edition_is_a_finding_and_the_rest_is_scored(tmp_path):
+    path = tmp_path / "years.json"
+    path.write_text(
+        json.dumps(
+            {
+                "agency": {"name": "x"},
+                "assessments": [
+                    {"fiscal_year": 2562, "overall": 80},
+                    {"fiscal_year": 2566, "tools": {"IIT": 95, "EIT": 90, "OIT": 80}},
+                    {"fiscal_year": 2570, "overall": 91},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = json.loads(run("score", path, "--json", check_exit=0).stdout)
+    assert [a["fiscal_year"] for a in out["assessments"]] == [2566]
+    assert out["assessments"][0]["computed"]["level"] == "ผ่าน"  # 87.50, OIT under the 85 floor
+    assert [f["published"] for f in out["skipped"]] == [2562, 2570]
+    assert "2570" in run("validate", path, check_exit=0).stdout
+
+
+def test_score_without_assessments_says_so(tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text('{"agency": {"name": "x"}}', encoding="utf-8")
+    proc = run("score", path)
+    assert proc.returncode == 2 and "no assessment to score" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("true", "not true/false"), ('""', "empty string is not a score")]
+)
+def test_booleans_and_empty_strings_are_not_scores(tmp_path, value, message):
+    path = tmp_path / "bad.json"
+    data = {"agency": {"name": "x"}, "assessments": [{"fiscal_year": 2568, "overall": value}]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    proc = run("score", path)
+    assert proc.returncode == 2 and message in proc.stderr

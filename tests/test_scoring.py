@@ -4,8 +4,8 @@ from prongsai.ita.edition import get_edition
 from prongsai.ita.numbers import round2
 from prongsai.ita.scoring import Published, score
 
-RATING_YEARS = [2567, 2568, 2569]
-BAND_YEARS = [2563, 2564, 2565, 2566]
+RATING_YEARS = [2566, 2567, 2568, 2569]
+BAND_YEARS = [2563, 2564, 2565]
 
 
 def codes(result):
@@ -74,7 +74,7 @@ def test_low_confidence_rule_never_overrides_a_published_value(seed003):
 
 
 def test_seed_001_level_c_for_78_33_is_a_finding():
-    # As printed (year 2567): "C" is no label of that edition, and 78.33 is ต้องปรับปรุง there.
+    # As printed (year 2567): "C" is no label of that edition, and 78.33 is ไม่ผ่าน there.
     r = score(get_edition(2567), Published(overall=78.33, level="C"))
     assert codes(r) == ["level_unknown_label", "level_mismatch"]
     # In the AA-F years the bands make 78.33 a B.
@@ -118,9 +118,9 @@ def _tools(iit, eit, oit):
         (_tools(100, 100, 94.99), "ผ่านดี"),
         (_tools(85, 85, 85), "ผ่านดี"),
         (_tools(100, 100, 84.99), "ผ่าน"),  # per-tool floor of ผ่านดี
-        (_tools(84.99, 84.99, 84.99), "ต้องปรับปรุง"),
-        (_tools(70, 70, 70), "ต้องปรับปรุง"),
-        (_tools(69.99, 69.99, 69.99), "ต้องปรับปรุงโดยด่วน"),
+        (_tools(84.99, 84.99, 84.99), "ไม่ผ่าน"),  # below 85 NACC prints ไม่ผ่าน, nothing finer
+        (_tools(70, 70, 70), "ไม่ผ่าน"),
+        (_tools(0, 0, 0), "ไม่ผ่าน"),
     ],
 )
 def test_rating_boundaries_and_per_tool_floors(year, tools, label):
@@ -131,7 +131,7 @@ def test_rating_boundaries_and_per_tool_floors(year, tools, label):
 @pytest.mark.parametrize("year", RATING_YEARS)
 def test_rating_on_total_alone(year):
     e = get_edition(year)
-    assert score(e, Published(overall=84.99)).level.label == "ต้องปรับปรุง"
+    assert score(e, Published(overall=84.99)).level.label == "ไม่ผ่าน"
     r = score(e, Published(overall=85.00))
     assert r.level.label is None and r.level.candidates == ["ผ่านดี", "ผ่าน"] and r.level.passed is True
     r = score(e, Published(overall=94.99))
@@ -177,3 +177,50 @@ def test_eit_parts_and_indicators_disagreeing_is_a_notice():
     )
     assert r.tools["EIT"].value == 95  # the parts come first in 2568
     assert "tool_derivations_differ" in codes(r)
+
+
+# 2566 as NACC and the agencies published it (sources in editions/2566.yaml): the pass-level
+# scale with its per-tool floors, EIT in two parts averaged plainly.
+@pytest.mark.parametrize(
+    ("tools", "level"),
+    [
+        ({"IIT": 97.12, "EIT": 96.40, "OIT": 98.00}, "ผ่านดีเยี่ยม"),
+        ({"IIT": 99.00, "EIT": 98.00, "OIT": 92.00}, "ผ่านดี"),  # 95.90 overall, OIT under the 95 floor
+        ({"IIT": 95.00, "EIT": 93.00, "OIT": 80.00}, "ผ่าน"),  # 88.40 overall, OIT under the 85 floor
+        ({"IIT": 80.00, "EIT": 82.00, "OIT": 70.00}, "ไม่ผ่าน"),
+    ],
+)
+def test_2566_pass_levels_with_tool_floors(tools, level):
+    r = score(get_edition(2566), Published(tools=tools, level=level))
+    assert r.level.label == level
+    assert not [f for f in r.findings if f.severity in ("warning", "error")]
+
+
+def test_2566_eit_in_two_parts_averaged():
+    r = score(get_edition(2566), Published(tools={"IIT": 90, "EIT_1": 88, "EIT_2": 92, "OIT": 90}))
+    assert r.tools["EIT"].value == 90 and round(r.overall.value, 2) == 90.0
+
+
+def test_2566_old_letter_grade_is_an_info_notice():
+    for printed in ("A", "A (ผ่าน)", "ระดับ AA"):
+        r = score(get_edition(2566), Published(tools={"IIT": 90, "EIT": 90, "OIT": 90}, level=printed))
+        assert [(f.code, f.severity) for f in r.findings] == [("level_old_grade", "info")], printed
+    # From 2567 a letter grade contradicts the scale.
+    r = score(get_edition(2567), Published(tools={"IIT": 90, "EIT": 90, "OIT": 90}, level="A"))
+    assert "level_unknown_label" in codes(r)
+
+
+@pytest.mark.parametrize(
+    ("printed", "year"),
+    [("ผ่านเกณฑ์", 2568), ("ผลการประเมิน: ผ่าน", 2568), ("(ผ่าน)", 2567), ("ระดับ A", 2565), ("A (ผ่าน)", 2565)],
+)
+def test_printed_labels_as_agencies_write_them(printed, year):
+    tools = {"IIT": 90, "EIT": 90, "OIT": 80} if year >= 2566 else None
+    r = score(get_edition(year), Published(overall=None if tools else 88.0, tools=tools or {}, level=printed))
+    assert not [f for f in r.findings if f.code.startswith("level")], (printed, codes(r))
+
+
+def test_below_85_the_label_is_not_passed():
+    for year in RATING_YEARS:
+        r = score(get_edition(year), Published(overall=60.0, level="ไม่ผ่าน"))
+        assert r.level.label == "ไม่ผ่าน" and not r.findings

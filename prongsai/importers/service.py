@@ -75,7 +75,8 @@ def _finish(name: str, extracted: Extracted) -> ImportResult:
     for w in extracted.warnings:
         findings.append({"code": "extraction_warning", "message_en": w, "message_th": w, "lines": []})
     try:
-        for score in score_document(document):
+        skipped: list = []
+        for score in score_document(document, skipped):
             for f in score.findings:
                 findings.append(
                     {
@@ -87,6 +88,8 @@ def _finish(name: str, extracted: Extracted) -> ImportResult:
                         "source": "engine",
                     }
                 )
+        for f in skipped:  # a year the engine has no edition for: said, the others still checked
+            findings.append({**f.to_dict(), "source": "engine"})
     except Exception as exc:  # the engine must never lose a draft; say why it could not check
         log.warning("engine could not check %s: %s", name, exc)
         findings.append(

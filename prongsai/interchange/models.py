@@ -33,14 +33,22 @@ _ITEM_ID = re.compile(r"^[ieo][1-9][0-9]?$")
 
 
 def _number(value: Any) -> Any:
-    """Accept '๙๓.๙๖', ' 93.96 ', '+0.42', '−5.80' (unicode minus) as numbers."""
+    """Accept '๙๓.๙๖', ' 93.96 ', '+0.42', '−5.80' (unicode minus) as numbers; never true/false."""
+    if isinstance(value, bool):
+        raise ValueError("a number is expected, not true/false")
     if isinstance(value, str):
         return to_arabic_digits(value).strip().replace("\u2212", "-")
     return value
 
 
 def _blank_is_missing(value: Any) -> Any:
-    return None if isinstance(value, str) and value.strip() in ("", "-") else value
+    """A dash printed in a table is a missing score; an empty string is refused (write null), and
+    so is true/false (a JSON boolean would otherwise pass as 1.0/0.0)."""
+    if isinstance(value, bool):
+        raise ValueError("a score must be a number, not true/false")
+    if isinstance(value, str) and value.strip() == "":
+        raise ValueError("an empty string is not a score: write null or leave the key out")
+    return None if isinstance(value, str) and value.strip() in ("-", "–") else value
 
 
 # Field before BeforeValidator keeps the bounds in the JSON Schema (minimum/maximum).
@@ -167,7 +175,10 @@ class Assessment(_Model):
                 )
         data["notes"] = notes
         if isinstance(data.get("level"), str):
-            data["level"] = data["level"].strip().strip("()").strip() or None
+            level = " ".join(data["level"].split())
+            if level.startswith("(") and level.endswith(")") and level.count("(") == 1:
+                level = level[1:-1].strip()  # "(ผ่านดี)"; but "A (ผ่าน)" is kept as printed
+            data["level"] = level or None
         return data
 
     @field_validator("fiscal_year", "edition")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from prongsai.interchange.models import Assessment, Document, Note
 from prongsai.ita import findings as F
 from prongsai.ita.analysis import Analysis, analyse
-from prongsai.ita.edition import Edition, get_edition
+from prongsai.ita.edition import Edition, EditionError, get_edition
 from prongsai.ita.findings import Finding
 from prongsai.ita.numbers import round2, same_printed
 from prongsai.ita.scoring import Published, ScoreResult, score
@@ -56,11 +56,23 @@ def _note_finding(note: Note) -> Finding:
     )
 
 
-def score_document(doc: Document) -> list[AssessmentScore]:
-    """Score every assessment, oldest first, and check each stated change against the year before."""
+def score_document(doc: Document, skipped: list[Finding] | None = None) -> list[AssessmentScore]:
+    """Score every assessment, oldest first, and check each stated change against the year before.
+
+    With ``skipped`` given, a year whose edition the engine does not have (2562, 2570) is left out
+    with a finding appended there, and the other years are still scored; without it, or when no
+    year at all has an edition, the EditionError is raised."""
     out: list[AssessmentScore] = []
+    first_error: EditionError | None = None
     for a in sorted(doc.assessments, key=lambda x: x.fiscal_year):
-        edition = get_edition(a.edition_year)
+        try:
+            edition = get_edition(a.edition_year)
+        except EditionError as exc:
+            if skipped is None:
+                raise
+            first_error = first_error or exc
+            skipped.append(F.edition_unknown(a.fiscal_year, a.edition_year))
+            continue
         result = score(edition, published_from(a))
         found = [_note_finding(n) for n in a.notes] + list(result.findings)
         prev = out[-1] if out else None
@@ -68,6 +80,8 @@ def score_document(doc: Document) -> list[AssessmentScore]:
             a, result, prev.result if prev else None, prev.fiscal_year if prev else None
         )
         out.append(AssessmentScore(a.fiscal_year, edition, result, found))
+    if first_error is not None and not out:
+        raise first_error
     return out
 
 
@@ -114,8 +128,10 @@ def _suggestions(doc: Document, year: int) -> list[str]:
 
 
 def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, list[AssessmentScore]]:
-    """Analyse ``year`` (default: the latest assessed year) against the nearest earlier year."""
-    scores = score_document(doc)
+    """Analyse ``year`` (default: the latest assessed year) against the nearest earlier year.
+    Years without a known edition are left out (their finding is in the analysis' findings)."""
+    skipped: list[Finding] = []
+    scores = score_document(doc, skipped)
     if not scores:
         raise ValueError("the document has no assessment to analyse")
     if year is None:
@@ -136,7 +152,7 @@ def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, 
         published_level=_printed_level(doc, cur.fiscal_year),
         suggestions=_suggestions(doc, cur.fiscal_year),
     )
-    analysis.findings = list(cur.findings)
+    analysis.findings = [*skipped, *cur.findings]
     return analysis, scores
 
 

@@ -141,6 +141,9 @@ class Levels(Fact):
     # Highest first; the first rule whose conditions hold gives the level.
     rules: list[LevelRule] = Field(min_length=2)
     decided_on: Literal["rounded_2dp"] = "rounded_2dp"
+    # The first year of the pass-level scale: a letter grade printed then is the old habit, not
+    # a contradiction (an info notice instead of a warning).
+    old_grades_seen: bool = False
 
 
 class DocumentItem(Fact):

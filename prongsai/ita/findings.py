@@ -213,3 +213,26 @@ def change_without_previous(path: str, stated: float) -> Finding:
         message_th=f"ตรวจสอบผลต่าง{where_th(path)} ไม่ได้ เพราะไม่มีคะแนนของปีก่อนหน้า",
         message_en=f"cannot check the stated change of the {where_en(path)}: no earlier score",
     )
+
+
+def edition_unknown(year: int, edition: int) -> Finding:
+    return Finding(
+        code="edition_unknown",
+        severity="warning",
+        path=f"assessments[{year}]",
+        published=year,
+        message_th=(f"ปี {year}: ยังไม่มีเกณฑ์การประเมินปี {edition} ในระบบ จึงไม่ได้คำนวณคะแนนของปีนี้ (ปีอื่นคำนวณตามปกติ)"),
+        message_en=f"{year}: no ITA edition {edition} is known, so this year is not scored (the others are)",
+    )
+
+
+def old_letter_grade(published: str, computed: str, edition: int) -> Finding:
+    return Finding(
+        code="level_old_grade",
+        severity="info",
+        path="level",
+        published=published,
+        computed=computed,
+        message_th=(f'ระดับ "{published}" เป็นระดับแบบตัวอักษรของเกณฑ์เดิม เกณฑ์ปี {edition} ใช้ระดับ "{computed}"'),
+        message_en=f'"{published}" is a grade of the old scale; edition {edition} grades this "{computed}"',
+    )

@@ -12,6 +12,7 @@ use the value rounded half-up to two decimals, so a printed score and its level 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from prongsai.ita import findings as F
@@ -370,8 +371,31 @@ def level_rank(edition: Edition, label: str | None) -> int | None:
     return labels.index(label) if label in labels else None
 
 
+_GRADES = ("AA", "A", "B", "C", "D", "E", "F")
+# Longest first: ผ่านดีเยี่ยม before ผ่านดี before ผ่าน; ไม่ผ่าน before ผ่าน.
+_RATINGS = ("ผ่านดีเยี่ยม", "ผ่านดี", "ไม่ผ่าน", "ผ่าน")
+
+
+def normalise_level(printed: str) -> str:
+    """A level as agencies print it, reduced to the edition's label: 'A (ผ่าน)' -> 'A',
+    'ระดับ AA' -> 'AA', 'ผ่านเกณฑ์' -> 'ผ่าน', 'ผลการประเมิน: ผ่านดี' -> 'ผ่านดี'. Anything else is
+    returned stripped, to be reported as an unknown label."""
+    text = " ".join(printed.split())
+    if ":" in text:
+        text = text.rsplit(":", 1)[1]
+    text = text.strip().strip("()").strip()
+    text = re.sub(r"^(ระดับ|level)\s*", "", text, flags=re.IGNORECASE).strip()
+    m = re.match(r"^([A-Fa-f]{1,2})(?![A-Za-z])", text)
+    if m and m.group(1).upper() in _GRADES:
+        return m.group(1).upper()
+    for word in _RATINGS:
+        if text.startswith(word):
+            return word
+    return text
+
+
 def _norm_label(label: str) -> str:
-    return label.strip().strip("()").strip().upper()
+    return normalise_level(label).upper()
 
 
 def _check_level(
@@ -379,6 +403,11 @@ def _check_level(
 ) -> None:
     labels = [r.label for r in edition.levels.rules]
     match = next((lab for lab in labels if _norm_label(lab) == _norm_label(published)), None)
+    if match is None and edition.levels.old_grades_seen and normalise_level(published) in _GRADES:
+        # The first year of the pass-level scale (2566): some agencies still printed the old grade.
+        if level.decided:
+            found.append(F.old_letter_grade(published, level.label, edition.edition))
+        return
     if match is None:
         found.append(F.level_unknown_label(published, edition.edition, labels))
         if level.decided and total is not None:

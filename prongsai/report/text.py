@@ -50,8 +50,13 @@ def _uncertain(edition: Edition) -> list[str]:
     return lines
 
 
-def scores(doc: Document, results: list[AssessmentScore], thai_digits: bool = False) -> str:
+def scores(
+    doc: Document, results: list[AssessmentScore], thai_digits: bool = False, skipped: list | None = None
+) -> str:
     out = [f"หน่วยงาน: {doc.agency.name}"]
+    if skipped:
+        out.append("")
+        out.extend(_findings(skipped))
     for s in results:
         r = s.result
         out.append("")
@@ -149,7 +154,13 @@ def plan(doc: Document, p: Plan, thai_digits: bool = False) -> str:
     return _digits("\n".join(out), thai_digits)
 
 
-def validation(path: Path, doc: Document, results: list[AssessmentScore], counts: dict[str, int]) -> str:
+def validation(
+    path: Path,
+    doc: Document,
+    results: list[AssessmentScore],
+    counts: dict[str, int],
+    skipped: list | None = None,
+) -> str:
     out = [
         f"{path}: ถูกต้องตามรูปแบบ prongsai/1 (valid interchange file)",
         f"  หน่วยงาน {doc.agency.name}; ผลการประเมิน {len(doc.assessments)} ปี; "
@@ -157,6 +168,8 @@ def validation(path: Path, doc: Document, results: list[AssessmentScore], counts
         f"  {SEVERITY_TH['error']} {counts['error']}, {SEVERITY_TH['warning']} {counts['warning']}, "
         f"{SEVERITY_TH['info']} {counts['info']}",
     ]
+    if skipped:
+        out.extend(_findings(skipped, "  "))
     for s in results:
         if s.findings:
             out.append(f"  ปี {s.fiscal_year}:")
