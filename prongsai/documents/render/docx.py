@@ -102,6 +102,7 @@ def _field(paragraph, instruction: str, size: float) -> None:
 class DocxRenderer:
     def __init__(self, doc: Document):
         self.doc = doc
+        self.landscape = False
         self.d = new_docx()
         self._setup()
 
@@ -167,11 +168,12 @@ class DocxRenderer:
         section.page_width, section.page_height = (long, short) if landscape else (short, long)
 
     def table(self, tb: Table) -> None:
-        if tb.landscape:
+        # Back to portrait only when something follows (block()), so a report ending on a
+        # landscape table gets no empty last page, and landscape tables in a row share pages.
+        if tb.landscape and not self.landscape:
             self._orientation(True)
+            self.landscape = True
         self._table(tb)
-        if tb.landscape:
-            self._orientation(False)
 
     def _table(self, tb: Table) -> None:
         if tb.caption:
@@ -244,6 +246,9 @@ class DocxRenderer:
                 self._run(para, run, size, bold=header or cell.bold)
 
     def block(self, b: Block) -> None:
+        if self.landscape and not (isinstance(b, Table) and b.landscape):
+            self._orientation(False)
+            self.landscape = False
         if isinstance(b, Paragraph):
             self.paragraph(b)
         elif isinstance(b, Heading):
