@@ -174,7 +174,7 @@ def test_score_without_assessments_says_so(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("value", "message"), [("true", "not true/false"), ('""', "empty string is not a score")]
+    ("value", "message"), [(True, "not true/false"), ("", "empty string is not a score")]
 )
 def test_booleans_and_empty_strings_are_not_scores(tmp_path, value, message):
     path = tmp_path / "bad.json"
