@@ -81,13 +81,17 @@ def test_narratives_say_only_what_the_numbers_show(seed003):
 def test_what_if_priority_list(seed003):
     a, _ = analyse_document(seed003)
     top = [(p.kind, p.id, round(p.gain, 4)) for p in a.priorities[:4]]
-    # Indicator 10 at 80 is worth 0.4 / 2 x 20 = 4 points; o23 at 0 is 1/8 of that indicator.
+    # Indicator 10 at 80 is worth 0.4 / 2 x 20 = 4 points, and o23 is its only item below full
+    # marks: fixing o23 is worth the whole 4 (item gains add up to their indicator's). Indicator 9's
+    # 2 points are shared by its four weak items by what each lacks (o16 at 0 lacks 100 of 250).
     assert top == [
         ("indicator", "10", 4.0),
-        ("item", "o23", 2.5),
+        ("item", "o23", 4.0),
         ("indicator", "9", 2.0),
-        ("item", "o16", 1.0),
+        ("item", "o16", 0.8),
     ]
+    assert a.reaches_target == (["o23"], 97.96)
+    assert "เพียงข้อ o23 ได้คะแนนเต็ม" in a.summary_th
     gains = [p.gain for p in a.priorities]
     assert gains == sorted(gains, reverse=True)
     assert next(p for p in a.priorities if p.id == "o23").confidence == "low"  # 2568 OIT rule unresolved

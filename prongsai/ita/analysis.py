@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from prongsai.ita import narrative
 from prongsai.ita.edition import Edition
 from prongsai.ita.findings import Finding
+from prongsai.ita.library import agency_kind
 from prongsai.ita.numbers import round2
 from prongsai.ita.scoring import (
     FULL_MARKS,
@@ -142,6 +143,11 @@ class Analysis:
     # and what the current scores lack for it (None at the top level or when it cannot be told).
     level_target: LevelGap | None = None
     published_level: str | None = None
+    # The fewest items (most points first) whose full marks alone reach the target level, with
+    # the overall after them; None when item scores cannot reach it or no target applies.
+    reaches_target: tuple[list[str], float] | None = None
+    suggestions: list[str] = field(default_factory=list)  # the assessor's, as recorded
+    agency_kind: str = "local"  # whom the drafted measures address (library.agency_kind)
 
     def to_dict(self) -> dict:
         return {
@@ -235,6 +241,58 @@ def _full_marks(
     return narrative.FullMarks(tool, round2(tools[tool]), round2(overall_gain), gap.label, bool(reaches))
 
 
+def _item_gains(
+    ed: Edition,
+    result: ScoreResult,
+    below: list[ItemScore],
+    indicator_gains: dict[int, float | None],
+    per_item: dict[str, float],
+) -> dict[str, float]:
+    """Overall points each item below full marks is worth, consistent with its indicator: when all
+    of an indicator's items are known, their gains add up to the indicator's own gain (2568's OIT
+    indicators do not follow a plain item mean: seed 003's o23 alone holds indicator 10 at 80)."""
+    raw = {b.id: (FULL_MARKS - b.score) * per_item[b.id] for b in below}
+    out = dict(raw)
+    by_indicator: dict[int, list[str]] = {}
+    for b in below:
+        by_indicator.setdefault(b.indicator, []).append(b.id)
+    for ind, ids in by_indicator.items():
+        target = indicator_gains.get(ind)
+        members = ed.items_of_indicator[ind]
+        total = sum(raw[i] for i in ids)
+        if target is None or total <= 0 or not all(m.id in result.items for m in members):
+            continue
+        for i in ids:
+            out[i] = raw[i] * target / total
+    return out
+
+
+def _what_reaches(
+    result: ScoreResult, gap: LevelGap | None, items: list[Priority], per_indicator: dict[int, float]
+) -> tuple[list[str], float] | None:
+    """Raise items to full marks, most points first, until the target level is reached."""
+    if gap is None or gap.reached or result.overall.value is None:
+        return None
+    ed = result.edition
+    tools = result.tool_values()
+    if any(v is None for v in tools.values()):
+        return None
+    total = result.overall.value
+    chosen: list[str] = []
+    for p in items:
+        tool = ed.indicator_by_id[p.indicator].tool
+        share = per_indicator[p.indicator] / ed.tool_by_id[tool].weight
+        tools[tool] = tools[tool] + p.gain / per_indicator[p.indicator] * share  # type: ignore[operator]
+        total += p.gain
+        chosen.append(p.id)
+        level = decide_level(ed, total, tools)
+        if level.label is not None and level_rank(ed, level.label) <= level_rank(ed, gap.label):  # type: ignore[operator]
+            return chosen, round2(total)
+        if len(chosen) >= 5:  # beyond a handful of items it is no longer "what blocks" the level
+            return None
+    return None
+
+
 def analyse(
     result: ScoreResult,
     fiscal_year: int,
@@ -244,6 +302,7 @@ def analyse(
     *,
     published_level: str | None = None,
     suggestions: list[str] = (),  # type: ignore[assignment]
+    agency_type: str | None = None,
 ) -> Analysis:
     """``published_level``: the level as NACC printed it (stated, with the engine's if it
     differs); ``suggestions``: the assessor's, each quoted under the indicator whose items it names."""
@@ -361,6 +420,7 @@ def analyse(
         for i in scored
         if round2(i.score) < FULL_MARKS
     ]
+    item_gains = _item_gains(ed, result, below, {i.id: i.gain_to_full for i in scored}, per_item)
     priorities += [
         Priority(
             "item",
@@ -368,13 +428,18 @@ def analyse(
             b.name_th,
             b.indicator,
             b.score,
-            (FULL_MARKS - b.score) * per_item[b.id],
+            item_gains[b.id],
             weakest(base_conf, ed.indicator_by_id[b.indicator].items_rule_confidence),
         )
         for b in below
     ]
     priorities.sort(key=lambda p: (-p.gain, p.kind != "indicator", p.indicator, order.get(p.id, (0, 0))))
+    reach = _what_reaches(result, gap, [p for p in priorities if p.kind == "item"], per_indicator)
 
+    reach_text = ""
+    if reach is not None and gap is not None:
+        names = {i.id: i.name_th for i in below}
+        reach_text = narrative.reach_th(reach[0], names, reach[1], gap.label)
     summary = narrative.overall_narrative(
         agency=agency,
         year=fiscal_year,
@@ -396,7 +461,8 @@ def analyse(
             floor=gap.floor if gap else None,
             min_total=gap.min_total if gap else None,
             total_after=gap.total_after if gap else None,
-        ),
+        )
+        + reach_text,
     )
     return Analysis(
         fiscal_year=fiscal_year,
@@ -416,6 +482,9 @@ def analyse(
         findings=list(result.findings),
         level_target=gap,
         published_level=published_level,
+        reaches_target=reach,
+        suggestions=list(suggestions),
+        agency_kind=agency_kind(agency_type, agency),
     )
 
 

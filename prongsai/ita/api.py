@@ -151,6 +151,7 @@ def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, 
         agency=doc.agency.name,
         published_level=_printed_level(doc, cur.fiscal_year),
         suggestions=_suggestions(doc, cur.fiscal_year),
+        agency_type=doc.agency.type,
     )
     analysis.findings = [*skipped, *cur.findings]
     return analysis, scores

@@ -241,3 +241,10 @@ def level_reason_th(
             )
         text += " " + restore
     return _tidy(text)
+
+
+def reach_th(items: list[str], names: dict[str, str | None], total_after: float, target: str) -> str:
+    """' ทั้งนี้ เพียงข้อ o23 ได้คะแนนเต็ม คะแนนภาพรวมจะเป็น 97.96 คะแนน ซึ่งเพียงพอสำหรับระดับผ่านดีเยี่ยม'."""
+    listed = thai_list(f"ข้อ {i}" for i in items)
+    lead = f"เพียง{listed}" if len(items) == 1 else f"หาก{listed}"
+    return f" ทั้งนี้ {lead} ได้คะแนนเต็ม คะแนนภาพรวมจะเป็น {fmt(total_after)} คะแนน ซึ่งเพียงพอสำหรับ{level_th(target)}"

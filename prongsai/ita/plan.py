@@ -15,7 +15,9 @@ from functools import lru_cache
 
 from prongsai.interchange.models import Measure
 from prongsai.ita.analysis import CLASS_ORDER, Analysis, IndicatorAnalysis
+from prongsai.ita.edition import EditionError, get_edition
 from prongsai.ita.library import Library, LibraryMeasure, MonthSpan, library
+from prongsai.ita.narrative import item_codes
 from prongsai.thai.dates import be_to_ce, thai_date
 
 # How many measures an indicator gets by its classification.
@@ -125,28 +127,64 @@ def _order(ind: IndicatorAnalysis) -> tuple:
 
 
 def _choose(
-    candidates: list[LibraryMeasure], weak_items: set[str], edition: int, used: set[str], k: int
+    candidates: list[LibraryMeasure],
+    gains: dict[str, float],
+    named: set[str],
+    own_items: dict[str, set[str]],
+    used: set[str],
+    k: int,
+    assessed: str,
 ) -> list[LibraryMeasure]:
-    """Measures answering the weak items first, then the others in library order; each once."""
-    key = str(edition)
-    ranked = sorted(
-        ((-len(weak_items.intersection(m.items.get(key, ()))), n, m) for n, m in enumerate(candidates)),
-        key=lambda t: (t[0], t[1]),
-    )
-    fresh = [m for _, _, m in ranked if m.id not in used]
-    return fresh[:k] if fresh else [ranked[0][2]]
+    """Measures ranked by the points of the weak items they answer (``gains``: overall points per
+    item of this indicator), then by the items the assessor named, then by whether they answer an
+    item of this indicator at all in the assessed or the plan year's edition (a measure whose item
+    NACC dropped is kept only when nothing better exists), then library order; each measure once."""
+
+    def key(n_m: tuple[int, LibraryMeasure]) -> tuple:
+        n, m = n_m
+        # Item ids mean different things in different editions: points and names count only the
+        # assessed edition's items; relevance looks at the plan year's edition too.
+        items = set(m.items.get(assessed, ()))
+        relevant = any(set(m.items.get(e, ())) & own for e, own in own_items.items())
+        points = sum(gains.get(i, 0.0) for i in items)
+        return (-round(points, 6), -len(items & named), not relevant, n)
+
+    ranked = [m for _, m in sorted(enumerate(candidates), key=key)]
+    fresh = [m for m in ranked if m.id not in used]
+    return fresh[:k] if fresh else ranked[:1]
+
+
+def _own_items(indicator: int, editions: list[int]) -> dict[str, set[str]]:
+    """Per edition (as the library keys it), the item ids of one indicator."""
+    out: dict[str, set[str]] = {}
+    for year in editions:
+        try:
+            ed = get_edition(year)
+        except EditionError:
+            continue
+        out[str(year)] = {i.id for i in ed.items_of_indicator[indicator]}
+    return out
 
 
 def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int | None = None) -> Plan:
     lib = lib or library()
     year = fiscal_year or analysis.fiscal_year + 1
     edition = analysis.result.edition.edition
+    gains = {p.id: p.gain for p in analysis.priorities if p.kind == "item"}
+    named = {i for s in analysis.suggestions for i in item_codes(s)}
     used: set[str] = set()
     measures: list[PlannedMeasure] = []
     for ind in sorted(analysis.indicators, key=_order):
         weak_items = {b.id for b in ind.below_full}
+        own = _own_items(ind.id, [edition, year])
         chosen = _choose(
-            lib.for_indicator(ind.id), weak_items, edition, used, MEASURES_PER_CLASS[ind.classification]
+            lib.for_indicator(ind.id, analysis.agency_kind) or lib.for_indicator(ind.id, "local"),
+            {i: gains.get(i, 0.0) for i in weak_items},
+            named & weak_items,
+            own,
+            used,
+            MEASURES_PER_CLASS[ind.classification],
+            str(edition),
         )
         for m in chosen:
             used.add(m.id)
@@ -170,7 +208,11 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
                     responsible=m.responsible_th,
                     oit_evidence=m.oit_evidence_th,
                     items=sorted(weak_items.intersection(m.items.get(str(edition), []))),
-                    gain=ind.gain_to_full,
+                    # The points this measure answers: its weak items', else its indicator's.
+                    gain=sum(
+                        gains.get(i, 0.0) for i in weak_items.intersection(m.items.get(str(edition), []))
+                    )
+                    or ind.gain_to_full,
                 )
             )
     return Plan(fiscal_year=year, assessed_year=analysis.fiscal_year, measures=measures)
