@@ -102,8 +102,21 @@ def analysis(doc: Document, a: Analysis, thai_digits: bool = False) -> str:
     ]
     out.append(table(["ตัวชี้วัด", str(prev or "-"), str(a.fiscal_year), "ผลต่าง", "ข้อสรุป"], rows, {1, 2, 3}))
     out.append("")
-    out.append("จุดแข็ง: ตัวชี้วัดที่ " + ", ".join(str(n) for n in a.strongest))
-    out.append("จุดที่ควรพัฒนา: ตัวชี้วัดที่ " + ", ".join(str(n) for n in a.weakest))
+    if a.strongest:
+        out.append("จุดแข็ง: ตัวชี้วัดที่ " + ", ".join(str(n) for n in a.strongest))
+        out.append("จุดที่ควรพัฒนา: ตัวชี้วัดที่ " + ", ".join(str(n) for n in a.weakest))
+    else:
+        out.append("ยังไม่มีคะแนนรายตัวชี้วัด")
+    gap = a.level_target
+    if gap is not None and not gap.reached:
+        if a.reaches_target:
+            items, total = a.reaches_target
+            out.append(f"ระดับ {gap.label}: ได้เมื่อข้อ {', '.join(items)} ได้คะแนนเต็ม (ภาพรวม {fmt(total)} คะแนน)")
+        else:
+            short = [f"{t} {fmt(v)} < {gap.floor:g}" for t, v in gap.tools_short]
+            if gap.total_short is not None:
+                short.append(f"ภาพรวมขาด {fmt(gap.total_short)} คะแนน")
+            out.append(f"สิ่งที่ยังขาดสำหรับระดับ {gap.label}: " + "; ".join(short))
     out.append("")
     out.append("ผลการวิเคราะห์รายตัวชี้วัด (ร่าง)")
     for i in a.indicators:
