@@ -170,6 +170,18 @@ def test_dashboard_shows_latest_result_chart_priorities_and_measures(world, logi
     assert "ดำเนินการเสร็จเรียบร้อยแล้ว" in html
 
 
+def test_dashboard_with_only_an_overall_score_claims_no_full_marks(world, login):
+    from prongsai.interchange.models import Assessment as RecordAssessment
+    from prongsai.web.cycle.records import save_published
+
+    Assessment.objects.filter(agency=world["ours"]).delete()
+    save_published(world["ours"], RecordAssessment(fiscal_year=2563, overall=51.12, level="E"))
+    html = login(world["users"]["editor"]).get(url("agency_dashboard")).content.decode()
+    assert "51.12" in html
+    assert "ทุกตัวชี้วัดได้คะแนนเต็มแล้ว" not in html
+    assert "ยังไม่มีคะแนนรายตัวชี้วัดหรือรายข้อ" in html
+
+
 def test_dashboard_of_agency_without_scores(world, login):
     Assessment.objects.filter(agency=world["ours"]).delete()
     html = login(world["users"]["editor"]).get(url("agency_dashboard")).content.decode()

@@ -153,6 +153,8 @@ def dashboard(request, agency):
                 indicators=_indicator_rows(analysis),
                 priorities=_priorities(analysis),
                 priorities_unsure=any(p.confidence != "high" for p in analysis.priorities[:10]),
+                # "All full marks" only when every indicator has a score at 100, never by default.
+                indicators_scored=sum(i.score is not None for i in analysis.indicators),
                 chart=bar_chart_svg(
                     [str(s.fiscal_year) for s in scores],
                     {
