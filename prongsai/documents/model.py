@@ -158,6 +158,10 @@ class Document:
     page_numbers: bool = True
     show_title: bool = True  # a memo's heading is its บันทึกข้อความ header instead
     fiscal_year: int | None = None  # the year the document is about (for a memo wrapping it)
+    # Names a line must never break inside (an agency's place name, a signer's name): no
+    # dictionary knows "ศรีสังคราม", so renderers keep these whole where they occur.
+    unbreakable: list[str] = field(default_factory=list)
+    landscape: bool = False  # every page landscape (a report whose main table is wide)
 
     def add(self, *blocks: Block) -> Document:
         self.blocks.extend(blocks)

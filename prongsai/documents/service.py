@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from prongsai.documents.builders.analysis import build_analysis
+from prongsai.documents.builders.common import unbreakable_names
 from prongsai.documents.builders.reports import build_memo, build_plan, build_progress
 from prongsai.documents.model import Document
 from prongsai.interchange.models import Document as Record
@@ -98,9 +99,11 @@ def build(
     if images is None and evidence_dir is not None:
         images = folder_images(evidence_dir)
     try:
-        return _build(kind, record, year, layout, wraps, thai_digits, as_of, images, emblem)
+        doc = _build(kind, record, year, layout, wraps, thai_digits, as_of, images, emblem)
     except ValueError as exc:  # e.g. no report year can be inferred
         raise DocumentError(str(exc)) from None
+    doc.unbreakable = unbreakable_names(record)
+    return doc
 
 
 def _build(kind, record, year, layout, wraps, thai_digits, as_of, images, emblem) -> Document:

@@ -3,10 +3,12 @@ measures table cells. Builders know the ITA and the agency, never a file format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from prongsai.documents.model import Cell, Paragraph, Run
 from prongsai.interchange.models import Agency, Measure
+from prongsai.interchange.models import Document as Record
 from prongsai.thai.text import thai_list
 
 STATUS_TH = {
@@ -89,3 +91,38 @@ def coverage_th(measures: list[Measure]) -> str:
     if covered:
         return f"ครอบคลุมตัวชี้วัดที่ {thai_list(map(str, covered))}"
     return ""
+
+
+_PREFIXES = (
+    "องค์การบริหารส่วนจังหวัด",
+    "องค์การบริหารส่วนตำบล",
+    "เทศบาลนคร",
+    "เทศบาลเมือง",
+    "เทศบาลตำบล",
+)
+_PLACE = re.compile(r"(?:ตำบล|อำเภอ|จังหวัด|นคร|เมือง)([\u0e01-\u0e4e]{3,})")
+
+
+def unbreakable_names(record: Record) -> list[str]:
+    """Place and person names in a record that no dictionary knows, longest first, so that a
+    renderer never breaks a line inside them ("ศรีสัง / คราม", "ท่ามะพ / ลา")."""
+    a = record.agency
+    texts = [a.name, a.district or "", a.province or ""]
+    names: set[str] = set()
+    for prefix in _PREFIXES:
+        if a.name.startswith(prefix) and len(a.name) > len(prefix):
+            names.add(a.name.removeprefix(prefix))  # the prefix itself breaks between words
+            break
+    else:
+        if len(a.name) <= 20:
+            names.add(a.name)
+    names.update(x for x in (a.district, a.province) if x)
+    memo = record.memo
+    if memo:
+        texts += [memo.unit or "", memo.to or ""]
+        for signer in memo.signers:
+            texts.append(signer.get("position") or "")
+            names.update(part for part in (signer.get("name") or "").split() if len(part) > 2)
+    for text in texts:
+        names.update(m.group(1) for m in _PLACE.finditer(text))
+    return sorted((n for n in names if n and " " not in n), key=len, reverse=True)

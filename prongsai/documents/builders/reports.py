@@ -69,7 +69,9 @@ def build_plan(
     # The plan also says how each measure is followed up (seed 001's การกำกับติดตาม column).
     table.header[0].append(Cell.of("การกำกับติดตาม"))
     table.widths = [2.8, 3.8, 4.6, 1.9, 2.0, 1.9]
-    table.landscape = True  # six columns of prose: portrait pages left most of each page empty
+    # Six columns of prose: on portrait pages most of each page was left empty, and a landscape
+    # table alone left the title page empty; the whole plan is landscape.
+    doc.landscape = True
     for row, m in zip(table.rows, measures, strict=True):
         row.append(text_cell(m.monitoring or "รายงานความก้าวหน้ารอบ 6 เดือน และสรุปผลเมื่อสิ้นปีงบประมาณ"))
     doc.add(table)
@@ -155,7 +157,8 @@ def build_progress(
             for m in measures
         ]
         widths = [4.0, *[w for _, w, _ in columns]]
-    doc.add(Table(header, rows, widths, font_pt=14, landscape=len(widths) > 5))
+    doc.add(Table(header, rows, widths, font_pt=14))
+    doc.landscape = len(widths) > 5  # the whole report, so the title page carries the table
     appendix = _evidence_appendix(measures, photos)
     if appendix:
         doc.add(PageBreak(), Heading("ภาคผนวก ภาพประกอบการดำเนินการ", 1), *appendix)
