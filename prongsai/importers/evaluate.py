@@ -152,6 +152,15 @@ def _multiset(values: list) -> dict[tuple, object]:
     return out
 
 
+# The interchange format's canonical names, accepted beside the seed truth's names (the unseen set
+# is written with them): year_be = fiscal_year, method = steps, indicator = indicators (a list).
+ALIASES = {"method": ("steps",)}
+
+
+def _either(d: dict, *keys: str) -> object:
+    return next((d[k] for k in keys if d.get(k) is not None), None)
+
+
 @dataclass
 class Flat:
     fields: Units  # document-level groups
@@ -171,11 +180,11 @@ def flatten(doc: dict) -> Flat:
     agency = doc.get("agency") or {}
     for f in ("name", "type", "district", "province"):
         put(units, f"agency.{f}", (), agency.get(f))
-    put(units, "report_fiscal_year_be", (), doc.get("report_fiscal_year_be"))
+    put(units, "report_fiscal_year_be", (), _either(doc, "report_fiscal_year_be", "report_fiscal_year"))
 
     nth: Counter = Counter()
     for a in doc.get("assessments") or []:
-        year = a.get("year_be")
+        year = _either(a, "year_be", "fiscal_year")
         key = (year, nth[year])
         nth[year] += 1
         put(units, "assessment.overall", key, a.get("overall"))
@@ -195,7 +204,12 @@ def flatten(doc: dict) -> Flat:
     for m in doc.get("measures") or []:
         mu: Units = {g: {} for g in MEASURE_GROUPS}
         for f in MEASURE_FIELDS:
-            put(mu, f"measure.{f}", (), m.get(f))
+            if f == "indicator":  # one int (seed truth) or the interchange list: a unit per indicator
+                linked = _either(m, "indicator", "indicators")
+                for n in linked if isinstance(linked, list) else [linked]:
+                    put(mu, "measure.indicator", (str(n),), n)
+            else:
+                put(mu, f"measure.{f}", (), _either(m, f, *ALIASES.get(f, ())))
         mu["measure.evidence"] = _multiset(m.get("evidence") or [])
         measures.append(mu)
     return Flat(units, measures)
