@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import re
 import shutil
@@ -90,8 +91,11 @@ def main() -> None:
     one(record, "docx")  # warm: imports, fonts, the word list, the chart images
     one(record, "pdf")
     model = build("analysis", record)
-    pdf_med = median_time(lambda: one(record, "pdf"), args.runs)
-    docx_med = median_time(lambda: one(record, "docx"), args.runs)
+    # Another agency's report each run: rendering one model again is memoised by Typst (0.1 s).
+    others = iter([synthetic_record(1000 + i) for i in range(2 * args.runs)])
+    pdf_med = median_time(lambda: one(next(others), "pdf"), args.runs)
+    docx_med = median_time(lambda: one(next(others), "docx"), args.runs)
+    same_med = median_time(lambda: one(record, "pdf"), args.runs)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(render(model, "pdf"))
         f.flush()
@@ -99,6 +103,7 @@ def main() -> None:
     pages = re.search(r"Pages:\s+(\d+)", info).group(1) if "Pages:" in info else "?"
     print(f"documents: seed 003 analysis report ({pages} pages), median of {args.runs} runs")
     print(f"  in-process PDF, build included (charts drawn by Typst): {pdf_med:.3f} s (target < 0.2 s)")
+    print(f"  in-process PDF of the same report again (Typst's memoisation): {same_med:.3f} s")
     print(f"  in-process DOCX, build included: {docx_med:.3f} s (target < 0.2 s)")
 
     cli = Path(sys.executable).with_name("prongsai")
@@ -130,7 +135,8 @@ def main() -> None:
     ids = list(range(args.batch))
     chunks = [ids[i :: args.workers] for i in range(args.workers)]
     start = time.perf_counter()
-    with ProcessPoolExecutor(args.workers) as pool:
+    # spawn, not fork: a forked child of a process that has used Typst inherits its locks.
+    with ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         done = sum(pool.map(batch_worker, chunks))
     batch = time.perf_counter() - start
     whole = batch / done * args.agencies

@@ -9,6 +9,7 @@ compile's root; nothing else on disk is reachable. Fonts come from our folder on
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import threading
@@ -299,6 +300,16 @@ def _compiler():
 
     font_path()  # fail clearly when the font is not installed
     return typst.Compiler(font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
+
+
+def _after_fork() -> None:
+    """A forked child gets its own compiler and lock: the parent's may be held by another thread."""
+    global _lock
+    _lock = threading.Lock()
+    _compiler.cache_clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def compile_typst(
