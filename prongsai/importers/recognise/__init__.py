@@ -20,7 +20,12 @@ from prongsai.importers.recognise.measures import (
     merge_tables,
     table_kind,
 )
-from prongsai.importers.recognise.scores import Scores, scores_from_prose, scores_from_tables
+from prongsai.importers.recognise.scores import (
+    Scores,
+    scores_from_prose,
+    scores_from_running_text,
+    scores_from_tables,
+)
 from prongsai.importers.recognise.tables import Prose, read_items, segment
 from prongsai.importers.recognise.text import THAI, match_key
 from prongsai.thai.digits import to_arabic_digits
@@ -93,6 +98,7 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     scores = Scores()
     scores_from_tables(tables, prose, scores, conf)
     scores_from_prose(text_outside, scores, conf)
+    scores_from_running_text(text_outside, scores, conf)
 
     groups: list[list[MeasureDraft]] = []
     kinds: set[str] = set()
@@ -123,7 +129,12 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
         "province": _put(draft, "agency.province", agency.province),
     }
     assessed = set(scores.by_year)
-    d["report_fiscal_year_be"] = _put(draft, "report_fiscal_year_be", report_year(lines, memo, assessed))
+    # A bare result announcement is about an assessed year, not a report for a fiscal year: the
+    # report's year is given only when it sets out measures, reports on them, analyses or is a memo.
+    about_a_year = bool(measures) or bool(d["kinds"])
+    d["report_fiscal_year_be"] = (
+        _put(draft, "report_fiscal_year_be", report_year(lines, memo, assessed)) if about_a_year else None
+    )
     d["assessments"] = [
         _assessment(draft, i, scores.by_year[y]) for i, y in enumerate(sorted(scores.by_year))
     ]

@@ -283,3 +283,230 @@ def _year_above(table: Table, prose: list[Prose]) -> int | None:
             if ys:
                 found = ys[-1]
     return found
+
+
+# --- scores in running text ---------------------------------------------------------------------
+# News items, announcements and web pages state the result in sentences that the cue patterns
+# above miss: words between the number and คะแนน, no space before คะแนน, typos (คะเเนน, คะแนนน),
+# 'คะแนนเฉลี่ย … = 94.71', 'ได้ ๗๙.๗๒', a level after ':' or in a later sentence, English text.
+# Each number is judged by its neighbourhood: what it is (a score has decimals or is followed by
+# คะแนน / points), what the words just before it say (the agency's own result, or an average, a
+# threshold, a change, a rank, a count), and what it belongs to (a tool, an indicator, an item, or
+# the whole assessment). This pass only fills what the sentence patterns left empty.
+
+_POINTS = r"(?:คะ\s?[แเ]{1,2}\s?น(?:\s?น)*|points?|pts\.?)"
+_NUM = re.compile(r"(?<![\d.,:/\-+−])(\d{1,3}(?:\.\d{1,2})?)(?![\d,:/]|\.\d|\s?-\s?\d)")
+_AFTER_SCORE = re.compile(rf"\s*(?:{_POINTS}|(?:จาก)?\s*คะแนนเต็ม|out of 100|/\s*100)", re.I)
+_NOT_SCORE_AFTER = re.compile(
+    r"\s*(?:คน|ราย|หน่วยงาน|แห่ง|ข้อ|บาท|ล้าน|ครั้ง|%|ร้อยละ|เปอร์เซ็นต์|หมู่|อำเภอ|ตำบล|อปท|อบ[ตจ]|น\.|ชั่วโมง|"
+    r"[ก-ฮ]\.[ก-ฮ]\.|ม\.ค|ก\.พ|มี\.ค|เม\.ย|พ\.ค|มิ\.ย|ก\.ค|ส\.ค|ก\.ย|ต\.ค|พ\.ย|ธ\.ค|"
+    r"กว่า|agencies|staff|villages|residents|people|million|baht|percent|days|KB|MB|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)",
+    re.I,
+)
+# Words that make the number something else than the agency's own score.
+_OTHER = re.compile(
+    r"ค่าเฉลี่ย|เฉลี่ยทั้ง|เฉลี่ยของ|เกณฑ์|เพิ่มขึ้น|ลดลง|สูงขึ้น|ต่ำลง|ขาดอีก|ต่ำกว่า|สูงกว่า|ไม่ถึง|ต้องได้|เต็ม|"
+    r"ร้อยละ|คิดเป็น|อันดับ|ลำดับ|จำนวน|เป้าหมาย|ห่าง|ผลต่าง|ต่างกัน|เปลี่ยนแปลง|งบประมาณ|"
+    r"average|mean|threshold|pass mark|below|above|up\b|down\b|increase|decrease|rose|fell|rank|"
+    r"target|at least|or above|or more|budget|gap|change|national|nationwide",
+    re.I,
+)
+# Words that make it the agency's own (or a named part of it).
+_OWN = re.compile(
+    r"ได้|คะแนน|ผลการประเมิน|ภาพรวม|=|[:：]|เท่ากับ|คือ|"
+    r"score[ds]?|scoring|overall|result|received|achieved|earned|rated|with",
+    re.I,
+)
+_TOOL_WORDS = [
+    ("EIT_1", re.compile(r"EIT\s*\)?\s*(?:ส่วนที่|ส่วน|part)\s*1(?!\d)", re.I)),
+    ("EIT_2", re.compile(r"EIT\s*\)?\s*(?:ส่วนที่|ส่วน|part)\s*2(?!\d)", re.I)),
+    ("IIT", re.compile(r"\bIIT\b|ผู้มีส่วนได้(?:ส่วน)?เสียภายใน|\binternal\b", re.I)),
+    ("EIT", re.compile(r"\bEIT\b|ผู้มีส่วนได้(?:ส่วน)?เสียภายนอก|\bexternal\b", re.I)),
+    ("OIT", re.compile(r"\bOIT\b|การเปิดเผยข้อมูลสาธารณะ|\bopen[- ]data\b", re.I)),
+]
+_ITEM_WORD = re.compile(r"(?<![A-Za-z])([oO])\s?(\d{1,2})(?!\d)")
+_INDICATOR_WORD = re.compile(r"(?:ตัวชี้วัดที่|indicator)\s*(\d{1,2})(?!\d)", re.I)
+# Years: 'ปีงบประมาณ พ.ศ. 2567', 'ปี 67', 'ITA 2024', 'FY 2024', 'B.E. 2568', 'in 2023'.
+_YEAR_BE = re.compile(r"(?:พ\s*\.\s*ศ\s*\.?|ปีงบประมาณ|ประจำปี|ปี|B\.?\s?E\.?|ITA|ITAS?)\s*(25\d\d)(?!\d)", re.I)
+_YEAR_SHORT = re.compile(r"(?:ปีงบประมาณ|ปี)\s*([5-7]\d)(?![\d.])")
+_YEAR_CE = re.compile(r"(?<![\d.,])(20[0-4]\d)(?![\d,]|\.\d)")
+_THIS_YEAR = re.compile(r"ปีนี้|this year", re.I)
+_LEVEL_LABELS = {
+    "thai": ["ผ่านดีเยี่ยม", "ผ่านดี", "ไม่ผ่าน", "ผ่าน"],
+    "grade": ["AA", "A", "B", "C", "D", "E", "F"],
+    "english": [
+        *("Passed with Excellence", "Pass with Excellence", "Excellent", "Very Good", "Good", "Pass", "Fail"),
+    ],
+}
+_LEVEL_ANY = "|".join(re.escape(x) for labels in _LEVEL_LABELS.values() for x in labels)
+# A level right after the score: '(ผ่านดี)', 'อยู่ในระดับ "ผ่าน"', 'ระดับผลการประเมิน : A', '(ระดับ B)'.
+_LEVEL_NEXT = re.compile(
+    rf"\s*(?:{_POINTS})?\s*(?:\(\s*(?:ระดับ\s*)?({_LEVEL_ANY})\s*\)"
+    rf"|(?:ซึ่ง)?(?:จัด)?(?:อยู่)?(?:ใน)?\s*ระดับ(?:ผลการประเมิน)?\s*[:：]?\s*[\"“(]?\s*({_LEVEL_ANY})(?![A-Za-z]))"
+)
+# A level stated in its own sentence: 'ผลการประเมินจึงอยู่ในระดับ "ไม่ผ่าน"', 'ระดับที่ได้รับคือระดับ B',
+# 'rated "Excellent"', 'received the "Pass" rating', 'an AA grade'.
+_LEVEL_SENTENCE = re.compile(
+    rf"(?:(?:อยู่ใน|จัดอยู่ใน|ได้รับ(?:ผลการประเมิน)?(?:อยู่)?ใน|คือ|ผลการประเมิน(?:อยู่)?ใน)\s*ระดับ|ระดับผลการประเมิน)"
+    rf"\s*[:：]?\s*[\"“(]?\s*({_LEVEL_ANY})(?![A-Za-z])"
+    rf"|(?:rated|rating of|level of|grade of)\s*[\"“]?({_LEVEL_ANY})\b[\"”]?"
+    rf"|(?:received|earned|achieved|got|obtained) (?:the |an? )?[\"“]?({_LEVEL_ANY})[\"”]?"
+    rf" (?:rating|grade|level)",
+    re.I,
+)
+
+
+def _level_fits(level: str, year: int) -> bool:
+    if level in _LEVEL_LABELS["grade"]:
+        return year <= 2565
+    if level in _LEVEL_LABELS["thai"]:
+        return year >= 2566
+    return True
+
+
+def _year_marks(text: str, primary: int | None) -> list[tuple[int, int]]:
+    """(position, B.E. year) of every year named in the text, in order."""
+    marks = [(m.end(), int(m.group(1))) for m in _YEAR_BE.finditer(text)]
+    marks += [(m.end(), 2500 + int(m.group(1))) for m in _YEAR_SHORT.finditer(text)]
+    marks += [(m.end(), int(m.group(1)) + 543) for m in _YEAR_CE.finditer(text)]
+    if primary:
+        marks += [(m.end(), primary) for m in _THIS_YEAR.finditer(text)]
+    return sorted(marks)
+
+
+def _number_subject(window: str) -> tuple[str, str | None]:
+    best: tuple[int, str, str | None] = (-1, "overall", None)
+    for tool, rx in _TOOL_WORDS:
+        for m in rx.finditer(window):
+            # 'EIT ส่วนที่ 1' is also an 'EIT' a few characters earlier: the part wins.
+            if m.end() > best[0] and not (
+                tool == "EIT" and best[2] in ("EIT_1", "EIT_2") and m.start() <= best[0]
+            ):
+                best = (m.end(), "tools", tool)
+    for m in _INDICATOR_WORD.finditer(window):
+        if m.end() > best[0] and 1 <= int(m.group(1)) <= 10:
+            best = (m.end(), "indicators", str(int(m.group(1))))
+    for m in _ITEM_WORD.finditer(window):
+        if m.end() > best[0] and 1 <= int(m.group(2)) <= 50:
+            best = (m.end(), "items", f"o{int(m.group(2))}")
+    return best[1], best[2]
+
+
+def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) -> None:
+    """Scores stated in running text (see above); fills only what is still empty."""
+    primary = min(scores.by_year, default=None) if len(scores.by_year) == 1 else None
+    if scores.by_year:
+        primary = next((y for y, ys in scores.by_year.items() if ys.overall is not None), primary)
+    level_wanted: list[tuple[int, int]] = []  # (year, line) of an overall read here without a level
+    texts = [(p.line, to_arabic_digits(p.text)) for p in prose]
+    for line, text in texts:
+        if not re.search(r"\d", text):
+            continue
+        marks = _year_marks(text, primary)
+        year_spans = [
+            (m.start(), m.end()) for rx in (_YEAR_BE, _YEAR_SHORT, _YEAR_CE) for m in rx.finditer(text)
+        ]
+        prev_end = 0
+        digit_ends = [d.end() for d in re.finditer(r"\d+(?:[.,]\d+)*", text)]
+        for m in _NUM.finditer(text):
+            start, end = m.span(1)
+            if any(a <= start < b for a, b in year_spans):
+                continue
+            value = float(m.group(1))
+            after = _AFTER_SCORE.match(text, end)
+            if _NOT_SCORE_AFTER.match(text, end) and not after:
+                continue
+            if "." not in m.group(1) and not after:
+                continue  # counts, ranks, dates: a score has decimals or says it is points
+            # The words since the number before ('จากปี 2566 ที่ได้ 91.20': those after the year).
+            window_start = max([prev_end, start - 80] + [b for b in digit_ends if b <= start])
+            window = text[window_start:start]
+            prev_end = end
+            sign = text[max(0, start - 2) : start]
+            if "+" in sign or "-" in sign or "−" in sign or not 0 <= value <= 100:
+                continue
+            if _OTHER.search(window) and not _english_earlier_score(text, start):
+                continue
+            kind, key = _number_subject(text[max(0, start - 90) : start])
+            if kind == "overall" and not _OWN.search(window) and not _english_earlier_score(text, start):
+                continue
+            year = _year_of(text, start, end, marks, primary)
+            if year is None:
+                continue
+            fv = FieldValue(value, [line], 0.7 * conf)
+            ys = scores.year(year)
+            if kind == "overall":
+                if ys.overall is None:
+                    ys.overall = fv
+                    primary = primary or year
+                    lv = _LEVEL_NEXT.match(text, end)
+                    level = (lv.group(1) or lv.group(2)) if lv else None
+                    if level and _level_fits(level, year) and ys.level is None:
+                        ys.level = FieldValue(level, [line], 0.7 * conf)
+                    elif ys.level is None:
+                        level_wanted.append((year, line))
+            else:
+                target = getattr(ys, kind)
+                if key not in target:
+                    target[key] = FieldValue(value, [line], 0.65 * conf)
+    for year, ys in sorted(scores.by_year.items()):
+        if ys.overall is not None and ys.level is None and ys.overall.lines:
+            _level_after(ys, texts, conf)
+            if ys.level is None and year == primary and (year, ys.overall.lines[0]) not in level_wanted:
+                level_wanted.insert(0, (year, ys.overall.lines[0]))
+    for year, line in level_wanted[:1]:  # the level said in a later sentence: the subject's only
+        ys = scores.by_year[year]
+        for other_line, text in texts:
+            if other_line < line or other_line > line + 8 or ys.level is not None:
+                continue
+            for m in _LEVEL_SENTENCE.finditer(text):
+                level = next(g for g in m.groups() if g)
+                level = next((x for x in _LEVEL_ANY.split("|") if x.lower() == level.lower()), level)
+                before = text[max(0, m.start() - 12) : m.start()]
+                if re.search(r"ถึง|ให้ได้|จะ|ต้อง|rather than|instead of", before):
+                    continue
+                named = [y for p, y in _year_marks(text, year) if p <= m.start()]
+                if named and named[-1] != year:
+                    continue
+                if _level_fits(level, year):
+                    ys.level = FieldValue(level, [other_line], 0.6 * conf)
+                    break
+
+
+def _level_after(ys: YearScores, texts: list[tuple[int, str]], conf: float) -> None:
+    """The level printed right after an overall score read by the sentence patterns."""
+    line = ys.overall.lines[0]
+    for n, text in texts:
+        if n != line:
+            continue
+        for m in _NUM.finditer(text):
+            if abs(float(m.group(1)) - float(ys.overall.value)) < 0.001:
+                lv = _LEVEL_NEXT.match(text, m.end())
+                level = (lv.group(1) or lv.group(2)) if lv else None
+                if level and _level_fits(level, ys.year):
+                    ys.level = FieldValue(level, [line], 0.7 * conf)
+                    return
+
+
+def _english_earlier_score(text: str, start: int) -> bool:
+    """'up from 94.50 in 2023': an earlier year's own score, not a change."""
+    return bool(re.search(r"(?:up|down) from\s*$", text[max(0, start - 12) : start], re.I)) and bool(
+        _YEAR_CE.match(text, _skip(text, start)) or re.match(r"\s*\d+(?:\.\d+)?\s*in\s*20\d\d", text[start:])
+    )
+
+
+def _skip(text: str, start: int) -> int:
+    m = re.compile(r"\d+(?:\.\d+)?\s*in\s*").match(text, start)
+    return m.end() if m else start
+
+
+def _year_of(
+    text: str, start: int, end: int, marks: list[tuple[int, int]], primary: int | None
+) -> int | None:
+    m = re.match(r"\s*(?:points?\s*)?in\s*(20[0-4]\d|25\d\d)(?!\d)", text[end:], re.I)
+    if m:  # '94.50 in 2023'
+        y = int(m.group(1))
+        return y + 543 if y < 2500 else y
+    before = [y for p, y in marks if p <= start]
+    return before[-1] if before else primary
