@@ -112,6 +112,9 @@ class DocxRenderer:
     def _setup(self) -> None:
         section = self.d.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
+        if self.doc.landscape:  # the whole document (a report whose main table is wide)
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Cm(29.7), Cm(21)
         section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(2)
         normal = self.d.styles["Normal"]
@@ -170,7 +173,7 @@ class DocxRenderer:
     def table(self, tb: Table) -> None:
         # Back to portrait only when something follows (block()), so a report ending on a
         # landscape table gets no empty last page, and landscape tables in a row share pages.
-        if tb.landscape and not self.landscape:
+        if tb.landscape and not self.landscape and not self.doc.landscape:
             self._orientation(True)
             self.landscape = True
         self._table(tb)
@@ -184,7 +187,7 @@ class DocxRenderer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False  # fixed layout: the widths below, sized to the longest words
         size = tb.font_pt or BODY_PT - 1
-        avail = LANDSCAPE_CM if tb.landscape else PORTRAIT_CM
+        avail = LANDSCAPE_CM if tb.landscape or self.doc.landscape else PORTRAIT_CM
         widths = [Cm(w) for w in column_widths(tb, size, avail, thai_digits=self.doc.thai_digits)]
         for i, col in enumerate(table.columns):
             col.width = widths[i]

@@ -55,7 +55,8 @@ PREAMBLE = """\
 #let dotfill = box(width: 1fr, place(dy: 3pt, line(length: 100%%, stroke: %(dotted)s)))
 #let memo-value(body) = underline(stroke: %(dotted)s, offset: 3pt, evade: false, body)
 #set document(title: %(title)s)
-#set page(paper: "a4", margin: (top: 2.5cm, bottom: 2cm, left: 3cm, right: 2cm), footer: %(footer)s)
+#set page(paper: "a4", flipped: %(flipped)s, footer: %(footer)s,
+  margin: (top: 2.5cm, bottom: 2cm, left: 3cm, right: 2cm))
 #set text(font: "%(family)s", size: %(body)spt, lang: "th", top-edge: "ascender", bottom-edge: "descender")
 #set par(leading: 0.1em, spacing: 0.35em, justify: false)
 #set table(stroke: 0.6pt, inset: (x: %(pad)scm, y: 2pt))
@@ -160,7 +161,7 @@ class TypstRenderer:
 
     def table(self, tb: Table) -> str:
         size = tb.font_pt or BODY_PT - 1
-        avail = LANDSCAPE_CM if tb.landscape else PORTRAIT_CM
+        avail = LANDSCAPE_CM if tb.landscape or self.doc.landscape else PORTRAIT_CM
         widths = column_widths(tb, size, avail, thai_digits=self.doc.thai_digits)
         cols = "(" + ", ".join(cm(w) for w in widths) + ",)"
         head = ", ".join(self.cell(c, True) for row in tb.header for c in row)
@@ -175,7 +176,7 @@ class TypstRenderer:
         if tb.caption:
             cap = f'#align(center)[#text(weight: "bold")[{self.s(tb.caption)}]]'
             out = f"#block(sticky: true, above: 8pt, below: 2pt)[{cap}]\n{out}"
-        if tb.landscape:
+        if tb.landscape and not self.doc.landscape:
             out = f"#page(flipped: true)[\n{out}\n]"
         return out
 
@@ -279,6 +280,7 @@ class TypstRenderer:
             "h1": HEADING_PT[1],
             "h2": HEADING_PT[2],
             "dotted": DOTTED,
+            "flipped": "true" if self.doc.landscape else "false",
         }
         blocks = [Heading(self.doc.title, 0), *self.doc.blocks] if self.doc.show_title else self.doc.blocks
         return head + "\n" + "\n\n".join(self.block(b) for b in blocks) + "\n"
