@@ -35,6 +35,8 @@ TOOLS = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
 KIND_ORDER = ["analysis", "measures_plan", "progress_report", "memo"]
 MEASURE_KEYS = ["no", "title", "method", "responsible", "period", "indicator", "status"]
 MEASURE_KEYS += ["result", "outcome", "suggestion", "monitoring"]
+# English text about a Thai agency's ITA (news, English pages, annual reports) is read too.
+_ENGLISH_ITA = re.compile(r"\bITA\b|Integrity\s*(?:and|&)\s*Transparency\s*Assessment", re.I)
 _ITA_WORDS = ("คุณธรรมและความโปร่งใส", "ita", "มาตรการ", "ป.ป.ช", "การประเมินคุณธรรม")
 
 
@@ -62,7 +64,7 @@ def check_is_ita_report(lines: list[str], source: str | None) -> None:
     letters = sum(map(str.isalpha, text))
     if not letters:
         raise ImportFailure("no_text", "the file has no readable text", "ไฟล์ไม่มีข้อความที่อ่านได้", source=source)
-    if len(THAI.findall(text)) / letters < 0.2:
+    if len(THAI.findall(text)) / letters < 0.2 and not _ENGLISH_ITA.search(text):
         raise ImportFailure(
             "not_thai",
             "the text is not Thai; only Thai ITA reports can be imported",
@@ -70,7 +72,7 @@ def check_is_ita_report(lines: list[str], source: str | None) -> None:
             source=source,
         )
     key = match_key(text)
-    if not any(word in key for word in _ITA_WORDS):
+    if not any(word in key for word in _ITA_WORDS) and not _ENGLISH_ITA.search(text):
         raise ImportFailure(
             "not_an_ita_report",
             "no ITA report content found (no measures, scores or mention of the integrity and "

@@ -48,7 +48,7 @@ def find_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> 
                 if len(m.group(2)) >= 2:
                     clean_hits.append((_ABBREVIATIONS[m.group(1)], m.group(2), n, line))
     if not clean_hits:
-        return out
+        return _english_agency(lines, conf)
     chosen = None
     if memo_unit is not None:
         chosen = next((h for h in clean_hits if h[2] in memo_unit.lines), None)
@@ -260,3 +260,78 @@ def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) ->
 
 def similar_names(a: str, b: str) -> bool:
     return fuzz.ratio(match_key(a), match_key(b)) >= 80
+
+
+# --- English sources ----------------------------------------------------------------------------
+
+_EN_WORD = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+_EN_KINDS = [
+    (r"Subdistrict Municipality", "เทศบาลตำบล"),
+    (r"Town Municipality", "เทศบาลเมือง"),
+    (r"City Municipality", "เทศบาลนคร"),
+    (r"Subdistrict Administrative Organi[sz]ation|SAO", "องค์การบริหารส่วนตำบล"),
+    (r"Provincial Administrative Organi[sz]ation|PAO", "องค์การบริหารส่วนจังหวัด"),
+    (r"(?:Rajabhat |Rajamangala )?University|Hospital(?: \(Public Organi[sz]ation\))?|Organi[sz]ation", None),
+]
+_EN_AGENCY = re.compile(
+    rf"\b((?:{_EN_WORD} ){{1,4}})({'|'.join(k for k, _ in _EN_KINDS)})(?![A-Za-z])"
+    rf"|\b((?:Department|Office|Ministry) of (?:the )?(?:{_EN_WORD}(?: and)? ?){{1,5}})"
+)
+_EN_EXPAND = {
+    "SAO": "Subdistrict Administrative Organization",
+    "PAO": "Provincial Administrative Organization",
+}
+_EN_NOT_NAME = {
+    "The",
+    "A",
+    "An",
+    "Our",
+    "Its",
+    "Neighbouring",
+    "National",
+    "Anti",
+    "Corruption",
+    "Commission",
+}
+
+
+def _english_agency(lines: list[str], conf: float) -> AgencyDraft:
+    """'Huai Kaeo SAO' -> Huai Kaeo Subdistrict Administrative Organization, its type, district and
+    province as printed ('Mae On District, Chiang Mai'); the first name near the top is the agency."""
+    out = AgencyDraft()
+    for n, line in enumerate(lines[:40], 1):
+        for m in _EN_AGENCY.finditer(line):
+            if m.group(3):
+                name, kind = m.group(3).strip(), None
+            else:
+                words = m.group(1).split()
+                while words and words[0] in _EN_NOT_NAME:
+                    words.pop(0)
+                if not words or "National" in m.group(1) or "Anti-Corruption" in m.group(1):
+                    continue
+                suffix = _EN_EXPAND.get(m.group(2), m.group(2))
+                name = " ".join(words) + " " + suffix
+                kind = next((t for k, t in _EN_KINDS if re.fullmatch(k, m.group(2))), None)
+            out.name = FieldValue(name, [n], conf * 0.7)
+            if kind:
+                out.type = FieldValue(kind, [n], conf * 0.7)
+                if kind == "องค์การบริหารส่วนจังหวัด":
+                    out.province = FieldValue(" ".join(name.split()[:-3]), [n], conf * 0.6)
+            _english_place(out, lines, conf * 0.6)
+            return out
+    return out
+
+
+_EN_DISTRICT = re.compile(
+    rf"(?:in )?((?:{_EN_WORD} ){{0,2}}{_EN_WORD}) [Dd]istrict(?:,\s*((?:{_EN_WORD} ?){{1,3}}))?"
+)
+
+
+def _english_place(out: AgencyDraft, lines: list[str], conf: float) -> None:
+    for n, line in enumerate(lines[:40], 1):
+        m = _EN_DISTRICT.search(line)
+        if m:
+            out.district = FieldValue(m.group(1).removeprefix("in ").strip(), [n], conf)
+            if m.group(2) and out.province is None:
+                out.province = FieldValue(m.group(2).strip().removesuffix(" Province").strip(), [n], conf)
+            return

@@ -295,7 +295,7 @@ def _year_above(table: Table, prose: list[Prose]) -> int | None:
 # the whole assessment). This pass only fills what the sentence patterns left empty.
 
 _POINTS = r"(?:คะ\s?[แเ]{1,2}\s?น(?:\s?น)*|points?|pts\.?)"
-_NUM = re.compile(r"(?<![\d.,:/\-+−])(\d{1,3}(?:\.\d{1,2})?)(?![\d,:/]|\.\d|\s?-\s?\d)")
+_NUM = re.compile(r"(?<![\d.,:/\-+−])(\d{1,3}(?:\.\d{1,2})?)(?![\d:/]|[.,]\d|\s?-\s?\d)")
 _AFTER_SCORE = re.compile(rf"\s*(?:{_POINTS}|(?:จาก)?\s*คะแนนเต็ม|out of 100|/\s*100)", re.I)
 _NOT_SCORE_AFTER = re.compile(
     r"\s*(?:คน|ราย|หน่วยงาน|แห่ง|ข้อ|บาท|ล้าน|ครั้ง|%|ร้อยละ|เปอร์เซ็นต์|หมู่|อำเภอ|ตำบล|อปท|อบ[ตจ]|น\.|ชั่วโมง|"
@@ -309,7 +309,7 @@ _OTHER = re.compile(
     r"ค่าเฉลี่ย|เฉลี่ยทั้ง|เฉลี่ยของ|เกณฑ์|เพิ่มขึ้น|ลดลง|สูงขึ้น|ต่ำลง|ขาดอีก|ต่ำกว่า|สูงกว่า|ไม่ถึง|ต้องได้|เต็ม|"
     r"ร้อยละ|คิดเป็น|อันดับ|ลำดับ|จำนวน|เป้าหมาย|ห่าง|ผลต่าง|ต่างกัน|เปลี่ยนแปลง|งบประมาณ|"
     r"average|mean|threshold|pass mark|below|above|up\b|down\b|increase|decrease|rose|fell|rank|"
-    r"target|at least|or above|or more|budget|gap|change|national|nationwide",
+    r"target|at least|or above|or more|budget|gap|change|national|nationwide|out of",
     re.I,
 )
 # Words that make it the agency's own (or a named part of it).
@@ -330,7 +330,10 @@ _INDICATOR_WORD = re.compile(r"(?:ตัวชี้วัดที่|indicator
 # Years: 'ปีงบประมาณ พ.ศ. 2567', 'ปี 67', 'ITA 2024', 'FY 2024', 'B.E. 2568', 'in 2023'.
 _YEAR_BE = re.compile(r"(?:พ\s*\.\s*ศ\s*\.?|ปีงบประมาณ|ประจำปี|ปี|B\.?\s?E\.?|ITA|ITAS?)\s*(25\d\d)(?!\d)", re.I)
 _YEAR_SHORT = re.compile(r"(?:ปีงบประมาณ|ปี)\s*([5-7]\d)(?![\d.])")
-_YEAR_CE = re.compile(r"(?<![\d.,])(20[0-4]\d)(?![\d,]|\.\d)")
+_YEAR_CE = re.compile(r"(?<![\d.,])(20[0-4]\d)(?!\d|[.,]\d)")
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z\u0e01-\u0e2e])|[.!?]\s*$")
+_AVERAGE = re.compile(r"ค่าเฉลี่ย|เฉลี่ยทั้ง|average|national|threshold|เกณฑ์", re.I)
+_TOOL_AFTER = re.compile(r"\s*(?:points?\s*)?(?:on|in|for) the [^.,;()]{0,80}\((IIT|EIT|OIT)\)", re.I)
 _THIS_YEAR = re.compile(r"ปีนี้|this year", re.I)
 _LEVEL_LABELS = {
     "thai": ["ผ่านดีเยี่ยม", "ผ่านดี", "ไม่ผ่าน", "ผ่าน"],
@@ -342,8 +345,10 @@ _LEVEL_LABELS = {
 _LEVEL_ANY = "|".join(re.escape(x) for labels in _LEVEL_LABELS.values() for x in labels)
 # A level right after the score: '(ผ่านดี)', 'อยู่ในระดับ "ผ่าน"', 'ระดับผลการประเมิน : A', '(ระดับ B)'.
 _LEVEL_NEXT = re.compile(
-    rf"\s*(?:{_POINTS})?\s*(?:\(\s*(?:ระดับ\s*)?({_LEVEL_ANY})\s*\)"
-    rf"|(?:ซึ่ง)?(?:จัด)?(?:อยู่)?(?:ใน)?\s*ระดับ(?:ผลการประเมิน)?\s*[:：]?\s*[\"“(]?\s*({_LEVEL_ANY})(?![A-Za-z]))"
+    rf"\s*(?:{_POINTS})?\s*(?:\(\s*(?:ระดับ|[Ll]evel|[Gg]rade)?\s*({_LEVEL_ANY})\s*\)"
+    rf"|(?:ซึ่ง)?(?:จัด)?(?:อยู่)?(?:ใน)?\s*ระดับ(?:ผลการประเมิน)?\s*[:：]?\s*[\"“(]?\s*({_LEVEL_ANY})(?![A-Za-z])"
+    rf"|\s*(?:points?)?\s*[—–,;]?\s*(?:[Ll]evel|[Gg]rade)\s*[\"“]?({_LEVEL_ANY})(?![A-Za-z])"
+    rf"|\s*(?:points?)?\s*[—–]\s*[\"“]?({_LEVEL_ANY})(?![A-Za-z]))"
 )
 # A level stated in its own sentence: 'ผลการประเมินจึงอยู่ในระดับ "ไม่ผ่าน"', 'ระดับที่ได้รับคือระดับ B',
 # 'rated "Excellent"', 'received the "Pass" rating', 'an AA grade'.
@@ -352,7 +357,8 @@ _LEVEL_SENTENCE = re.compile(
     rf"\s*[:：]?\s*[\"“(]?\s*({_LEVEL_ANY})(?![A-Za-z])"
     rf"|(?:rated|rating of|level of|grade of)\s*[\"“]?({_LEVEL_ANY})\b[\"”]?"
     rf"|(?:received|earned|achieved|got|obtained) (?:the |an? )?[\"“]?({_LEVEL_ANY})[\"”]?"
-    rf" (?:rating|grade|level)",
+    rf" (?:rating|grade|level)"
+    rf"|(?:in|placing it in) the [\"“]?({_LEVEL_ANY})[\"”]?(?: \([^)]*\))? (?:band|level|category)",
     re.I,
 )
 
@@ -409,6 +415,11 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
         ]
         prev_end = 0
         digit_ends = [d.end() for d in re.finditer(r"\d+(?:[.,]\d+)*", text)]
+        year_ends = {b for _, b in year_spans}
+
+        def _is_year_end(b: int, year_ends=year_ends) -> bool:
+            return b in year_ends
+
         for m in _NUM.finditer(text):
             start, end = m.span(1)
             if any(a <= start < b for a, b in year_spans):
@@ -422,16 +433,24 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
             # The words since the number before ('จากปี 2566 ที่ได้ 91.20': those after the year).
             window_start = max([prev_end, start - 80] + [b for b in digit_ends if b <= start])
             window = text[window_start:start]
+            # The sentence so far, from the last number that is not a year: 'The national average
+            # for 2025 was 93.82', "The PAO's score in 2021 was 89.90".
+            sentence = max([0, start - 80] + [b for b in digit_ends if b <= start and not _is_year_end(b)])
+            sentence = max([sentence] + [e.end() for e in _SENTENCE_END.finditer(text, 0, start)])
+            said = text[sentence:start]
             prev_end = end
             sign = text[max(0, start - 2) : start]
             if "+" in sign or "-" in sign or "−" in sign or not 0 <= value <= 100:
                 continue
-            if _OTHER.search(window) and not _english_earlier_score(text, start):
+            if (_OTHER.search(window) or _AVERAGE.search(said)) and not _english_earlier_score(text, start):
                 continue
-            kind, key = _number_subject(text[max(0, start - 90) : start])
-            if kind == "overall" and not _OWN.search(window) and not _english_earlier_score(text, start):
+            kind, key = _number_subject(text[max(0, start - 90, sentence - 60 if sentence else 0) : start])
+            named_after = _TOOL_AFTER.match(text, end)  # 'scored 96.20 on the … Assessment (IIT)'
+            if named_after:
+                kind, key = "tools", named_after.group(1).upper()
+            if kind == "overall" and not _OWN.search(said) and not _english_earlier_score(text, start):
                 continue
-            year = _year_of(text, start, end, marks, primary)
+            year = _year_of(text, start, end, marks, primary, sentence)
             if year is None:
                 continue
             fv = FieldValue(value, [line], 0.7 * conf)
@@ -441,7 +460,7 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
                     ys.overall = fv
                     primary = primary or year
                     lv = _LEVEL_NEXT.match(text, end)
-                    level = (lv.group(1) or lv.group(2)) if lv else None
+                    level = next((g for g in lv.groups() if g), None) if lv else None
                     if level and _level_fits(level, year) and ys.level is None:
                         ys.level = FieldValue(level, [line], 0.7 * conf)
                     elif ys.level is None:
@@ -483,30 +502,38 @@ def _level_after(ys: YearScores, texts: list[tuple[int, str]], conf: float) -> N
         for m in _NUM.finditer(text):
             if abs(float(m.group(1)) - float(ys.overall.value)) < 0.001:
                 lv = _LEVEL_NEXT.match(text, m.end())
-                level = (lv.group(1) or lv.group(2)) if lv else None
+                level = next((g for g in lv.groups() if g), None) if lv else None
                 if level and _level_fits(level, ys.year):
                     ys.level = FieldValue(level, [line], 0.7 * conf)
                     return
 
 
+# '98.12 points out of 100 in ITA 2024', '91.07 (level A) in fiscal year 2021'.
+_YEAR_AFTER = re.compile(
+    r"\s*(?:points?\s*)?(?:out of 100\s*)?(?:\([^)]{0,30}\)\s*)?in\s*(?:the\s*)?"
+    r"(?:ITA\s*|fiscal\s*(?:year\s*)?|FY\s*)?(20[0-4]\d|25\d\d)(?!\d)",
+    re.I,
+)
+
+
 def _english_earlier_score(text: str, start: int) -> bool:
     """'up from 94.50 in 2023': an earlier year's own score, not a change."""
-    return bool(re.search(r"(?:up|down) from\s*$", text[max(0, start - 12) : start], re.I)) and bool(
-        _YEAR_CE.match(text, _skip(text, start)) or re.match(r"\s*\d+(?:\.\d+)?\s*in\s*20\d\d", text[start:])
-    )
-
-
-def _skip(text: str, start: int) -> int:
-    m = re.compile(r"\d+(?:\.\d+)?\s*in\s*").match(text, start)
-    return m.end() if m else start
+    if not re.search(r"(?:up|down) from\s*$", text[max(0, start - 12) : start], re.I):
+        return False
+    number = re.compile(r"\d+(?:\.\d+)?").match(text, start)
+    return bool(number and _YEAR_AFTER.match(text, number.end()))
 
 
 def _year_of(
-    text: str, start: int, end: int, marks: list[tuple[int, int]], primary: int | None
+    text: str, start: int, end: int, marks: list[tuple[int, int]], primary: int | None, sentence: int = 0
 ) -> int | None:
-    m = re.match(r"\s*(?:points?\s*)?in\s*(20[0-4]\d|25\d\d)(?!\d)", text[end:], re.I)
+    m = _YEAR_AFTER.match(text, end)
     if m:  # '94.50 in 2023'
         y = int(m.group(1))
         return y + 543 if y < 2500 else y
     before = [y for p, y in marks if p <= start]
-    return before[-1] if before else primary
+    if before:
+        return before[-1]
+    stop = _SENTENCE_END.search(text, end)
+    after = [y for p, y in marks if end < p <= (stop.start() if stop else len(text))]
+    return after[0] if after and not primary else primary
