@@ -10,6 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from prongsai.ita.edition import SAFE_LOADER
+
 LIBRARY_FILE = Path(__file__).with_name("library") / "measures.yaml"
 
 PeriodName = Literal["full_year", "q1", "q2", "q3", "q4", "h1", "h2"]
@@ -152,7 +154,7 @@ class Library(_Strict):
 
 def load_library(path: Path = LIBRARY_FILE) -> Library:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise LibraryError(f"{path}: cannot read: {exc}") from None
     try:
