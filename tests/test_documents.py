@@ -180,12 +180,16 @@ def test_progress_report_both_layouts_with_evidence_appendix(progress_docs, tmp_
         assert label in text
     done = sum(m.status == "done" for m in record.measures)
     d = read_docx(io.BytesIO(status_docx))
-    marks = [row.cells[4].text for row in d.tables[0].rows[2:]]
-    assert marks.count("/") == done
+    # The three status columns come last; every measure is counted once.
+    marks = [[c.text for c in row.cells[-3:]] for row in d.tables[0].rows[2:]]
+    assert sum(r.count("/") for r in marks) == sum(m.status is not None for m in record.measures)
+    assert [r[2] for r in marks].count("/") == done
     _, result_docx, result_pdf = out["result"]
     result_text = docx_text(result_docx)
-    for label in ("ผลการดำเนินงาน", "ผลลัพธ์/ความสำเร็จ", "ข้อเสนอแนะ", "ภาคผนวก หลักฐานการดำเนินการ"):
+    for label in ("ผลการดำเนินงาน", "ขั้นตอนหรือวิธีการดำเนินการ", "ระยะเวลาดำเนินการ", "ข้อเสนอแนะ", "หลักฐาน"):
         assert label in result_text
+    # Seed 004's photos are paths on its author's disk: never printed, never an appendix.
+    assert "ภาคผนวก" not in result_text and "[image" not in result_text and "D:\\" not in result_text
     first = next(m for m in record.measures if m.result)
     assert to_thai_digits(first.result.split()[1]) in result_text
     # Links stay as typed (arabic digits) in both formats.
@@ -264,8 +268,11 @@ def test_memo_signers_year_and_unit_follow_the_record():
     assert signers[0]["name"] in text and signers[1]["name"] in text
     sigs = [b for b in memo.blocks if type(b).__name__ == "Signature"]
     assert sigs[0].name == signers[0]["name"] and sigs[1].name == signers[1]["name"]
-    assert memo.fiscal_year == 2569 and "พ.ศ. 2569" in memo.title  # the year the analysis plans for
+    assert memo.fiscal_year == 2569  # the year the analysis plans for
+    assert memo.title == record.memo.subject  # the memo's own subject, as the officer wrote it
     assert record.memo.unit in text
+    default = build("memo", load_document(DEMO), wraps="analysis")
+    assert "พ.ศ. 2568" in default.title and "พ.ศ. 2569" in default.title  # both years, named
 
 
 def test_html_never_links_unsafe_schemes():
@@ -312,5 +319,6 @@ def test_evidence_photos_only_from_the_evidence_folder(tmp_path):
     ]
     assert len(figures) == 1 and figures[0].mime == "image/png"
     text = docx_text(render(doc, "docx"))
-    assert "../outside.png" in text and "ไม่พบไฟล์ภาพ" in text
+    # A photo outside the folder is neither embedded nor printed (the pre-audit names it).
+    assert "outside.png" not in text and "ไม่พบไฟล์" not in text
     assert "report-2565.pdf" in text  # file names keep their digits

@@ -142,7 +142,8 @@ def build_progress(
         ]
         rows = []
         for m in measures:
-            marks = [Cell.of("✓" if m.status == s else "", align="center") for s in STATUS_ORDER]
+            # "/" as the seeds mark it (TH Sarabun New has no check-mark glyph).
+            marks = [Cell.of("/" if m.status == s else "", align="center") for s in STATUS_ORDER]
             rows.append([text_cell(measure_label(m)), *[make(m) for _, _, make in columns], *marks])
         widths = [4.0, *[w for _, w, _ in columns], 1.9, 1.9, 2.1]
     else:
@@ -202,9 +203,11 @@ def _evidence_lines(m: Measure, photos: dict[int, list]) -> list[list[Run]]:
         elif e.kind == "note":
             lines.append([Run(e.ref.strip())])
         elif id(e) in embedded:
-            lines.append([Run(f"ภาพประกอบ: {_shown_name(e) or 'ดูภาคผนวก'}")])
+            # A caption is prose (Thai digits); a bare file name keeps its digits as typed.
+            name = _shown_name(e)
+            lines.append([Run("ภาพประกอบ: "), Run(name or "ดูภาคผนวก", verbatim=bool(name and not e.caption))])
         elif e.kind == "file" and (name := _shown_name(e)):
-            lines.append([Run(f"เอกสาร: {name}")])
+            lines.append([Run("เอกสาร: "), Run(name, verbatim=not e.caption)])
         # A photo (or file) that is not in the store prints nothing: the pre-audit names it.
     return lines
 
@@ -307,7 +310,7 @@ def build_memo(
     else:
         doc.add(Paragraph.of("." * 150, indent=False))
     chosen = memo.decision if memo else None
-    marks = "    ".join(f"({'✓' if chosen == key else '   '}) {label}" for key, label in DECISIONS[kind])
+    marks = "    ".join(f"({' / ' if chosen == key else '   '}) {label}" for key, label in DECISIONS[kind])
     doc.add(Paragraph.of(marks, indent=False))
     doc.add(Signature(executive.get("name"), [exec_position]))
     return doc
