@@ -35,6 +35,8 @@ TOOLS = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
 KIND_ORDER = ["analysis", "measures_plan", "progress_report", "memo"]
 MEASURE_KEYS = ["no", "title", "method", "responsible", "period", "indicator", "status"]
 MEASURE_KEYS += ["result", "outcome", "suggestion", "monitoring"]
+_FFFD = "\ufffd"
+_FLOATING_MARK = re.compile(r"(?:^|(?<=\s))[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", re.M)
 # English text about a Thai agency's ITA (news, English pages, annual reports) is read too.
 _ENGLISH_ITA = re.compile(r"\bITA\b|Integrity\s*(?:and|&)\s*Transparency\s*Assessment", re.I)
 _ITA_WORDS = ("คุณธรรมและความโปร่งใส", "ita", "มาตรการ", "ป.ป.ช", "การประเมินคุณธรรม")
@@ -169,6 +171,19 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
             "numbers_from_ocr",
             "the scores were read by OCR, which often misreads Thai digits; check each against the scan",
             "คะแนนอ่านด้วย OCR ซึ่งมักอ่านเลขไทยผิด กรุณาตรวจทุกค่ากับเอกสารต้นฉบับ",
+            [],
+        )
+    whole = "\n".join(lines)
+    if _FFFD in whole or len(_FLOATING_MARK.findall(whole)) >= 3:
+        # A text layer with unmapped glyphs (U+FFFD) or marks floating on their own: what could be
+        # read is kept, every value at low confidence for the reviewer.
+        for source in draft.provenance.values():
+            source["confidence"] = min(source["confidence"], 0.5)
+        draft.note(
+            "damaged_text",
+            "the extracted text is damaged (unreadable characters or detached Thai marks); "
+            "check every value against the original",
+            "ข้อความที่อ่านได้มีตัวอักษรเสียหาย กรุณาตรวจทุกค่ากับเอกสารต้นฉบับ",
             [],
         )
     _year_checks(draft, lines)

@@ -450,7 +450,8 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
                 kind, key = "tools", named_after.group(1).upper()
             if kind == "overall" and not _OWN.search(said) and not _english_earlier_score(text, start):
                 continue
-            year = _year_of(text, start, end, marks, primary, sentence)
+            opened = max([0] + [e.end() for e in _SENTENCE_END.finditer(text, 0, start)])
+            year = _year_of(text, start, end, marks, primary, opened)
             if year is None:
                 continue
             fv = FieldValue(value, [line], 0.7 * conf)
@@ -531,7 +532,10 @@ def _year_of(
     if m:  # '94.50 in 2023'
         y = int(m.group(1))
         return y + 543 if y < 2500 else y
-    before = [y for p, y in marks if p <= start]
+    # In English the year named in an earlier sentence is not this one's ('… up from 85.10 in 2024.
+    # Its internal (IIT) score was 91.50.'); Thai sentences are not cut by full stops.
+    opened = 0 if re.search(r"[\u0e01-\u0e2e]", text) else sentence
+    before = [y for p, y in marks if opened <= p <= start]
     if before:
         return before[-1]
     stop = _SENTENCE_END.search(text, end)
