@@ -62,8 +62,8 @@ fuzz: $(STAMP)
 
 # Sample documents (DOCX, PDF, page images) kept under docs/samples/.
 samples: $(STAMP) fonts
-	@scripts/ensure-apt.sh poppler-utils
-	@scripts/make-samples.sh $(BIN)/prongsai
+	@scripts/ensure-apt.sh poppler-utils libreoffice-writer-nogui
+	$(BIN)/python scripts/make_samples.py
 
 schema: $(STAMP)
 	$(BIN)/python -c "from prongsai.interchange.schema import write_schema; write_schema()"
