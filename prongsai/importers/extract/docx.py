@@ -70,7 +70,10 @@ def extract_docx(data: bytes, source: str | None = None) -> Extracted:
     except Exception as exc:  # bad XML, missing parts, CRC errors: all mean a damaged file
         raise corrupt(source, f"{type(exc).__name__}: {exc}") from None
     blocks = list(_blocks(body))
-    return Extracted(text="\n\n".join(blocks), method="docx", pages=None, encoding=None)
+    # Word joiners (U+2060) keep a name on one line and are layout, not text (our own renderer
+    # puts them between the letters of place names).
+    text = "\n\n".join(blocks).replace("\u2060", "")
+    return Extracted(text=text, method="docx", pages=None, encoding=None)
 
 
 def _blocks(parent):

@@ -84,7 +84,13 @@ def check_is_ita_report(lines: list[str], source: str | None) -> None:
         )
 
 
+# Invisible format characters: word joiners that keep a name on one line, zero-width spaces that
+# Thai word processors put between words, a BOM. They never belong to a value; line numbers stay.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False) -> Draft:
+    lines = [line.translate(_INVISIBLE) for line in lines]
     check_is_ita_report(lines, source)
     conf = 0.8 if ocr else 1.0
     items = read_items(lines)
