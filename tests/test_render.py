@@ -16,7 +16,7 @@ import pytest
 from docx import Document as read_docx
 from docx.enum.section import WD_ORIENT
 
-from prongsai.documents.layout import column_widths, min_width_cm
+from prongsai.documents.layout import chunk_pieces, column_widths, min_width_cm
 from prongsai.documents.model import (
     Cell,
     Chart,
@@ -30,7 +30,7 @@ from prongsai.documents.model import (
 )
 from prongsai.documents.render.typst import to_typst
 from prongsai.documents.service import build, render
-from prongsai.interchange import load_document
+from prongsai.interchange import load_document, parse_document
 from prongsai.thai.digits import to_thai_digits
 
 from .conftest import DEMO
@@ -43,6 +43,9 @@ KINDS = {
     "progress-result": {"layout": "result"},
     "memo": {},
 }
+# Seed 001's agency and signer: names no dictionary knows ("ศรี|สองคราม" is two dictionary words).
+NAMED = "memo-names"
+ALL = [*KINDS, NAMED]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # LibreOffice 7.4's ICU line breaker cuts "(แบบวัด" after "(แ" in a justified paragraph; the DOCX
 # has no way to forbid a break inside a word without putting a character into the text.
@@ -71,14 +74,29 @@ def paragraphs(blocks) -> list[Paragraph]:
     return out
 
 
+def named_record():
+    """Seed 003 as เทศบาลตำบลศรีสังคราม, with seed 001's memo signer."""
+    data = load_document(DEMO).model_dump(mode="json")
+    data["agency"]["name"] = "เทศบาลตำบลศรีสังคราม"
+    data["memo"] = {
+        "to": "นายกเทศมนตรีตำบลศรีสังคราม",
+        "signers": [
+            {"name": "นางสาวสมศรี ใจดี", "position": "หัวหน้าสำนักปลัดเทศบาล"},
+            {"name": None, "position": "ปลัดเทศบาล ปฏิบัติหน้าที่ นายกเทศมนตรีตำบลศรีสองคราม"},
+        ],
+    }
+    return parse_document(data)
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """Every kind from seed 003: the model, its Typst PDF and its DOCX, on disk."""
+    """Every kind from seed 003, and the memo of a record with unknown names: the model, its
+    Typst PDF and its DOCX, on disk."""
     record = load_document(DEMO)
     folder = tmp_path_factory.mktemp("kinds")
     out = {}
-    for name, kw in KINDS.items():
-        doc = build(name.split("-")[0], record, **kw)
+    for name, kw in [*KINDS.items(), (NAMED, {"wraps": "progress"})]:
+        doc = build(name.split("-")[0], named_record() if name == NAMED else record, **kw)
         render(doc, "pdf", folder / f"{name}.pdf")
         render(doc, "docx", folder / f"{name}.docx")
         out[name] = doc
@@ -97,7 +115,7 @@ def source_text(doc: Document) -> str:
     return printed(doc, doc.plain_text())
 
 
-@pytest.mark.parametrize("name", KINDS)
+@pytest.mark.parametrize("name", ALL)
 def test_pdf_text_layer_is_the_model_text(rendered, name):
     folder, docs = rendered
     doc = docs[name]
@@ -118,10 +136,25 @@ def test_pdf_text_layer_is_the_model_text(rendered, name):
         assert names <= {"THSarabunNew", "THSarabunNew-Bold"}, names
 
 
-@pytest.mark.parametrize("name", KINDS)
+@pytest.mark.parametrize("name", ALL)
 def test_typst_pdf_never_breaks_a_thai_word(rendered, name):
     folder, docs = rendered
-    assert pdf_word_splits(folder / f"{name}.pdf", source_text(docs[name])) == []
+    doc = docs[name]
+    assert pdf_word_splits(folder / f"{name}.pdf", source_text(doc), names=doc.unbreakable) == []
+
+
+def test_unbreakable_names_are_whole_in_every_renderer(rendered):
+    folder, docs = rendered
+    doc = docs[NAMED]
+    assert {"ศรีสังคราม", "ศรีสองคราม"} <= set(doc.unbreakable)
+    assert chunk_pieces("นายกเทศมนตรีตำบลศรีสองคราม", tuple(doc.unbreakable))[-1] == "ศรีสองคราม"
+    assert chunk_pieces("ต้นหยงมัสจึง", ("หยงมัส",)) == ("ต้น", "หยงมัส", "จึง")
+    source, _ = to_typst(doc)
+    assert '#box("ศรีสองคราม");' in source and '#box("ศรีสังคราม");' in source
+    xml = read_docx(folder / f"{NAMED}.docx").element.xml
+    assert "ศ\u2060รี\u2060ส\u2060อ\u2060ง\u2060ค\u2060ร\u2060า\u2060ม" in xml
+    text = pdftotext(folder / f"{NAMED}.pdf")
+    assert "ศรีสองคราม" in text and "ศรีสังคราม" in text and "\u2060" not in text
 
 
 @pytest.mark.skipif(
@@ -140,7 +173,7 @@ def test_libreoffice_pdf_of_our_docx_breaks_no_thai_word(rendered, tmp_path):
             "pdf",
             "--outdir",
             str(tmp_path),
-            *[str(folder / f"{name}.docx") for name in KINDS],
+            *[str(folder / f"{name}.docx") for name in ALL],
         ],
         capture_output=True,
         text=True,
@@ -148,12 +181,17 @@ def test_libreoffice_pdf_of_our_docx_breaks_no_thai_word(rendered, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     found = {}
-    for name in KINDS:
+    for name in ALL:
+        doc = docs[name]
         # LibreOffice breaks compounds between two dictionary words ("งบ|ประมาณ"): allowed here.
-        splits = pdf_word_splits(tmp_path / f"{name}.pdf", source_text(docs[name]), compounds=True)
+        # Never inside a name: the DOCX joins its letters with WORD JOINER, which the text drops.
+        pdf = tmp_path / f"{name}.pdf"
+        splits = pdf_word_splits(pdf, source_text(doc), compounds=True, names=doc.unbreakable)
         if set(splits) - LIBREOFFICE_KNOWN:
             found[name] = splits
     assert found == {}
+    text = pdftotext(tmp_path / f"{NAMED}.pdf")
+    assert "ศรีสองคราม" in text and "ศรีสังคราม" in text and "\u2060" not in text
 
 
 TRICKY = 'หัวเรื่อง #set *ตัวหนา* _x_ $a+b$ <lbl> @ref [วงเล็บ] \\ทับ // ไม่ใช่คอมเมนต์ "อัญ" `code` ~ = - + / 1.'

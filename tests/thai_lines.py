@@ -22,17 +22,26 @@ LONG = 20
 THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 _BLOCK = re.compile(r"<block\b.*?</block>", re.S)
 _LINE = re.compile(r"<line\b.*?</line>", re.S)
-_WORD = re.compile(r"<word\b[^>]*>(.*?)</word>", re.S)
+_WORD = re.compile(r'<word\b[^>]*?xMin="([\d.]+)"[^>]*?xMax="([\d.]+)"[^>]*>(.*?)</word>', re.S)
+GLUED_PT = 0.5  # pdftotext cuts words where a PDF places glyphs one by one; a real space is ~3 pt
 
 
 def pdf_blocks(pdf: Path) -> list[list[str]]:
-    """The PDF's text blocks, each a list of its lines (words joined by single spaces)."""
+    """The PDF's text blocks, each a list of its lines (words joined by single spaces; words that
+    touch, which pdftotext reports apart when the PDF positions each glyph, joined without one)."""
     xhtml = subprocess.run(
         ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     blocks = []
     for block in _BLOCK.findall(xhtml):
-        lines = [" ".join(unescape(w) for w in _WORD.findall(line)) for line in _LINE.findall(block)]
+        lines = []
+        for line in _LINE.findall(block):
+            text, end = "", None
+            for x0, x1, word in _WORD.findall(line):
+                gap = " " if end is not None and float(x0) - end > GLUED_PT else ""
+                text += (gap if text else "") + unescape(word)
+                end = float(x1)
+            lines.append(text)
         blocks.append([unicodedata.normalize("NFC", ln) for ln in lines if ln.strip()])
     return blocks
 
@@ -48,10 +57,14 @@ def _known(word: str) -> bool:
     return word in words or not THAI_LETTER.search(word)
 
 
-def split_at(left: str, right: str, compounds: bool = False) -> str | None:
+def split_at(
+    left: str, right: str, compounds: bool = False, names: tuple[str, ...] | list[str] = ()
+) -> str | None:
     """``left`` ends a line and ``right`` starts the next: the joined text with '|' at the break
-    when it falls inside a Thai word, else None. With ``compounds``, a break between two
-    dictionary words that newmm reads as one compound ("งบ|ประมาณ", "ส่ง|เสริม") is allowed."""
+    when it falls inside a Thai word or inside one of ``names`` (the document's unbreakable names,
+    which no dictionary knows: "ศรี|สองคราม" is two dictionary words but one name), else None.
+    With ``compounds``, a break between two dictionary words that newmm reads as one compound
+    ("งบ|ประมาณ", "ส่ง|เสริม") is allowed."""
     if not left or not right or left[-1].isspace() or right[0].isspace():
         return None
     if not (THAI_LETTER.match(left[-1]) and THAI_LETTER.match(right[0])):
@@ -61,6 +74,14 @@ def split_at(left: str, right: str, compounds: bool = False) -> str | None:
     tail, head = left.split()[-1], right.split()[0]
     joined = tail + head
     at = len(tail)
+    for name in names:
+        start = joined.find(name)
+        while start != -1:
+            if start < at < start + len(name):
+                return f"{tail}|{head}"
+            start = joined.find(name, start + 1)
+    if any(tail.endswith(n) or head.startswith(n) for n in names):
+        return None  # a break before or after a whole name
     pos, bounds, tokens = 0, {0}, []
     for tok in word_tokenize(joined, engine="newmm", keep_whitespace=False):
         tokens.append((pos, tok))
@@ -84,16 +105,20 @@ def split_at(left: str, right: str, compounds: bool = False) -> str | None:
 
 
 def word_splits(
-    blocks: list[list[str]], source_text: str | None = None, compounds: bool = False
+    blocks: list[list[str]],
+    source_text: str | None = None,
+    compounds: bool = False,
+    names: tuple[str, ...] | list[str] = (),
 ) -> list[str]:
-    """Breaks inside Thai words among consecutive lines of each block. When ``source_text`` (the
-    document's text as printed) is given, only a break inside a run the source has without a
-    space is reported (pdftotext drops the space at a line end, and may put two cells in one block)."""
+    """Breaks inside Thai words (or inside ``names``) among consecutive lines of each block. When
+    ``source_text`` (the document's text as printed) is given, only a break inside a run the
+    source has without a space is reported (pdftotext drops the space at a line end, and may put
+    two cells in one block)."""
     source = re.sub(r"\s+", " ", unicodedata.normalize("NFC", source_text)) if source_text else None
     out = []
     for lines in blocks:
         for a, b in itertools.pairwise(lines):
-            hit = split_at(a, b, compounds)
+            hit = split_at(a, b, compounds, names)
             if hit is None:
                 continue
             tail, head = hit.split("|")
@@ -105,5 +130,10 @@ def word_splits(
     return out
 
 
-def pdf_word_splits(pdf: Path, source_text: str | None = None, compounds: bool = False) -> list[str]:
-    return word_splits(pdf_blocks(pdf), source_text, compounds)
+def pdf_word_splits(
+    pdf: Path,
+    source_text: str | None = None,
+    compounds: bool = False,
+    names: tuple[str, ...] | list[str] = (),
+) -> list[str]:
+    return word_splits(pdf_blocks(pdf), source_text, compounds, names)

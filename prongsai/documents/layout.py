@@ -6,9 +6,10 @@ a column narrower than its widest unbreakable run forces an emergency break ("�
 cells (measured with the real TH Sarabun New advance widths, bold where the cell is bold, plus the
 cell padding); the width left over is shared in proportion to the builder's relative widths.
 
-Runs are whitespace-separated chunks cut into words by PyThaiNLP's newmm; pieces newmm cannot find
-in its dictionary (proper nouns: "ท่ามะพลา" comes out as ท่า|มะ|พ|ลา) are glued to their
-neighbours, since a line breaker with another dictionary may cut such a name anywhere.
+Runs are whitespace-separated chunks cut into words by PyThaiNLP's newmm; the document's
+unbreakable names (``Document.unbreakable``: "ศรีสังคราม", "หยงมัส") are one piece each, and pieces
+newmm cannot find in its dictionary (proper nouns: "ท่ามะพลา" comes out as ท่า|มะ|พ|ลา) are glued
+to their neighbours, since a line breaker with another dictionary may cut such a name anywhere.
 """
 
 from __future__ import annotations
@@ -81,20 +82,57 @@ def _newmm():
     return lambda text: segment(text, custom_dict=words)
 
 
-def unbreakable_runs(text: str) -> tuple[str, ...]:
-    """The pieces of ``text`` a line may not be broken inside."""
+def unbreakable_runs(text: str, names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The pieces of ``text`` a line may not be broken inside (each of ``names`` one piece)."""
     out: list[str] = []
     for chunk in text.split():
-        out.extend(chunk_pieces(chunk))
+        out.extend(chunk_pieces(chunk, names))
     return tuple(out)
 
 
+@lru_cache(maxsize=64)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of ``names``, longest first so the longest name wins where two overlap."""
+    names = tuple(sorted({n for n in names if n}, key=len, reverse=True))
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def name_spans(text: str, names: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """``text`` cut into (segment, is_name) around every occurrence of ``names``."""
+    pattern = _names_pattern(names)
+    if pattern is None:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    last = 0
+    for m in pattern.finditer(text):
+        if m.start() > last:
+            out.append((text[last : m.start()], False))
+        out.append((m.group(), True))
+        last = m.end()
+    if last < len(text):
+        out.append((text[last:], False))
+    return out
+
+
 @lru_cache(maxsize=65536)
-def chunk_pieces(chunk: str) -> tuple[str, ...]:
-    """The words of one whitespace-free chunk, as a line breaker should see them (cached: a batch
-    of reports repeats most of its sentences)."""
+def chunk_pieces(chunk: str, names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The words of one whitespace-free chunk, as a line breaker should see them, each of
+    ``names`` (the document's unbreakable names) one whole piece (cached: a batch of reports
+    repeats most of its sentences)."""
     if not _THAI.search(chunk):
         return (chunk,)  # numbers, Latin words, URLs: one piece
+    if names and (pattern := _names_pattern(names)) is not None and pattern.search(chunk):
+        out: list[str] = []
+        for segment, is_name in name_spans(chunk, names):
+            out.extend((segment,) if is_name else _pieces(segment))
+        return tuple(out)
+    return _pieces(chunk)
+
+
+@lru_cache(maxsize=65536)
+def _pieces(chunk: str) -> tuple[str, ...]:
+    if not _THAI.search(chunk):
+        return (chunk,)
     words = _dictionary()
     pieces: list[str] = []
     glue_next = False
@@ -119,8 +157,8 @@ def is_thai(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def min_width_cm(text: str, size_pt: float, bold: bool) -> float:
-    widest = max((text_width_pt(r, size_pt, bold) for r in unbreakable_runs(text)), default=0.0)
+def min_width_cm(text: str, size_pt: float, bold: bool, names: tuple[str, ...] = ()) -> float:
+    widest = max((text_width_pt(r, size_pt, bold) for r in unbreakable_runs(text, names)), default=0.0)
     return widest / PT_PER_CM
 
 
@@ -129,9 +167,15 @@ def available_cm(table: Table) -> float:
 
 
 def column_widths(
-    table: Table, font_pt: float, avail_cm: float | None = None, *, thai_digits: bool = True
+    table: Table,
+    font_pt: float,
+    avail_cm: float | None = None,
+    *,
+    thai_digits: bool = True,
+    names: tuple[str, ...] = (),
 ) -> list[float]:
-    """Column widths in cm for ``table`` at ``font_pt``, summing to the available width."""
+    """Column widths in cm for ``table`` at ``font_pt``, summing to the available width; each of
+    ``names`` (the document's unbreakable names) is measured as one piece."""
     avail = available_cm(table) if avail_cm is None else avail_cm
     n = table.columns
     pad = 2 * CELL_PAD_CM + SLACK_CM
@@ -148,7 +192,7 @@ def column_widths(
             for p in cell.content:
                 for run in p.runs:
                     text = run.text if run.verbatim or not thai_digits else to_thai_digits(run.text)
-                    need = max(need, min_width_cm(text, font_pt, header or cell.bold or run.bold))
+                    need = max(need, min_width_cm(text, font_pt, header or cell.bold or run.bold, names))
             need += pad
             if cell.colspan == 1:
                 mins[c_idx] = max(mins[c_idx], need)

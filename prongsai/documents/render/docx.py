@@ -14,7 +14,7 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -22,7 +22,7 @@ from docx.table import _Cell
 
 from prongsai.documents.charts import chart_png
 from prongsai.documents.fonts import BODY_PT, FAMILY
-from prongsai.documents.layout import LANDSCAPE_CM, PORTRAIT_CM, column_widths
+from prongsai.documents.layout import LANDSCAPE_CM, PORTRAIT_CM, column_widths, name_spans
 from prongsai.documents.model import (
     Block,
     BulletList,
@@ -49,6 +49,21 @@ ALIGN = {
 }
 TEXT_WIDTH_CM = PORTRAIT_CM  # A4 (21 cm) less 3 cm left and 2 cm right margins
 HEADING_PT = {0: 20, 1: 18, 2: 16}
+WORD_JOINER = "\u2060"
+_MARKS = frozenset(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))
+
+
+def join_name(name: str) -> str:
+    """``name`` with a WORD JOINER between its letters (never before a mark above or below, which
+    must stay on its letter), so that neither Word nor LibreOffice breaks a line inside it."""
+    return "".join(ch if i == 0 or ch in _MARKS else WORD_JOINER + ch for i, ch in enumerate(name))
+
+
+def keep_names(text: str | None, names: tuple[str, ...]) -> str | None:
+    """Every occurrence of ``names`` in ``text`` joined (``join_name``)."""
+    if not text or not names or not any(n in text for n in names):
+        return text
+    return "".join(join_name(seg) if is_name else seg for seg, is_name in name_spans(text, names))
 
 
 def _set_fonts(rpr, size_pt: float, bold: bool = False) -> None:
@@ -102,6 +117,7 @@ def _field(paragraph, instruction: str, size: float) -> None:
 class DocxRenderer:
     def __init__(self, doc: Document):
         self.doc = doc
+        self.names = tuple(doc.unbreakable)
         self.landscape = False
         self.d = new_docx()
         self._setup()
@@ -140,7 +156,7 @@ class DocxRenderer:
             _field(footer, "NUMPAGES \\* THAIARABIC" if self.doc.thai_digits else "NUMPAGES", 14)
 
     def _run(self, paragraph, r: Run, size: float, bold: bool = False):
-        run = paragraph.add_run(self.t(r.text, r.verbatim))
+        run = paragraph.add_run(keep_names(self.t(r.text, r.verbatim), self.names))
         _set_fonts(run._r.get_or_add_rPr(), size, bold or r.bold)
         return run
 
@@ -188,7 +204,9 @@ class DocxRenderer:
         table.autofit = False  # fixed layout: the widths below, sized to the longest words
         size = tb.font_pt or BODY_PT - 1
         avail = LANDSCAPE_CM if tb.landscape or self.doc.landscape else PORTRAIT_CM
-        widths = [Cm(w) for w in column_widths(tb, size, avail, thai_digits=self.doc.thai_digits)]
+        widths = [
+            Cm(w) for w in column_widths(tb, size, avail, thai_digits=self.doc.thai_digits, names=self.names)
+        ]
         for i, col in enumerate(table.columns):
             col.width = widths[i]
         # table.cell() rescans the whole grid on every call; take the cells once, fill them, then
@@ -305,8 +323,16 @@ class DocxRenderer:
             raise TypeError(f"unknown block {type(b).__name__}")
 
     def memo_header(self, m: MemoHeader) -> None:
+        # As in the PDF: the emblem (ครุฑ) 1.5 cm high at the left margin, บันทึกข้อความ centred on
+        # the line, both on one baseline; without an emblem the line keeps its 1.5 cm height.
         para = self.d.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM / 2), WD_TAB_ALIGNMENT.CENTER)
+        if m.emblem:
+            para.add_run().add_picture(io.BytesIO(m.emblem), height=Cm(1.5))
+        else:
+            para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+            para.paragraph_format.line_spacing = Cm(2.05)  # as high as the emblem's line
+        self._run(para, Run("\t"), 29)
         self._run(para, Run("บันทึกข้อความ"), 29, bold=True)
         for label, value, extra in (
             ("ส่วนราชการ", m.unit, None),

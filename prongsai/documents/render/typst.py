@@ -79,6 +79,28 @@ def q(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=65536)
+def markup(text: str, names: tuple[str, ...] = ()) -> str:
+    """``text`` as markup: string literals, each ended with ';' so nothing after it continues it.
+
+    Typst's own Thai dictionary breaks some words we would not ("ปีงบ / ประมาณ") and cuts
+    names it does not know anywhere; every Thai word (layout.chunk_pieces, the same pieces the
+    column widths are measured on) and every one of the document's unbreakable ``names`` goes in a
+    box, which a line never breaks inside. Cached: a batch of reports repeats most of its texts."""
+    if not is_thai(text):
+        return f"#{q(text)};"
+    out = []
+    for chunk in _SPACES.split(text):
+        if not chunk:
+            continue
+        if chunk.isspace() or not is_thai(chunk):
+            out.append(f"#{q(chunk)};")
+            continue
+        for piece in chunk_pieces(chunk, names):
+            out.append(f"#box({q(piece)});" if len(piece) > 1 and is_thai(piece) else f"#{q(piece)};")
+    return "".join(out)
+
+
 def cm(x: float) -> str:
     return f"{x:.3f}cm"
 
@@ -86,30 +108,15 @@ def cm(x: float) -> str:
 class TypstRenderer:
     def __init__(self, doc: Document):
         self.doc = doc
+        self.names = tuple(doc.unbreakable)
         self.files: dict[str, bytes] = {}
 
     def t(self, text: str, verbatim: bool = False) -> str:
         return to_thai_digits(text) if self.doc.thai_digits and not verbatim else text
 
     def s(self, text: str, verbatim: bool = False) -> str:
-        """User text as markup: string literals, each ended with ';' so nothing after it continues it.
-
-        Typst's own Thai dictionary breaks some words we would not ("ปีงบ / ประมาณ") and cuts
-        names it does not know anywhere; every Thai word (layout.chunk_pieces, the same pieces the
-        column widths are measured on) goes in a box, which a line never breaks inside."""
-        text = self.t(text, verbatim)
-        if not is_thai(text):
-            return f"#{q(text)};"
-        out = []
-        for chunk in _SPACES.split(text):
-            if not chunk:
-                continue
-            if chunk.isspace() or not is_thai(chunk):
-                out.append(f"#{q(chunk)};")
-                continue
-            for piece in chunk_pieces(chunk):
-                out.append(f"#box({q(piece)});" if len(piece) > 1 and is_thai(piece) else f"#{q(piece)};")
-        return "".join(out)
+        """User text as markup (``markup``), digits as the document prints them."""
+        return markup(self.t(text, verbatim), self.names)
 
     def file(self, data: bytes, mime: str) -> str:
         name = f"img{len(self.files)}.{EXT.get(mime, 'png')}"
@@ -162,7 +169,7 @@ class TypstRenderer:
     def table(self, tb: Table) -> str:
         size = tb.font_pt or BODY_PT - 1
         avail = LANDSCAPE_CM if tb.landscape or self.doc.landscape else PORTRAIT_CM
-        widths = column_widths(tb, size, avail, thai_digits=self.doc.thai_digits)
+        widths = column_widths(tb, size, avail, thai_digits=self.doc.thai_digits, names=self.names)
         cols = "(" + ", ".join(cm(w) for w in widths) + ",)"
         head = ", ".join(self.cell(c, True) for row in tb.header for c in row)
         body = ",\n  ".join(self.cell(c, False) for row in tb.rows for c in row)
