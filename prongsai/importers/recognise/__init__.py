@@ -20,6 +20,7 @@ from prongsai.importers.recognise.measures import (
     merge_tables,
     table_kind,
 )
+from prongsai.importers.recognise.measures_text import measures_from_text, text_measures_kinds
 from prongsai.importers.recognise.scores import (
     Scores,
     scores_from_prose,
@@ -123,6 +124,12 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
             last_table_line = max(last_table_line, max(r.lines[-1] for r in table.rows))
     measures = merge_tables(groups)
     appendix_evidence(measures, prose, last_table_line)
+    if not measures:
+        # Measures set out as numbered lines, headings and labelled sub-lines instead of a table.
+        in_tables = {n for t in tables for r in (*t.header.rows, *t.rows) for n in r.lines}
+        measures = measures_from_text(lines, in_tables, conf)
+        if measures:
+            kinds |= text_measures_kinds(measures)
     if scores.from_tables:
         kinds.add("analysis")
     if memo is not None and memo.fields:

@@ -1,0 +1,164 @@
+"""Measures written as text rather than tables (recognise/measures_text.py): numbered lines with
+labelled sub-lines, one-line measures with their owner, prose plans, sub-numbered projects,
+bullets with statuses, issue headings tied to indicators, English plans, and checklists that are
+not measures. Texts are our own, in the forms agencies publish."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prongsai.importers.recognise.measures_text import label_of, measures_from_text
+from prongsai.importers.service import import_text
+
+HEAD = (
+    "องค์การบริหารส่วนตำบลทดสอบ อำเภอเมือง จังหวัดทดสอบ\n"
+    "มาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. 2568\n\n"
+)
+
+
+def _measures(body: str) -> list[dict]:
+    return import_text(HEAD + body).truth_view["measures"]
+
+
+def _draft(body: str) -> dict:
+    return import_text(HEAD + body).truth_view
+
+
+def test_numbered_lines_with_labelled_sub_lines():
+    d = _draft(
+        "๑. มาตรการเปิดเผยข้อมูลข่าวสาร\n"
+        "    วิธีการ : ตรวจสอบเว็บไซต์ทุกเดือน\n"
+        "    ระยะเวลา : ตุลาคม ๒๕๖๗ – กันยายน ๒๕๖๘\n"
+        "    ผู้รับผิดชอบ : สำนักปลัด\n\n"
+        "๒. มาตรการป้องกันการรับสินบน\n"
+        "    วิธีการ : ประกาศ No Gift Policy\n"
+        "    ผู้รับผิดชอบ : ทุกกอง\n"
+    )
+    ms = d["measures"]
+    assert [(m["no"], m["title"]) for m in ms] == [
+        (1, "มาตรการเปิดเผยข้อมูลข่าวสาร"),
+        (2, "มาตรการป้องกันการรับสินบน"),
+    ]
+    assert ms[0]["method"] == "ตรวจสอบเว็บไซต์ทุกเดือน"
+    assert ms[0]["period"] == "ตุลาคม ๒๕๖๗ – กันยายน ๒๕๖๘"
+    assert ms[1]["responsible"] == "ทุกกอง"
+    assert d["kinds"] == ["measures_plan"]
+    assert d["report_fiscal_year_be"] == 2568
+
+
+def test_one_line_measures_name_their_owner():
+    ms = _measures(
+        "1. มาตรการลดขั้นตอนการให้บริการ มอบหมายให้ กองช่าง และกองคลัง\n"
+        "2) มาตรการตรวจสอบข้อมูลบนเว็บไซต์ ผู้รับผิดชอบ งานประชาสัมพันธ์ สำนักปลัด\n"
+    )
+    assert [(m["title"], m["responsible"]) for m in ms] == [
+        ("มาตรการลดขั้นตอนการให้บริการ", "กองช่าง และกองคลัง"),
+        ("มาตรการตรวจสอบข้อมูลบนเว็บไซต์", "งานประชาสัมพันธ์ สำนักปลัด"),
+    ]
+
+
+def test_prose_plan_steps_period_and_responsible_are_natural_spans():
+    (m,) = _measures(
+        "มาตรการที่ 2 มาตรการบริหารความเสี่ยง เทศบาลจะแต่งตั้งคณะทำงานและจัดประชุมปีละ 2 ครั้ง "
+        "ระยะเวลาดำเนินการตั้งแต่ 1 ตุลาคม 2567 ถึง 30 กันยายน 2568 ผู้รับผิดชอบคือกองคลัง\n"
+    )
+    assert m["no"] == 2 and m["title"] == "มาตรการบริหารความเสี่ยง"
+    assert m["method"] == "แต่งตั้งคณะทำงานและจัดประชุมปีละ 2 ครั้ง"
+    assert m["period"] == "ตั้งแต่ 1 ตุลาคม 2567 ถึง 30 กันยายน 2568"
+    assert m["responsible"] == "กองคลัง"
+    (m,) = _measures(
+        "มาตรการที่ 3 มาตรการสร้างวัฒนธรรมองค์กร ให้จัดอบรมบุคลากร ภายในเดือนธันวาคม 2567 โดยกองการศึกษาเป็นผู้รับผิดชอบ\n"
+    )
+    assert (m["method"], m["period"], m["responsible"]) == (
+        "จัดอบรมบุคลากร",
+        "ภายในเดือนธันวาคม 2567",
+        "กองการศึกษา",
+    )
+
+
+def test_sub_numbered_project_items_and_bullets_with_status():
+    ms = _measures(
+        "1) โครงการอบรมจริยธรรม\n"
+        "   1.1 วัตถุประสงค์ เพื่อให้บุคลากรมีความรู้\n"
+        "   1.2 วิธีดำเนินการ อบรมบุคลากร 50 คน\n"
+        "   1.3 ระยะเวลา มีนาคม 2568\n"
+        "   1.4 ผู้รับผิดชอบ สำนักปลัด\n"
+        "   1.5 งบประมาณ 20,000 บาท\n\n"
+        "• กิจกรรมเผยแพร่คู่มือประชาชน\n"
+        "   – ขั้นตอน: จัดทำคู่มือ → เผยแพร่บนเว็บไซต์\n"
+        "   – สถานะ ณ 31 มี.ค. 68: อยู่ระหว่างดำเนินการ\n"
+    )
+    assert ms[0]["title"] == "โครงการอบรมจริยธรรม" and ms[0]["method"] == "อบรมบุคลากร 50 คน"
+    assert ms[0]["period"] == "มีนาคม 2568" and ms[0]["responsible"] == "สำนักปลัด"
+    assert ms[1]["no"] is None and ms[1]["status"] == "in_progress"
+    assert ms[1]["method"] == "จัดทำคู่มือ → เผยแพร่บนเว็บไซต์"
+
+
+def test_progress_in_labelled_lines_and_quoted_one_liners():
+    d = _draft(
+        "มาตรการที่ ๑ การเผยแพร่ข้อมูล\n"
+        "สถานะ: ดำเนินการแล้ว\n"
+        "ผลการดำเนินงาน: เผยแพร่ข่าว ๕๒ เรื่อง\n"
+        "หลักฐาน: https://example.go.th/ita\n"
+        "          ภาพถ่ายหน้าเว็บไซต์ (web.jpg)\n\n"
+        '๒. มาตรการ "จัดการเรื่องร้องเรียน" ยังไม่ได้ดำเนินการ เนื่องจากรอคู่มือ\n'
+    )
+    a, b = d["measures"]
+    assert (a["no"], a["title"], a["status"]) == (1, "การเผยแพร่ข้อมูล", "done")
+    assert a["evidence"] == ["https://example.go.th/ita", "ภาพถ่ายหน้าเว็บไซต์ (web.jpg)"]
+    assert (b["title"], b["status"]) == ("จัดการเรื่องร้องเรียน", "not_started")
+    assert b["result"] == "ยังไม่ได้ดำเนินการ เนื่องจากรอคู่มือ"
+    assert d["kinds"] == ["progress_report"]
+
+
+def test_issue_heading_gives_number_and_indicator_to_its_measure():
+    (m,) = _measures(
+        "ประเด็นที่ ๒ ตัวชี้วัดที่ ๘ การปรับปรุงระบบการทำงาน ได้ ๘๑.๒๔ คะแนน\n"
+        "    ผลการวิเคราะห์ : ยังไม่มีบริการออนไลน์\n"
+        "    มาตรการ : มาตรการพัฒนาระบบบริการออนไลน์\n"
+        "    ระยะเวลา : มกราคม – กันยายน ๒๕๖๘\n"
+    )
+    assert (m["no"], m["title"], m["indicator"]) == (2, "มาตรการพัฒนาระบบบริการออนไลน์", 8)
+
+
+def test_english_measures_plan():
+    d = import_text(
+        "Example University\nMeasures to Promote Integrity and Transparency (ITA)\n"
+        "Fiscal Year 2025 (B.E. 2568)\n\n"
+        "Measure 1: Improve public communication\n"
+        "Steps: redesign the website.\nPeriod: October 2024 – March 2025\n"
+        "Responsible: Public Relations Division\n"
+    ).truth_view
+    (m,) = d["measures"]
+    assert (m["no"], m["title"], m["responsible"]) == (
+        1,
+        "Improve public communication",
+        "Public Relations Division",
+    )
+
+
+def test_checklists_are_not_measures():
+    ms = _measures(
+        "ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล\n9.1 ข้อมูลพื้นฐาน\n"
+        "O1 โครงสร้าง  ลิงก์ https://example.go.th/o1\n"
+        "MOIT 2 หน่วยงานมีการเปิดเผยข้อมูล\n  หลักฐาน: คำสั่งแต่งตั้ง\n  URL: https://example.go.th/m2\n"
+        "1. ประชาชนเข้าชมเว็บไซต์ 500 ครั้ง\n"
+    )
+    assert ms == []
+
+
+def test_labels_with_and_without_colon():
+    assert label_of("วิธีการ : อบรม") == ("method", "อบรม")
+    assert label_of("ระยะเวลา มกราคม 2568") == ("period", "มกราคม 2568")
+    assert label_of("สถานะ ณ 31 มี.ค. 66: ดำเนินการแล้ว") == ("status", "ดำเนินการแล้ว")
+    assert label_of("มาตรการเผยแพร่ข้อมูล") is None
+    assert label_of("ผู้รับผิดชอบ") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="กขคงมาตรการโครงกิจ .:-•()0123456789\n", max_size=80), max_size=12))
+def test_arbitrary_lines_never_raise_and_measures_have_titles(chunks):
+    lines = "\n".join(chunks).splitlines()
+    for m in measures_from_text(lines, set()):
+        assert m.get("title")
