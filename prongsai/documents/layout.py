@@ -157,13 +157,22 @@ def is_thai(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _width_em(piece: str, bold: bool) -> float:
+    """Advance width of ``piece`` in ems (cached: the same words recur in every table)."""
+    return text_width_pt(piece, 1.0, bold)
+
+
+@lru_cache(maxsize=65536)
 def min_width_cm(text: str, size_pt: float, bold: bool, names: tuple[str, ...] = ()) -> float:
-    widest = max((text_width_pt(r, size_pt, bold) for r in unbreakable_runs(text, names)), default=0.0)
-    return widest / PT_PER_CM
+    widest = max((_width_em(r, bold) for r in unbreakable_runs(text, names)), default=0.0)
+    return widest * size_pt / PT_PER_CM
 
 
 def available_cm(table: Table) -> float:
     return LANDSCAPE_CM if table.landscape else PORTRAIT_CM
+
+
+_WIDTHS: dict[tuple, tuple[Table, list[float]]] = {}
 
 
 def column_widths(
@@ -175,7 +184,27 @@ def column_widths(
     names: tuple[str, ...] = (),
 ) -> list[float]:
     """Column widths in cm for ``table`` at ``font_pt``, summing to the available width; each of
-    ``names`` (the document's unbreakable names) is measured as one piece."""
+    ``names`` (the document's unbreakable names) is measured as one piece. Remembered for the
+    last tables asked about, so a document's DOCX and PDF measure each table once."""
+    key = (id(table), font_pt, avail_cm, thai_digits, names)
+    hit = _WIDTHS.get(key)
+    if hit is not None and hit[0] is table:
+        return list(hit[1])
+    widths = _column_widths(table, font_pt, avail_cm, thai_digits=thai_digits, names=names)
+    if len(_WIDTHS) >= 256:
+        _WIDTHS.clear()
+    _WIDTHS[key] = (table, widths)
+    return list(widths)
+
+
+def _column_widths(
+    table: Table,
+    font_pt: float,
+    avail_cm: float | None = None,
+    *,
+    thai_digits: bool = True,
+    names: tuple[str, ...] = (),
+) -> list[float]:
     avail = available_cm(table) if avail_cm is None else avail_cm
     n = table.columns
     pad = 2 * CELL_PAD_CM + SLACK_CM
