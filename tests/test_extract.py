@@ -671,3 +671,12 @@ def test_password_protected_docx_is_encrypted_not_doc(monkeypatch):
     # The stream name merely occurring in a document's text is not an encrypted package.
     text = b"x" * 3 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 4061
     assert not is_encrypted_ooxml(_ole2({"WordDocument": text}))
+
+
+def test_pdf_thai_repairs_lost_mai_tho_and_split_sara_am():
+    assert normalise_thai("เทศบาลเมืองวังนำ&าเย็น") == "เทศบาลเมืองวังน้ำเย็น"
+    assert normalise_thai("วังนำ.าเย็น") == "วังน้ำเย็น"
+    assert normalise_thai("ตัวชี&วัด เพิ่มขึ&น") == "ตัวชี้วัด เพิ่มขึ้น"
+    assert normalise_thai("ตำ่ากว่า") == "ต่ำกว่า"
+    assert normalise_thai("นํ้า ดำาเนิน") == "น้ำ ดำเนิน"
+    assert normalise_thai("AT&T 1.5") == "AT&T 1.5"

@@ -162,3 +162,30 @@ def test_arbitrary_lines_never_raise_and_measures_have_titles(chunks):
     lines = "\n".join(chunks).splitlines()
     for m in measures_from_text(lines, set()):
         assert m.get("title")
+
+
+# --- score tables without year columns, year-per-row tables, report year of an analysis ----------
+
+
+def test_tool_table_with_one_score_column_takes_the_year_above():
+    d = import_text(
+        "สรุปผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. ๒๕๖๘\nมหาวิทยาลัยทดสอบ\n"
+        "แบบวัด\tคะแนน\nIIT\t93.40\nEIT ส่วนที่ 1\t88.20\nEIT ส่วนที่ 2\t91.60\nOIT\t83.75\n"
+        "คะแนนภาพรวม\t88.49\nระดับ\tผ่าน\n\n"
+        "ข้อ\tรายการ\tคะแนน\nO12\tรายการจัดซื้อจัดจ้าง\t50\nO19\tสถิติเรื่องร้องเรียน\t0\n"
+    ).truth_view
+    (a,) = d["assessments"]
+    assert (a["year_be"], a["overall"], a["level"]) == (2568, 88.49, "ผ่าน")
+    assert a["tools"]["EIT_1"] == 88.2 and a["tools"]["OIT"] == 83.75
+    assert a["items"] == {"o12": 50, "o19": 0}
+    assert d["report_fiscal_year_be"] is None  # an analysis of the assessed year only
+
+
+def test_year_per_row_table_leaves_out_the_average_column():
+    d = import_text(
+        "รายงานประจำปี 2567 การทดสอบแห่งประเทศไทย\nการประเมินคุณธรรมและความโปร่งใส (ITA)\n"
+        "ปีงบประมาณ\tคะแนน กทท.\tระดับ\tค่าเฉลี่ยรัฐวิสาหกิจ\n"
+        "2565\t95.20\tAA\t92.36\n2566\t96.05\tผ่านดีเยี่ยม\t93.11\n"
+    ).truth_view
+    got = {a["year_be"]: (a["overall"], a["level"]) for a in d["assessments"]}
+    assert got == {2565: (95.2, "AA"), 2566: (96.05, "ผ่านดีเยี่ยม")}

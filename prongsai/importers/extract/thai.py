@@ -11,11 +11,21 @@ _SPACE_BEFORE_MARK = re.compile(f"[ \u00a0\u200b]+(?=[{COMBINING}])")
 # PDF fonts often draw sara am as nikhahit + sara aa; a tone mark may sit between them and
 # belongs before the composed sara am (น + ้ + ำ).
 _SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+# The same with the nikhahit already read as sara am and the tone after it: 'ตำ่า' is ต่ำ.
+_AM_TONE_AA = re.compile("\u0e33([\u0e48-\u0e4b])\u0e32")
+# A mai tho drawn as a shifted glyph that the font leaves unmapped comes out as '&' or '.'
+# ('วังนำ&าเย็น', 'นำ.า', 'ตัวชี&', 'ขึ&น'): only between a sara am and its sara aa, or after an
+# upper vowel and before a Thai letter, where neither character can stand.
+_LOST_TONE_AM = re.compile("\u0e33[&.]\u0e32")
+_LOST_TONE_UPPER = re.compile("(?<=[\u0e31\u0e34-\u0e37])&(?=[\u0e01-\u0e2e\\s]|$)")
 
 
 def normalise_thai(text: str) -> str:
     text = _SPACE_BEFORE_MARK.sub("", text)
     text = _SARA_AM.sub("\\1\u0e33", text)
+    text = _AM_TONE_AA.sub("\\1\u0e33", text)
+    text = _LOST_TONE_AM.sub("\u0e49\u0e33", text)
+    text = _LOST_TONE_UPPER.sub("\u0e49", text)
     # LibreOffice's PDFs map the nikhahit glyph to sara am and then its sara aa glyph again:
     # 'ดำาเนิน'. Sara am is never followed by sara aa in Thai.
     return text.replace("\u0e33\u0e32", "\u0e33")

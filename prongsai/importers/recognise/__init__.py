@@ -26,6 +26,7 @@ from prongsai.importers.recognise.scores import (
     scores_from_prose,
     scores_from_running_text,
     scores_from_tables,
+    scores_from_year_rows,
 )
 from prongsai.importers.recognise.tables import Prose, read_items, segment
 from prongsai.importers.recognise.text import THAI, match_key
@@ -110,6 +111,7 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     scores_from_tables(tables, prose, scores, conf)
     scores_from_prose(text_outside, scores, conf)
     scores_from_running_text(text_outside, scores, conf)
+    scores_from_year_rows(lines, scores, conf)
 
     groups: list[list[MeasureDraft]] = []
     kinds: set[str] = set()
@@ -147,11 +149,13 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     }
     assessed = set(scores.by_year)
     # A bare result announcement is about an assessed year, not a report for a fiscal year: the
-    # report's year is given only when it sets out measures, reports on them, analyses or is a memo.
-    about_a_year = bool(measures) or bool(d["kinds"])
-    d["report_fiscal_year_be"] = (
-        _put(draft, "report_fiscal_year_be", report_year(lines, memo, assessed)) if about_a_year else None
-    )
+    # report's year is given only when it sets out measures, reports on them, is a memo, or
+    # analyses results looking to a later year.
+    about_a_year = bool(measures) or bool(set(d["kinds"]) - {"analysis"})
+    year_fv = report_year(lines, memo, assessed) if d["kinds"] or measures else None
+    if not about_a_year and year_fv is not None and year_fv.value in assessed:
+        year_fv = None  # an analysis only of assessed years names no year of its own
+    d["report_fiscal_year_be"] = _put(draft, "report_fiscal_year_be", year_fv)
     d["assessments"] = [
         _assessment(draft, i, scores.by_year[y]) for i, y in enumerate(sorted(scores.by_year))
     ]

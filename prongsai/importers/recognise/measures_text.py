@@ -109,7 +109,7 @@ class _Open:
 def label_of(text: str) -> tuple[str, str] | None:
     """('method', 'value') for a labelled line, None otherwise."""
     m = _LABEL.match(text)
-    if not m:
+    if not m or _MEASURE_HEAD.match(text) or _ISSUE_HEAD.match(text):
         return None
     label = m.group("label")
     field = next(f for rx, f in _FIELD_OF if rx.match(label))

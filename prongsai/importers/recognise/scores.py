@@ -176,6 +176,86 @@ def scores_from_tables(tables: list[Table], prose: list[Prose], scores: Scores, 
             _indicator_table(table, scores, conf)
         elif "indicator" in roles and "score" in roles:
             _items_table(table, _year_above(table, prose), scores, conf)
+        elif "tool" in roles and "score" in roles:
+            _tool_score_table(table, _year_above(table, prose), scores, conf)
+        elif "score" in roles and any(r.texts and _ITEM_ID.match(r.texts[0]) for r in table.rows):
+            # 'ข้อ | รายการ | คะแนน' with O-numbers in the first column: items of the year above.
+            _items_table(table, _year_above(table, prose), scores, conf)
+
+
+_LEVEL_CELL = re.compile(r"^(?:ระดับ(?:ผลการประเมิน)?|level|ผลการประเมิน)$", re.I)
+
+
+def _tool_score_table(table: Table, year: int | None, scores: Scores, conf: float) -> None:
+    """'แบบวัด | คะแนน' with one score column: the tools (and overall, level) of the year above."""
+    if year is None:
+        return
+    score_col = next(c for c, r in enumerate(table.header.roles) if r == "score")
+    for row in table.rows:
+        if len(row.texts) <= score_col:
+            continue
+        name, cell = clean(row.texts[0]), clean(row.texts[score_col])
+        if _LEVEL_CELL.match(name):
+            level = _level_in(cell)
+            if level and _level_fits(level, year):
+                scores.put(year, "level", None, FieldValue(level, row.lines, 0.9 * conf))
+            continue
+        tool = next((t for t, rx in _TOOL_NAMES if rx.search(name)), None)
+        value = number(cell)
+        if tool is None or value is None or not 0 <= value <= 100:
+            continue
+        fv = FieldValue(value, row.lines, 0.9 * conf)
+        scores.put(year, "overall" if tool == "overall" else "tools", tool, fv)
+        scores.from_tables = True
+
+
+def _level_in(text: str) -> str | None:
+    t = clean(text).strip("\"“”'()")
+    if re.fullmatch(r"AA|A|B|C|D|E|F", t):
+        return t
+    return t if t in _LEVEL_LABELS["thai"] else None
+
+
+def scores_from_year_rows(lines: list[str], scores: Scores, conf: float) -> None:
+    """A table with one year per row ('ปีงบประมาณ | คะแนน | ระดับ | ค่าเฉลี่ย…', annual reports):
+    the score column is the first whose header names คะแนน and not an average, the level column
+    the one headed ระดับ. Rows are read only under such a header; filling only what is empty."""
+    header: tuple[int, int | None] | None = None
+    for n, raw in enumerate(lines, 1):
+        cells = [clean(c) for c in raw.split("\t")]
+        if len(cells) < 2:
+            header = None
+            continue
+        first = to_arabic_digits(cells[0])
+        if re.fullmatch(r"(?:ปี(?:งบประมาณ)?|พ\.ศ\.|fiscal year|year)", first, re.I):
+            score_col = next(
+                (
+                    i
+                    for i, c in enumerate(cells)
+                    if i
+                    and re.search(r"คะแนน|score", c, re.I)
+                    and not re.search(r"เฉลี่ย|average|เต็ม|เกณฑ์|เปลี่ยน", c, re.I)
+                ),
+                None,
+            )
+            level_col = next(
+                (i for i, c in enumerate(cells) if i and re.search(r"ระดับ|level", c, re.I)), None
+            )
+            header = (score_col, level_col) if score_col is not None else None
+            continue
+        if header is None or not re.fullmatch(r"25\d\d", first):
+            continue
+        year, (score_col, level_col) = int(first), header
+        value = number(cells[score_col]) if score_col < len(cells) else None
+        ys = scores.year(year) if value is not None and 0 <= value <= 100 else None
+        if ys is None:
+            continue
+        if ys.overall is None:
+            ys.overall = FieldValue(value, [n], 0.9 * conf)
+        if level_col is not None and level_col < len(cells) and ys.level is None:
+            level = _level_in(cells[level_col])
+            if level and _level_fits(level, year):
+                ys.level = FieldValue(level, [n], 0.9 * conf)
 
 
 def _year_columns(table: Table) -> dict[int, int]:
