@@ -189,3 +189,27 @@ def test_year_per_row_table_leaves_out_the_average_column():
     ).truth_view
     got = {a["year_be"]: (a["overall"], a["level"]) for a in d["assessments"]}
     assert got == {2565: (95.2, "AA"), 2566: (96.05, "ผ่านดีเยี่ยม")}
+
+
+def test_analysis_column_links_measures_to_indicators_and_gives_their_scores():
+    d = import_text(
+        "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. ๒๕๖๙\n"
+        "เทศบาลตำบลทดสอบ อำเภอทดสอบ จังหวัดทดสอบ\n"
+        "ผลการประเมิน ประจำปีงบประมาณ พ.ศ. ๒๕๖๘ ได้ ๙๑.๒๑ คะแนน\n\n"
+        "ที่\tประเด็นจากผลการวิเคราะห์\tมาตรการ/โครงการ/กิจกรรม\tระยะเวลาดำเนินการ\tผู้รับผิดชอบ\n"
+        "๑\tตัวชี้วัดที่ ๑ การปฏิบัติหน้าที่ ได้ ๙๘.๑๐ คะแนน บางส่วนยังไม่ตามขั้นตอน\tมาตรการหนึ่ง\t"
+        "ตุลาคม ๒๕๖๘\tทุกกอง\n"
+        "๒\tตัวชี้วัดที่ ๙ การเปิดเผยข้อมูล ได้ ๘๕.๐๐ คะแนน\tมาตรการสอง\tมีนาคม ๒๕๖๙\tสำนักปลัด\n"
+    ).truth_view
+    assert [m["indicator"] for m in d["measures"]] == [1, 9]
+    (a,) = d["assessments"]
+    assert a["year_be"] == 2568 and a["indicators"] == {"1": 98.1, "9": 85.0}
+    assert d["kinds"] == ["analysis", "measures_plan"]
+
+
+def test_analysis_by_its_title_not_by_a_sentence_that_mentions_one():
+    title = "รายงานการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๖๗\n"
+    body = "เทศบาลเมืองทดสอบ ได้ ๙๕.๔๒ คะแนน อยู่ในระดับ ผ่านดีเยี่ยม\n"
+    assert import_text(title + body).truth_view["kinds"] == ["analysis"]
+    sentence = "ตามที่เทศบาลได้วิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ประจำปี 2567 แล้ว\n"
+    assert "analysis" not in import_text(sentence + body).truth_view["kinds"]

@@ -38,6 +38,9 @@ KIND_ORDER = ["analysis", "measures_plan", "progress_report", "memo"]
 MEASURE_KEYS = ["no", "title", "method", "responsible", "period", "indicator", "status"]
 MEASURE_KEYS += ["result", "outcome", "suggestion", "monitoring"]
 _FFFD = "\ufffd"
+# A title line that names the analysis ('รายงานการวิเคราะห์ผลการประเมิน …'), not a sentence
+# that mentions one ('ตามที่ … ได้วิเคราะห์ผลการประเมิน …').
+_ANALYSIS_TITLE = re.compile(r"^(?:\S*\s)?(?:รายงาน)?(?:ผล)?(?:การ)?วิเคราะห์ผล|^Analysis of\b", re.I | re.M)
 _FLOATING_MARK = re.compile(r"(?:^|(?<=\s))[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", re.M)
 # English text about a Thai agency's ITA (news, English pages, annual reports) is read too.
 _ENGLISH_ITA = re.compile(r"\bITA\b|Integrity\s*(?:and|&)\s*Transparency\s*Assessment", re.I)
@@ -110,7 +113,16 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     scores = Scores()
     scores_from_tables(tables, prose, scores, conf)
     scores_from_prose(text_outside, scores, conf)
-    scores_from_running_text(text_outside, scores, conf)
+    # Analysis cells of a measures table ('ตัวชี้วัดที่ ๑ … ได้ ๙๘.๑๐ คะแนน …') state scores too.
+    in_cells = [
+        Prose(c.text, c.lines[0])
+        for t in tables
+        if is_measures_table(t)
+        for r in t.rows
+        for col, c in enumerate(r.cells)
+        if col < len(t.header.roles) and t.header.roles[col] is None and c.text and c.lines
+    ]
+    scores_from_running_text(text_outside + in_cells, scores, conf)
     scores_from_year_rows(lines, scores, conf)
 
     groups: list[list[MeasureDraft]] = []
@@ -133,6 +145,11 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
         if measures:
             kinds |= text_measures_kinds(measures)
     if scores.from_tables:
+        kinds.add("analysis")
+    heading = "\n".join([t for t in (line.strip() for line in lines) if t][:4])
+    broken_down = any(ys.indicators for ys in scores.by_year.values())
+    if _ANALYSIS_TITLE.search(heading) or (broken_down and any(m.get("indicator") for m in measures)):
+        # An analysis by its title, or measures set against the indicator scores they answer.
         kinds.add("analysis")
     if memo is not None and memo.fields:
         kinds.add("memo")

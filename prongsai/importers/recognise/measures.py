@@ -95,6 +95,7 @@ def indicator_heading(text: str) -> int | None:
     return None
 
 
+_OPENING_INDICATOR = re.compile(r"^\s*ตัวชี้วัดที่\s*([0-9๐-๙]{1,2})(?![0-9๐-๙.])")
 _INDICATOR_NO = re.compile(r"ตัวชี้วัดที่\s*([0-9๐-๙]{1,2})")
 
 
@@ -210,6 +211,17 @@ def measures_from_table(table: Table, index: int, ocr: bool) -> list[MeasureDraf
             m.set("no", indicator, title_cell.lines, conf * 0.9)
         ind_cell = table.cell(row, "indicator")
         linked = indicator_in_cell(ind_cell.clean) if ind_cell is not None else None
+        if linked is None and ind_cell is None:
+            # An analysis column without a header we know ('ประเด็นจากผลการวิเคราะห์') whose cell
+            # opens with the indicator it discusses: 'ตัวชี้วัดที่ ๙ การเปิดเผยข้อมูล ได้ …'.
+            for col, role in enumerate(table.header.roles):
+                if role is None and col < len(row.cells):
+                    opening = _OPENING_INDICATOR.match(row.cells[col].clean)
+                    if opening:
+                        ind_cell = row.cells[col]
+                        linked = int(to_arabic_digits(opening.group(1)))
+                        linked = linked if 1 <= linked <= 10 else None
+                        break
         if linked is not None:
             m.set("indicator", linked, ind_cell.lines, conf * 0.9)
         elif indicator is not None:
