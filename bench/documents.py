@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import re
 import shutil
@@ -102,6 +103,8 @@ def main() -> None:
         info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True).stdout
     pages = re.search(r"Pages:\s+(\d+)", info).group(1) if "Pages:" in info else "?"
     print(f"documents: seed 003 analysis report ({pages} pages), median of {args.runs} runs")
+    # Shared machines: the load says how far the timings below are from an idle machine's.
+    print(f"  load average (1, 5, 15 min) on {os.cpu_count()} CPUs: {os.getloadavg()}")
     print(f"  in-process PDF, build included (charts drawn by Typst): {pdf_med:.3f} s (target < 0.2 s)")
     print(f"  in-process PDF of the same report again (Typst's memoisation): {same_med:.3f} s")
     print(f"  in-process DOCX, build included: {docx_med:.3f} s (target < 0.2 s)")
@@ -145,6 +148,7 @@ def main() -> None:
         f"{batch:.1f} s ({batch / done:.3f} s per agency); {args.agencies} agencies: {whole / 60:.1f} min "
         "(target < 30 min)"
     )
+    print(f"  load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

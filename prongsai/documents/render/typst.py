@@ -57,7 +57,8 @@ PREAMBLE = """\
 #set document(title: %(title)s)
 #set page(paper: "a4", flipped: %(flipped)s, footer: %(footer)s,
   margin: (top: 2.5cm, bottom: 2cm, left: 3cm, right: 2cm))
-#set text(font: "%(family)s", size: %(body)spt, lang: "th", top-edge: "ascender", bottom-edge: "descender")
+#set text(font: "%(family)s", size: %(body)spt, lang: "th", hyphenate: false,
+  top-edge: "ascender", bottom-edge: "descender")
 #set par(leading: 0.1em, spacing: 0.35em, justify: false)
 #set table(stroke: 0.6pt, inset: (x: %(pad)scm, y: 2pt))
 #set table.cell(breakable: false)
@@ -89,15 +90,24 @@ def markup(text: str, names: tuple[str, ...] = ()) -> str:
     box, which a line never breaks inside. Cached: a batch of reports repeats most of its texts."""
     if not is_thai(text):
         return f"#{q(text)};"
-    out = []
+    out: list[str] = []
+    plain: list[str] = []  # text between boxes goes in one literal (fewer elements to lay out)
     for chunk in _SPACES.split(text):
         if not chunk:
             continue
         if chunk.isspace() or not is_thai(chunk):
-            out.append(f"#{q(chunk)};")
+            plain.append(chunk)
             continue
         for piece in chunk_pieces(chunk, names):
-            out.append(f"#box({q(piece)});" if len(piece) > 1 and is_thai(piece) else f"#{q(piece)};")
+            if len(piece) > 1 and is_thai(piece):
+                if plain:
+                    out.append(f"#{q(''.join(plain))};")
+                    plain.clear()
+                out.append(f"#box({q(piece)});")
+            else:
+                plain.append(piece)
+    if plain:
+        out.append(f"#{q(''.join(plain))};")
     return "".join(out)
 
 
@@ -163,7 +173,8 @@ class TypstRenderer:
             args.append(f"colspan: {c.colspan}")
         if c.rowspan > 1:
             args.append(f"rowspan: {c.rowspan}")
-        inner = "".join(f"#par(justify: false)[{self.runs(p.runs, header or c.bold)}]" for p in c.content)
+        # Paragraphs of a cell as the cell's own (not justified: the preamble's default).
+        inner = "#parbreak()".join(self.runs(p.runs, header or c.bold) for p in c.content)
         return f"table.cell({', '.join(args)})[{inner}]"
 
     def table(self, tb: Table) -> str:
