@@ -297,6 +297,27 @@ class Story:
         assert self.site.url + "/login/" in text
         self.site.shot("10-public")
 
+    def memo(self):
+        """The officer fills the progress memo in the browser and downloads it, signed, as PDF."""
+        page = self.site.login(self.users["editor"])
+        self.site.goto(url("memo_edit", agency=self.agency, year=NEXT_YEAR, kind="progress"))
+        page.fill("input[name=ref_no]", "ทต 52101/123")
+        page.fill("input[name=date]", "15/09/2570")
+        page.fill("input[name=preparer_name]", "นางสาวสุดา ใจงาม")
+        page.fill("input[name=executive_name]", "นายสมชาย ใจดี")
+        self.site.shot("12-memo")
+        submit(page, "input[name=ref_no]")
+        assert "ทต 52101/123" in page.input_value("input[name=ref_no]")
+        with page.expect_download() as info:
+            page.locator("#memo-pdf").click()
+        pdf = Path(info.value.path()).read_bytes()
+        assert pdf.startswith(b"%PDF")
+        import subprocess
+
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+        for expected in ("บันทึกข้อความ", "นางสาวสุดา ใจงาม", "นายสมชาย ใจดี", "๑๕ กันยายน ๒๕๗๐"):
+            assert expected in " ".join(text.split()), (expected, text[:500])
+
     def oversight(self):
         self.site.login(self.users["national_overseer"])
         self.site.goto(url("oversight_home"))
@@ -322,6 +343,7 @@ def test_year_of_work_in_the_browser(site, world, tmp_path, settings):
         pytest.skip(f"blocked: {exc}")
     story.optional(story.public_page)
     story.optional(story.oversight)
+    story.optional(story.memo)
     assert Measure.objects.get(pk=story.measure.pk).status == MeasureStatus.DONE
     if story.blocked:
         pytest.skip("blocked: " + "; ".join(story.blocked))
