@@ -213,3 +213,67 @@ def test_analysis_by_its_title_not_by_a_sentence_that_mentions_one():
     assert import_text(title + body).truth_view["kinds"] == ["analysis"]
     sentence = "ตามที่เทศบาลได้วิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ประจำปี 2567 แล้ว\n"
     assert "analysis" not in import_text(sentence + body).truth_view["kinds"]
+
+
+# --- agency names, places and memo headers ------------------------------------------------------
+
+
+def _agency(text: str) -> dict:
+    return {k: v for k, v in import_text(text).truth_view["agency"].items() if v}
+
+
+ITA = "ผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2567 ได้ 91.20 คะแนน\n"
+
+
+def test_abbreviations_with_and_without_dot_or_space_are_expanded():
+    assert _agency("ทม.บ้านทดสอบ\n" + ITA)["name"] == "เทศบาลเมืองบ้านทดสอบ"
+    assert _agency("ทน. ทดสอบนคร\n" + ITA)["name"] == "เทศบาลนครทดสอบนคร"
+    assert _agency("อบต ห้วยทดสอบ\n" + ITA)["name"] == "องค์การบริหารส่วนตำบลห้วยทดสอบ"
+    assert "name" not in _agency("ตัวแทนชุมชนร่วมประชุม\n" + ITA)
+
+
+def test_signature_title_names_the_municipality():
+    got = _agency(ITA + "\n        (นายทดสอบ  ใจดี)\n        นายกเทศมนตรีตำบลแม่ทดสอบ\n")
+    assert (got["name"], got["type"]) == ("เทศบาลตำบลแม่ทดสอบ", "เทศบาลตำบล")
+
+
+def test_pao_province_is_its_name_and_provinces_end_where_the_text_runs_on():
+    got = _agency("ข่าว\nองค์การบริหารส่วนจังหวัดพิจิตรได้คะแนนภาพรวม 95.10 คะแนน (ITA)\n")
+    assert got["province"] == "พิจิตร" and "district" not in got
+
+
+def test_place_from_the_line_under_the_heading_an_address_or_the_short_form():
+    got = _agency("เทศบาลตำบลหนองทดสอบ\nอำเภอศรีบุญเรือง จังหวัดหนองบัวลำภู\n" + ITA)
+    assert (got["district"], got["province"]) == ("ศรีบุญเรือง", "หนองบัวลำภู")
+    got = _agency("องค์การบริหารส่วนตำบลห้วยทดสอบ\n" + ITA + "หมู่ที่ 4 ตำบลห้วยทดสอบ อำเภอแม่ทา จังหวัดลำพูน 51140\n")
+    assert (got["district"], got["province"]) == ("แม่ทา", "ลำพูน")
+    got = _agency("เทศบาลเมืองทดสอบใต้\n" + ITA + "อันดับที่ 3 ของจังหวัดชลบุรี\nวิทยากรจาก ป.ป.ช. ประจำจังหวัดระยอง\n")
+    assert got["province"] == "ชลบุรี"
+
+
+def test_hospitals_departments_universities_from_the_banner():
+    assert _agency("รพ.บ้านทดสอบ (องค์การมหาชน)\n" + ITA)["name"] == "โรงพยาบาลบ้านทดสอบ (องค์การมหาชน)"
+    got = _agency("ศูนย์ปฏิบัติการต่อต้านการทุจริต (ศปท.)\nกรมทดสอบพลังงาน  กระทรวงพลังงาน\n" + ITA)
+    assert got == {"name": "กรมทดสอบพลังงาน"}
+    assert _agency("มหาวิทยาลัยทดสอบวิชาการ\n" + ITA)["name"] == "มหาวิทยาลัยทดสอบวิชาการ"
+
+
+def test_memo_header_wrapped_over_two_lines_with_a_phone_number():
+    d = import_text(
+        "บันทึกข้อความ\n"
+        "ส่วนราชการ สำนักปลัดเทศบาล เทศบาลตำบล โทร. ๐ ๕๓๑๒ ๑๘๘๐\n"
+        "ดอนทดสอบ อำเภอแม่ริม จังหวัดเชียงใหม่\n"
+        "ที่ ชม ๕๒๑๐๑/๒๒๓ วันที่ ๑๙ สิงหาคม ๒๕๖๘\n"
+        "เรื่อง รายงานผลการประเมินคุณธรรมและความโปร่งใส (ITA) ประจำ\n"
+        "ปีงบประมาณ พ.ศ. ๒๕๖๘\n"
+        "-----------------------------------------\n"
+        "เรียน นายกเทศมนตรีตำบลดอนทดสอบ\n"
+        "ตามที่ ... ได้ ๙๕.๒๐ คะแนน\n"
+        "(นายทดสอบ ดีมาก)\nปลัดเทศบาลตำบลดอนทดสอบ\n๑๙ ส.ค. ๒๕๖๘\n"
+    ).truth_view
+    memo = d["memo"]
+    assert memo["unit"] == "สำนักปลัดเทศบาล เทศบาลตำบลดอนทดสอบ อำเภอแม่ริม จังหวัดเชียงใหม่"
+    assert memo["subject"].endswith("ประจำปีงบประมาณ พ.ศ. ๒๕๖๘")
+    assert memo["to"] == "นายกเทศมนตรีตำบลดอนทดสอบ"
+    assert memo["signers"][0]["position"] == "ปลัดเทศบาลตำบลดอนทดสอบ"
+    assert d["agency"]["name"] == "เทศบาลตำบลดอนทดสอบ" and d["agency"]["province"] == "เชียงใหม่"

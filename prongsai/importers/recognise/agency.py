@@ -9,18 +9,35 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from prongsai.importers.recognise.measures import FieldValue
+from prongsai.importers.recognise.places import known_province
 from prongsai.importers.recognise.text import clean, match_key, years
 from prongsai.thai.dates import find_thai_dates, fiscal_year_of
 from prongsai.thai.digits import to_arabic_digits
 
 TYPES = ["องค์การบริหารส่วนจังหวัด", "องค์การบริหารส่วนตำบล", "เทศบาลตำบล", "เทศบาลเมือง", "เทศบาลนคร"]
-_ABBREVIATIONS = {"อบต.": "องค์การบริหารส่วนตำบล", "อบจ.": "องค์การบริหารส่วนจังหวัด", "ทต.": "เทศบาลตำบล"}
+_ABBREVIATIONS = {
+    "อบต": "องค์การบริหารส่วนตำบล",
+    "อบจ": "องค์การบริหารส่วนจังหวัด",
+    "ทต": "เทศบาลตำบล",
+    "ทม": "เทศบาลเมือง",
+    "ทน": "เทศบาลนคร",
+}
 _THAI_RUN = r"[\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e4e]+"
 # After the name: a space, the district, the province, a year phrase, punctuation or the end.
 _NAME_END = r"(?=\s|อำเภอ|จังหวัด|ประจำปี|$|[^\u0e00-\u0e7f])"
 _AGENCY = re.compile(rf"({'|'.join(TYPES)})\s?({_THAI_RUN}?){_NAME_END}")
 _AGENCY_LOOSE = re.compile(rf"({'|'.join(TYPES)})\s?({_THAI_RUN})")
-_ABBR = re.compile(rf"(อบต\.|อบจ\.|ทต\.)\s?({_THAI_RUN}?){_NAME_END}")
+# 'อบต.X', 'อบต X', 'ทต.X', 'ทม. X', 'ทน.X': the short forms stand alone (not 'ตัวแทน…'); ทต/ทม/ทน
+# need their dot, อบต/อบจ are never a part of a word.
+_ABBR = re.compile(rf"(?<![\u0e01-\u0e4e])(?:(อบต|อบจ)\.?|(ทต|ทม|ทน)\.)\s?({_THAI_RUN}?){_NAME_END}")
+# Signature titles: 'นายกเทศมนตรีตำบลแม่คะ' signs for เทศบาลตำบลแม่คะ.
+_MAYOR = re.compile(rf"นายกเทศมนตรี(ตำบล|เมือง|นคร)\s?({_THAI_RUN}?){_NAME_END}")
+# Agencies that are not local governments: hospitals, departments, universities, state enterprises.
+_OTHER_AGENCY = re.compile(
+    r"(?:(?:โรงพยาบาล|รพ\.)\s?[\u0e01-\u0e4e]+(?:\s?\(องค์การมหาชน\))?"
+    r"|กรม[\u0e01-\u0e4e]{3,}|มหาวิทยาลัย[\u0e01-\u0e4e]{3,}|สถาบัน[\u0e01-\u0e4e]{3,}"
+    r"|การ(?:ท่าเรือ|ไฟฟ้า|ประปา|รถไฟ|ทางพิเศษ|เคหะ|ยาง|กีฬา|ท่าอากาศยาน)[\u0e01-\u0e4e]*)"
+)
 _DISTRICT = re.compile(rf"(?:อำเภอ|อ\.)\s?({_THAI_RUN}?)(?=\s|จังหวัด|จ\.|$|[^\u0e00-\u0e7f])")
 _PROVINCE = re.compile(rf"(?:จังหวัด|จ\.)\s?({_THAI_RUN}?)(?=\s|$|[^\u0e00-\u0e7f])")
 
@@ -40,17 +57,24 @@ def find_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> 
     clean_hits: list[tuple[str, str, int, str]] = []  # (type, name, line, line text)
     for n, line in enumerate(lines, 1):
         for m in _AGENCY.finditer(line):
-            if len(m.group(2)) >= 2:
+            if len(m.group(2)) >= 2 and m.group(2) not in _NOT_NAMES:
                 clean_hits.append((m.group(1), m.group(2), n, line))
     if not clean_hits:
         for n, line in enumerate(lines, 1):
             for m in _ABBR.finditer(line):
-                if len(m.group(2)) >= 2:
-                    clean_hits.append((_ABBREVIATIONS[m.group(1)], m.group(2), n, line))
+                if len(m.group(3)) >= 2 and m.group(3) not in _NOT_NAMES:
+                    clean_hits.append((_ABBREVIATIONS[m.group(1) or m.group(2)], m.group(3), n, line))
+            for m in _MAYOR.finditer(line):
+                if len(m.group(2)) >= 2 and m.group(2) not in _NOT_NAMES:
+                    clean_hits.append(("เทศบาล" + m.group(1), m.group(2), n, line))
+    unit_hit = _hit_in(memo_unit.value, memo_unit.lines[0]) if memo_unit is not None else None
     if not clean_hits:
-        return _english_agency(lines, conf)
+        other = _other_agency(lines, memo_unit, conf)
+        return other if other is not None else _english_agency(lines, conf)
     chosen = None
-    if memo_unit is not None:
+    if unit_hit is not None:
+        chosen = unit_hit  # the memo's own unit (a wrapped header line read whole)
+    elif memo_unit is not None:
         chosen = next((h for h in clean_hits if h[2] in memo_unit.lines), None)
     if chosen is None:
         # A heading: a short line near the top; else the spelling written most often.
@@ -68,9 +92,12 @@ def find_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> 
         out.district = FieldValue(d.group(1), [line_no], sure)
     p = _PROVINCE.search(after)
     if p and len(p.group(1)) >= 2:
-        out.province = FieldValue(p.group(1), [line_no], sure)
+        out.province = FieldValue(known_province(p.group(1)) or p.group(1), [line_no], sure)
+    if kind == "องค์การบริหารส่วนจังหวัด":
+        out.district = None  # a PAO is the province's: its name is the province
+        out.province = FieldValue(known_province(name) or name, [line_no], sure)
     if out.district is None or out.province is None:
-        _place_elsewhere(out, lines, kind + name, sure * 0.9)
+        _place_elsewhere(out, lines, kind, name, line_no, sure * 0.9)
     seen = {kind + name}
     for n, line in enumerate(lines, 1):
         for m in _AGENCY_LOOSE.finditer(line):
@@ -95,16 +122,65 @@ def _closest_prefix(run: str, name: str) -> str:
     return max((run[:k] for k in lengths), key=lambda p: fuzz.ratio(p, name), default=run)
 
 
-def _place_elsewhere(out: AgencyDraft, lines: list[str], name: str, conf: float) -> None:
-    """District and province printed on another line with the name (a heading's second line)."""
+def _place_elsewhere(out: AgencyDraft, lines: list[str], kind: str, name: str, at: int, conf: float) -> None:
+    """District and province printed elsewhere: after another writing of the name (the full
+    form, 'อบต.X', an address 'ตำบลX อำเภอ… จังหวัด…'), on the line under the heading
+    ('อำเภอศรีบุญเรือง จังหวัดหนองบัวลำภู'), or, for a local government, the one province the
+    text names ('อันดับที่ 3 ของจังหวัดชลบุรี')."""
+    short = [a for a, k in _ABBREVIATIONS.items() if k == kind]
+    writings = [kind + name, *(f"{a}.{name}" for a in short), *(f"{a} {name}" for a in short)]
+    if kind in ("องค์การบริหารส่วนตำบล", "เทศบาลตำบล"):
+        writings.append("ตำบล" + name)
     for n, line in enumerate(lines, 1):
-        if name not in line:
-            continue
-        after = line[line.find(name) + len(name) :]
-        if out.district is None and (d := _DISTRICT.search(after)) and len(d.group(1)) >= 2:
-            out.district = FieldValue(d.group(1), [n], conf)
-        if out.province is None and (p := _PROVINCE.search(after)) and len(p.group(1)) >= 2:
-            out.province = FieldValue(p.group(1), [n], conf)
+        key = line.replace(". ", ".")
+        spots = [key.find(w) + len(w) for w in writings if w in key]
+        under_heading = n == at + 1 or (n == at + 2 and not lines[at].strip())
+        if under_heading and re.match(r"\s*(?:อำเภอ|อ\.|จังหวัด|จ\.)", line):
+            spots.append(0)  # the heading's second line
+        for spot in spots:
+            after = key[spot:]
+            if out.district is None and (d := _DISTRICT.search(after)) and len(d.group(1)) >= 2:
+                out.district = FieldValue(d.group(1), [n], conf)
+            if out.province is None and (p := _PROVINCE.search(after)) and len(p.group(1)) >= 2:
+                out.province = FieldValue(known_province(p.group(1)) or p.group(1), [n], conf)
+    if out.province is None:
+        named = {
+            (known_province(m.group(1)), n)
+            for n, line in enumerate(lines, 1)
+            # not an office's province ('สำนักงาน ป.ป.ช. ประจำจังหวัด…', 'สาธารณสุขจังหวัด…')
+            for m in re.finditer(r"(?:^|(?<=\s)|(?<=ของ)|(?<=ใน))จังหวัด\s?([\u0e01-\u0e4e]+)", line)
+        }
+        provinces = {p for p, _ in named if p}
+        if len(provinces) == 1:
+            (province,) = provinces
+            out.province = FieldValue(province, sorted(n for p, n in named if p == province)[:3], conf * 0.6)
+
+
+def _hit_in(text: str, line: int) -> tuple[str, str, int, str] | None:
+    """The local government a memo's unit names ('สำนักปลัด อบต.โคกสะอาด อ.ปลาปาก จ.นครพนม')."""
+    for rx, expand in ((_AGENCY, None), (_ABBR, _ABBREVIATIONS)):
+        for m in rx.finditer(text):
+            if expand is None and len(m.group(2)) >= 2 and m.group(2) not in _NOT_NAMES:
+                return m.group(1), m.group(2), line, text
+            if expand is not None and len(m.group(3)) >= 2 and m.group(3) not in _NOT_NAMES:
+                return expand[m.group(1) or m.group(2)], m.group(3), line, text
+    return None
+
+
+def _other_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> AgencyDraft | None:
+    """A hospital, department, university or state enterprise named in the memo's unit or in the
+    first lines (its banner), not one mentioned further down (link bars, parent offices)."""
+    places = [(memo_unit.value, memo_unit.lines[0])] if memo_unit is not None else []
+    top = [(t, n) for n, t in enumerate(lines, 1) if t.strip()][:5]
+    for text, n in places + top:
+        m = _OTHER_AGENCY.search(text)
+        if m:
+            name = re.sub(r"^รพ\.\s?", "โรงพยาบาล", clean(m.group(0)))
+            return AgencyDraft(name=FieldValue(name, [n], conf * 0.8))
+    return None
+
+
+_NOT_NAMES = {"โทร", "นั้น", "ดังกล่าว", "แห่งนี้", "ที่"}
 
 
 # --- memo ---------------------------------------------------------------------------------------
@@ -121,7 +197,13 @@ _PERSON = re.compile(r"^\(?\s*((?:นาย(?!ก)|นางสาว|นาง|
 
 
 # The executive's decision between signature blocks ('- อนุมัติ', '☑ อนุมัติ ☐ ไม่อนุมัติ').
+# A date written under a signature ('24 ต.ค. 2567', '๕ เมษายน ๒๕๖๖'), not part of the position.
+_DATE_LINE = re.compile(r"^(?:วันที่\s*)?[0-9๐-๙]{1,2}\s*\S+\s*[0-9๐-๙]{2,4}$")
 _DECISION = re.compile(r"^(?:[-–☐☑✓✔/\[]|(?:อนุมัติ|ไม่อนุมัติ|ทราบ|เห็นชอบ|เห็นควร)(?:\s|$))")
+
+
+_RULE = re.compile(r"^[-–—_=*.·\s]{5,}$")
+_PHONE = re.compile(r"\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?)\s*[:：]?\s*[0-9๐-๙][0-9๐-๙ \-,]*(?:ต่อ\s*[0-9๐-๙]+)?\s*$")
 
 
 @dataclass
@@ -138,10 +220,11 @@ def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
     memo = MemoDraft(lines=[start + 1])
     i = start + 1
     pending: str | None = None
+    last: str | None = None  # the field an unlabelled line may continue (a wrapped unit or subject)
     while i < len(lines) and i < start + 40:
         text = clean(lines[i])
         i += 1
-        if not text:
+        if not text or _RULE.match(text):
             continue
         if pending:  # the label stood alone; its value is the next line
             _memo_field(memo, pending, text, i, conf * 0.9)
@@ -165,11 +248,20 @@ def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
                 _memo_field(memo, "date", date_text.strip(), i, conf)
             if value:
                 _memo_field(memo, key, value, i, conf)
+                last = key
             else:
                 pending = key
             break
         if memo.fields.get("to"):
             break
+        if not hit and last in ("unit", "subject") and len(text) <= 120:
+            # A borderless two-column header wraps the unit or the subject onto the next line.
+            old = memo.fields[last]
+            thai_both = re.search(r"[\u0e01-\u0e4e]$", old.value) and re.match(r"[\u0e01-\u0e4e]", text)
+            joint = "" if thai_both else " "
+            memo.fields[last] = FieldValue(old.value + joint + text, [*old.lines, i], old.confidence * 0.9)
+            last = None
+            continue
         if not hit and memo.fields:
             break
     memo.signers = _signers(lines, i, conf)
@@ -177,6 +269,8 @@ def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
 
 
 def _memo_field(memo: MemoDraft, key: str, value: str, line: int, conf: float) -> None:
+    if key == "unit":
+        value = _PHONE.sub("", value).strip()  # 'โทร. ๐ ๔๒๕๑ ๙๐๓๒' is the unit's number, not its name
     if key == "date":
         dates = find_thai_dates(value)
         if dates:
@@ -205,7 +299,8 @@ def _signers(lines: list[str], start: int, conf: float) -> list[dict[str, FieldV
                 continue
             if (
                 _PERSON.match(nxt)
-                or nxt.startswith(("ความเห็น", "(ลงชื่อ)", "ลงชื่อ", "ลงนาม"))
+                or nxt.startswith(("ความเห็น", "(ลงชื่อ)", "ลงชื่อ", "ลงนาม", "คำสั่ง"))
+                or _DATE_LINE.match(nxt)
                 or _DECISION.match(nxt)
                 or len(nxt) > 80
                 or len(position) >= 3
