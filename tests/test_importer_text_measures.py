@@ -277,3 +277,19 @@ def test_memo_header_wrapped_over_two_lines_with_a_phone_number():
     assert memo["to"] == "นายกเทศมนตรีตำบลดอนทดสอบ"
     assert memo["signers"][0]["position"] == "ปลัดเทศบาลตำบลดอนทดสอบ"
     assert d["agency"]["name"] == "เทศบาลตำบลดอนทดสอบ" and d["agency"]["province"] == "เชียงใหม่"
+
+
+def test_level_row_of_a_tools_table_and_plan_heading_year():
+    d = import_text(
+        "บันทึกข้อความ\nเรื่อง รายงานผลการประเมิน ITA\n"
+        "แบบวัด\tปี ๒๕๖๗\tปี ๒๕๖๘\nIIT\t๙๕.๖๐\t๙๗.๑๐\nคะแนนรวม\t๙๔.๑๒\t๙๖.๖๑\n"
+        "ระดับผลการประเมิน\tผ่านดี\tผ่านดีเยี่ยม\n"
+    ).truth_view
+    assert {a["year_be"]: a["level"] for a in d["assessments"]} == {2567: "ผ่านดี", 2568: "ผ่านดีเยี่ยม"}
+    d = import_text(
+        "การวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๖๖\n"
+        "และมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. ๒๕๖๗\n"
+        "องค์การบริหารส่วนตำบลทดสอบ\n\n"
+        "องค์การบริหารส่วนตำบลทดสอบ ได้คะแนนภาพรวม ๘๖.๔๗ คะแนน อยู่ในระดับผ่าน\n"
+    ).truth_view
+    assert [(a["year_be"], a["overall"]) for a in d["assessments"]] == [(2566, 86.47)]

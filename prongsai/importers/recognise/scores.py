@@ -130,10 +130,15 @@ def scores_from_prose(prose: list[Prose], scores: Scores, conf: float) -> None:
             else:
                 scores.put(year, subject[0], subject[1], FieldValue(value, [p.line], 0.75 * conf))
             primary_year = primary_year or year
-        if _is_heading(text):
+        if _is_heading(text) and not _PLAN_HEADING.search(text):
             found = [int(y.group(1)) for y in _YEAR_MENTION.finditer(text)]
             if found:
                 context_year = found[-1]
+
+
+# A heading of the measures ('และมาตรการส่งเสริม… ประจำปีงบประมาณ พ.ศ. ๒๕๖๗') names the plan's
+# year, not the assessed one.
+_PLAN_HEADING = re.compile(r"^\s*(?:และ)?(?:มาตรการ|แผน)")
 
 
 _TOOL_CUES = [
@@ -271,6 +276,13 @@ def _tools_table(table: Table, scores: Scores, conf: float) -> None:
     diff = _diff_column(table)
     for row in table.rows:
         name = row.texts[0] if row.texts else ""
+        if _LEVEL_CELL.match(clean(name)):
+            # 'ระดับผลการประเมิน | ผ่านดี | ผ่านดีเยี่ยม': each year's level under its column.
+            for col, year in cols.items():
+                level = _level_in(row.texts[col]) if col < len(row.texts) else None
+                if level and _level_fits(level, year):
+                    scores.put(year, "level", None, FieldValue(level, row.lines, 0.9 * conf))
+            continue
         tool = next((t for t, rx in _TOOL_NAMES if rx.search(name)), None)
         if tool is None:
             continue
