@@ -28,7 +28,7 @@ from prongsai.importers.recognise.scores import (
     scores_from_tables,
     scores_from_year_rows,
 )
-from prongsai.importers.recognise.tables import Prose, read_items, segment
+from prongsai.importers.recognise.tables import Prose, Table, read_items, segment
 from prongsai.importers.recognise.text import THAI, match_key
 from prongsai.thai.digits import to_arabic_digits
 
@@ -128,6 +128,7 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     groups: list[list[MeasureDraft]] = []
     kinds: set[str] = set()
     last_table_line = 0
+    tables = _join_across_page_furniture(tables, lines)
     for index, table in enumerate(tables):
         if not is_measures_table(table):
             continue
@@ -223,6 +224,29 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     _year_checks(draft, lines)
     d["inconsistencies"] = [f["message_en"] for f in draft.findings]
     return draft
+
+
+def _join_across_page_furniture(tables: list[Table], lines: list[str]) -> list[Table]:
+    """A measures table whose header is repeated on the next page after a running footer and
+    header ('เทศบาลตำบล… หน้า /', '2 3', the document's title) is one table: its first row there
+    may be the rest of the row the page cut (Word-made PDFs)."""
+    out: list[Table] = []
+    for table in tables:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.rows
+            and table.rows
+            and is_measures_table(prev)
+            and table.header.roles == prev.header.roles
+            and table.first_line - prev.rows[-1].lines[-1] <= 8
+            and all(len(lines[n - 1]) <= 120 for n in range(prev.rows[-1].lines[-1] + 1, table.first_line))
+        ):
+            table.rows[0].page_break_before = True
+            out[-1] = Table(prev.header, prev.rows + table.rows, prev.context_lines)
+            continue
+        out.append(table)
+    return out
 
 
 def _assessment(draft: Draft, i: int, ys) -> dict:

@@ -233,6 +233,13 @@ def measures_from_table(table: Table, index: int, ocr: bool) -> list[MeasureDraf
         _status_and_evidence(m, table, row, conf)
         out.append(m)
     _spilled_fragments(out)
+    if table.has("responsible"):
+        # A responsible cell merged down over several rows is printed once, in its first row; the
+        # rows under it have an empty cell (D_35/D_38: Word's vertical merge).
+        for above, m in itertools.pairwise(out):
+            if m.get("responsible") is None and above.fields.get("responsible") is not None:
+                fv = above.fields["responsible"]
+                m.set("responsible", fv.value, fv.lines, fv.confidence * 0.6)
     return out
 
 
