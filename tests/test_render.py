@@ -155,6 +155,8 @@ def test_unbreakable_names_are_whole_in_every_renderer(rendered):
     assert "ศ\u2060รี\u2060ส\u2060อ\u2060ง\u2060ค\u2060ร\u2060า\u2060ม" in xml
     text = pdftotext(folder / f"{NAMED}.pdf")
     assert "ศรีสองคราม" in text and "ศรีสังคราม" in text and "\u2060" not in text
+    html = render(doc, "html").decode()
+    assert '<span class="nb">ศรีสองคราม</span>' in html and ".nb { white-space: nowrap; }" in html
 
 
 @pytest.mark.skipif(

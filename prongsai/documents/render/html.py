@@ -10,6 +10,7 @@ import base64
 from html import escape
 
 from prongsai.documents.fonts import BODY_PT, FAMILY, FILES
+from prongsai.documents.layout import name_spans
 from prongsai.documents.model import (
     Block,
     BulletList,
@@ -34,6 +35,7 @@ CSS = """
 @page { size: A4; margin: 2.5cm 2cm 2cm 3cm; %(page_numbers)s }
 html { font-family: "%(family)s"; font-size: %(body)spt; line-height: 1.25; color: #000; }
 body { margin: 0 auto; max-width: 46em; padding: 0 1em; }
+.nb { white-space: nowrap; }
 @media print { body { max-width: none; padding: 0; } }
 h1 { font-size: 20pt; text-align: center; margin: 0 0 0.6em; }
 h2 { font-size: 18pt; margin: 0.9em 0 0.3em; break-after: avoid; }
@@ -77,10 +79,19 @@ class HtmlRenderer:
         self.doc = doc
         self.font_base = font_base
 
-    def t(self, text: str, verbatim: bool = False) -> str:
+    def t(self, text: str, verbatim: bool = False, names: bool = True) -> str:
+        """Escaped text; each of the document's unbreakable names in a span that never wraps
+        (a browser's Thai dictionary would cut "ศรีสองคราม" between ศรี and สอง)."""
         if self.doc.thai_digits and not verbatim:
             text = to_thai_digits(text)
-        return escape(text).replace("\n", "<br>")
+        out = escape(text).replace("\n", "<br>")
+        unbreakable = tuple(self.doc.unbreakable)
+        if names and unbreakable and any(n in out for n in unbreakable):
+            out = "".join(
+                f'<span class="nb">{seg}</span>' if is_name else seg
+                for seg, is_name in name_spans(out, unbreakable)
+            )
+        return out
 
     def runs(self, runs: list[Run]) -> str:
         out = []
@@ -212,7 +223,8 @@ class HtmlRenderer:
         return (
             f'<!DOCTYPE html>\n<html lang="{self.doc.language}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{self.t(self.doc.title)}</title><style>{self.font_faces()}\n{css}</style></head>"
+            f"<title>{self.t(self.doc.title, names=False)}</title>"
+            f"<style>{self.font_faces()}\n{css}</style></head>"
             f"<body>\n{body}\n</body></html>\n"
         )
 
