@@ -321,3 +321,29 @@ def test_measures_table_continues_after_a_running_footer_and_repeated_header():
     assert [m["no"] for m in ms] == [1, 2, 3]
     assert ms[1]["title"].replace(" ", "") == "มาตรการการใช้ทรัพย์สินของราชการ"
     assert ms[1]["period"].replace(" ", "") == "ธันวาคม๒๕๖๘–กันยายน๒๕๖๙"
+
+
+def test_unnumbered_heading_with_labels_dash_labels_and_carried_out_by_a_unit():
+    ms = _measures(
+        "มาตรการที่ ๑ : การเปิดเผยข้อมูลสาธารณะ\n"
+        "  - วิธีดำเนินการ - ปรับปรุงเว็บไซต์ทุกเดือน\n"
+        "  - หน่วยงานที่รับผิดชอบ : สำนักปลัด\n\n"
+        "ประกาศเจตนารมณ์การป้องกันการรับสินบน (No Gift Policy)\n"
+        "  ผู้รับผิดชอบ : ทุกส่วนราชการ\n\n"
+        "(๓) โครงการอบรมคุณธรรม ดำเนินการโดย กองการศึกษา ภายในเดือนมีนาคม ๒๕๖๘\n\n"
+        "ทั้งนี้ให้ทุกส่วนราชการถือปฏิบัติ\n"
+    )
+    assert [(m["no"], m["title"]) for m in ms] == [
+        (1, "การเปิดเผยข้อมูลสาธารณะ"),
+        (None, "ประกาศเจตนารมณ์การป้องกันการรับสินบน (No Gift Policy)"),
+        (3, "โครงการอบรมคุณธรรม"),
+    ]
+    assert ms[0]["method"] == "ปรับปรุงเว็บไซต์ทุกเดือน" and ms[0]["responsible"] == "สำนักปลัด"
+    assert ms[2]["responsible"] == "กองการศึกษา" and ms[2]["method"] is None
+
+
+def test_a_heading_alone_is_not_a_measure_and_an_unknown_page_is_a_draft_with_a_finding():
+    assert _measures("มาตรการส่งเสริมคุณธรรมของหน่วยงาน\nวัตถุประสงค์ : เพื่อความโปร่งใส\n") == []
+    result = import_text("องค์การบริหารส่วนตำบลทดสอบ\nหน้ารวมเอกสาร ITA ของหน่วยงาน\n")
+    assert result.truth_view["agency"]["name"] == "องค์การบริหารส่วนตำบลทดสอบ"
+    assert "nothing_recognised" in {f["code"] for f in result.draft.findings}

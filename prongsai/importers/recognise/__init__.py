@@ -221,6 +221,18 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
             "ข้อความที่อ่านได้มีตัวอักษรเสียหาย กรุณาตรวจทุกค่ากับเอกสารต้นฉบับ",
             [],
         )
+    if not (d["assessments"] or d["measures"] or d["memo"]):
+        # An ITA page in a form the importer does not know: the draft keeps what was found (the
+        # agency, the year), every value at low confidence, and says so.
+        for source in draft.provenance.values():
+            source["confidence"] = min(source["confidence"], 0.5)
+        draft.note(
+            "nothing_recognised",
+            "no scores, measures or memo were recognised in this document; enter them by hand "
+            "or check that it is an ITA report",
+            "ไม่พบคะแนน มาตรการ หรือบันทึกข้อความในเอกสารนี้ กรุณากรอกเองหรือตรวจสอบว่าเป็นรายงาน ITA",
+            [],
+        )
     _year_checks(draft, lines)
     d["inconsistencies"] = [f["message_en"] for f in draft.findings]
     return draft

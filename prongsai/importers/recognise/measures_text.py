@@ -58,9 +58,10 @@ _LABELS: list[tuple[str, str]] = [
 # 'วิธีการ : …', 'สถานะ ณ 31 มี.ค. 66: …' (a few words before the colon), or 'ระยะเวลา มกราคม …'.
 _LABEL = re.compile(
     r"^(?P<label>" + "|".join(f"(?:{p})" for p, _ in _LABELS) + r")"
-    r"(?:(?P<qual>[^:：]{0,24}?)\s*[:：]|(?=\s))\s*(?P<value>.*)$",
+    r"(?:(?P<qual>[^:：]{0,24}?)\s*[:：]|\s*[-–](?=\s)|(?=\s))\s*(?P<value>.*)$",
     re.I,
 )
+_LABEL_SEPARATOR = re.compile(rf"^{MEASURE_WORDS}\s*[:：]", re.I)
 _FIELD_OF = [(re.compile(f"^(?:{p})$", re.I), f) for p, f in _LABELS]
 
 _MONTH = (
@@ -95,6 +96,7 @@ _STEPS_LEAD = re.compile(
 )
 _STEPS_TAIL = re.compile(r"\s*(?:โดย(?:จะ)?(?:ดำเนินการ)?|ระยะเวลา(?:ดำเนินการ)?|ทั้งนี้|,)\s*$")
 _URLS = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"']+", re.I)
+_UNIT = re.compile(r"^(?:กอง|สำนัก|งาน|ฝ่าย|ศูนย์|หน่วย|ทุกกอง|ทุกส่วน|คณะทำงาน|คณะกรรมการ)\S*(?:\s\S+){0,3}$")
 _DASH_ONLY = re.compile(r"^[\s\-–—.]*$")
 _CHECKLIST = re.compile(r"^(?:O|o|MOIT|IIT|EIT|i|e)\s*\d", re.I)
 
@@ -135,6 +137,9 @@ def _head(text: str) -> tuple[str, int | None, str] | None:
         return "numbered", int(to_arabic_digits(m.group(1) or m.group(2))), m.group(3)
     if m := _BULLET.match(text):
         return "bullet", None, m.group(1) or m.group(2)
+    if re.match(MEASURE_WORDS, text, re.I) and len(text) <= 200 and not _LABEL_SEPARATOR.match(text):
+        # 'ประกาศเจตนารมณ์ No Gift Policy' with labelled lines under it, no number.
+        return "heading", None, text
     return None
 
 
@@ -172,6 +177,11 @@ def _inline(m: MeasureDraft, rest: str, line: int, conf: float, *, keep_measure_
         ends.append(period.start())
     steps = after[: min(ends)]
     steps = _STEPS_TAIL.sub("", _STEPS_LEAD.sub("", steps, count=1)).strip()
+    if _UNIT.match(steps) and len(steps) <= 60:
+        # 'ดำเนินการโดย กองการศึกษา': carried out by a unit, which is who is responsible.
+        if m.get("responsible") is None:
+            m.set("responsible", steps, [line], conf * 0.7)
+        return
     if len(steps) >= 8:
         m.set("method", steps, [line], conf * 0.7)
 
@@ -306,6 +316,9 @@ def _is_measure(m: MeasureDraft, kind: str, labelled: bool, named: bool) -> bool
     title = m.get("title") or ""
     if not title:
         return False
+    if kind == "heading":  # an unnumbered heading is a measure only by what is set out under it
+        said = any(m.get(f) for f in ("method", "period", "responsible", "status", "result", "outcome"))
+        return said or bool(m.evidence)
     if kind in ("measure", "issue") or labelled:
         return True
     said = any(m.get(f) for f in ("responsible", "period", "status", "result")) or bool(m.evidence)
