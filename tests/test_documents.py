@@ -40,7 +40,8 @@ def docx_text(data: bytes) -> str:
             parts.extend(cell.text for cell in row.cells)
     for section in d.sections:
         parts.extend(p.text for p in section.footer.paragraphs)
-    return "\n".join(parts)
+    # Word joiners (U+2060) hold names no dictionary knows on one line; they are layout, not text.
+    return "\n".join(parts).replace("\u2060", "")
 
 
 def pdf_text(data: bytes, tmp: Path) -> str:
