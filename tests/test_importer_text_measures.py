@@ -347,3 +347,18 @@ def test_a_heading_alone_is_not_a_measure_and_an_unknown_page_is_a_draft_with_a_
     result = import_text("องค์การบริหารส่วนตำบลทดสอบ\nหน้ารวมเอกสาร ITA ของหน่วยงาน\n")
     assert result.truth_view["agency"]["name"] == "องค์การบริหารส่วนตำบลทดสอบ"
     assert "nothing_recognised" in {f["code"] for f in result.draft.findings}
+
+
+def test_labels_inside_a_one_line_measure():
+    ms = _measures(
+        "ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล\n"
+        "- โครงการปรับปรุงเว็บไซต์ (ระยะเวลา: ม.ค.-มี.ค. 68, ผู้รับผิดชอบ: สำนักปลัด)\n"
+        '2. มาตรการ "ลดขั้นตอน" สถานะ: ดำเนินการแล้ว\n'
+    )
+    assert (ms[0]["title"], ms[0]["period"], ms[0]["responsible"], ms[0]["indicator"]) == (
+        "โครงการปรับปรุงเว็บไซต์",
+        "ม.ค.-มี.ค. 68",
+        "สำนักปลัด",
+        9,
+    )
+    assert (ms[1]["title"], ms[1]["status"]) == ("ลดขั้นตอน", "done")

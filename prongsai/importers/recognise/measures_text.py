@@ -61,6 +61,10 @@ _LABEL = re.compile(
     r"(?:(?P<qual>[^:：]{0,24}?)\s*[:：]|\s*[-–](?=\s)|(?=\s))\s*(?P<value>.*)$",
     re.I,
 )
+# A label inside a one-line measure: 'ผู้รับผิดชอบ: กองคลัง', '(ระยะเวลา: ม.ค. 68, ผู้รับผิดชอบ: …)'.
+_INLINE_LABEL = re.compile(
+    r"(?:(?<=[\s(,;])|^)(?P<label>" + "|".join(f"(?:{p})" for p, _ in _LABELS) + r")\s*[:：]\s*", re.I
+)
 _LABEL_SEPARATOR = re.compile(rf"^{MEASURE_WORDS}\s*[:：]", re.I)
 _FIELD_OF = [(re.compile(f"^(?:{p})$", re.I), f) for p, f in _LABELS]
 
@@ -155,6 +159,15 @@ def _inline(m: MeasureDraft, rest: str, line: int, conf: float, *, keep_measure_
             title, after = rest[: cut.start()], rest[cut.end() :]
         else:
             title, after = rest, ""
+    labelled = _inline_labels(after if quoted else rest)
+    if quoted and labelled and labelled[0][0].start() == 0:
+        _apply_inline_labels(m, after, labelled, line, conf)
+        after = ""
+    elif not quoted and labelled and labelled[0][0].start() >= 6:
+        # 'โครงการปรับปรุงเว็บไซต์ (ระยะเวลา: ม.ค.-มี.ค. 68, ผู้รับผิดชอบ: สำนักปลัด)'
+        title = rest[: labelled[0][0].start()].rstrip(" (,;–-")
+        after = ""
+        _apply_inline_labels(m, rest, labelled, line, conf)
     if not keep_measure_word:
         title = re.sub(r"^มาตรการ\s+", "", title)
     m.set("title", title.strip(), [line], conf)
@@ -184,6 +197,23 @@ def _inline(m: MeasureDraft, rest: str, line: int, conf: float, *, keep_measure_
         return
     if len(steps) >= 8:
         m.set("method", steps, [line], conf * 0.7)
+
+
+def _inline_labels(text: str) -> list[tuple[re.Match, str]]:
+    return [
+        (lm, f)
+        for lm in _INLINE_LABEL.finditer(text)
+        if (f := next(f for rx, f in _FIELD_OF if rx.match(lm.group("label")))) not in ("title", "skip")
+    ]
+
+
+def _apply_inline_labels(m: MeasureDraft, text: str, labelled, line: int, conf: float) -> None:
+    ends = [lm.start() for lm, _ in labelled[1:]] + [len(text)]
+    for (lm, f), end in zip(labelled, ends, strict=True):
+        value = text[lm.end() : end].strip().rstrip(",;").strip()
+        if value.endswith(")") and value.count("(") < value.count(")"):
+            value = value[:-1].rstrip()
+        _apply_label(m, f, value, line, conf * 0.9)
 
 
 def _apply_label(m: MeasureDraft, field: str, value: str, line: int, conf: float) -> str | None:
