@@ -362,3 +362,18 @@ def test_labels_inside_a_one_line_measure():
         9,
     )
     assert (ms[1]["title"], ms[1]["status"]) == ("ลดขั้นตอน", "done")
+
+
+def test_english_plan_with_dash_heads_numbered_lines_and_a_ce_fiscal_year():
+    d = import_text(
+        "Nong Test Subdistrict Administrative Organization (SAO), Mueang District, Lampang\n"
+        "ITA Measures Plan, Fiscal Year 2025\n\n"
+        "Measure 1 – Open data on the website\nTimeline: October 2024 – March 2025\n"
+        "Responsible unit: Office of the Permanent Secretary\n\n"
+        "2. No Gift Policy campaign\nActions: announce the policy; report gifts.\nStatus: Completed\n"
+    ).truth_view
+    assert d["agency"]["type"] == "องค์การบริหารส่วนตำบล"
+    assert d["report_fiscal_year_be"] == 2568
+    a, b = d["measures"]
+    assert (a["no"], a["title"], a["period"]) == (1, "Open data on the website", "October 2024 – March 2025")
+    assert (b["no"], b["method"], b["status"]) == (2, "announce the policy; report gifts.", "done")

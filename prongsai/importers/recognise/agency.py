@@ -336,6 +336,11 @@ def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) ->
         for d in find_thai_dates(line):  # '๓๑ มีนาคม ๒๕๖๔' (a year named by a date)
             if not re.search(r"พ\s*\.\s*ศ", line):
                 mentioned.append((d.year + 543, n))
+        # English sources: 'Fiscal Year 2025', 'FY 2025' (C.E.) and 'B.E. 2568'.
+        for m in re.finditer(r"\b(?:fiscal\s+year|FY)\s*(20\d\d)(?!\d)", text, re.I):
+            mentioned.append((int(m.group(1)) + 543, n))
+        for m in re.finditer(r"\bB\.\s?E\.\s*(25\d\d)(?!\d)", text):
+            mentioned.append((int(m.group(1)), n))
     if not mentioned and memo and "date" in memo.fields:
         d = memo.fields["date"]
         return FieldValue(fiscal_year_of(d.value), d.lines, d.confidence * 0.7)
@@ -369,7 +374,7 @@ _EN_KINDS = [
     (r"(?:Rajabhat |Rajamangala )?University|Hospital(?: \(Public Organi[sz]ation\))?|Organi[sz]ation", None),
 ]
 _EN_AGENCY = re.compile(
-    rf"\b((?:{_EN_WORD} ){{1,4}})({'|'.join(k for k, _ in _EN_KINDS)})(?![A-Za-z])"
+    rf"\b((?:{_EN_WORD} ){{1,4}}?)({'|'.join(k for k, _ in _EN_KINDS)})(?![A-Za-z])"
     rf"|\b((?:Department|Office|Ministry) of (?:the )?(?:{_EN_WORD}(?: and)? ?){{1,5}})"
 )
 _EN_EXPAND = {

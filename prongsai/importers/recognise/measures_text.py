@@ -29,7 +29,7 @@ _D = r"[0-9๐-๙]"
 # Words a measure's own title starts with.
 MEASURE_WORDS = r"(?:มาตรการ|โครงการ|กิจกรรม|ประกาศ|คำสั่ง|นโยบาย|แผน|Measure|Project|Activity)"
 _MEASURE_HEAD = re.compile(
-    rf"^(?:มาตรการ|Measure|กิจกรรม|โครงการ)(?:ที่)?\s*({_D}{{1,2}})\s*[.:：)]?\s*(.*)$", re.I
+    rf"^(?:มาตรการ|Measure|กิจกรรม|โครงการ)(?:ที่)?\s*({_D}{{1,2}})\s*[.:：)\-–—]?\s*(.*)$", re.I
 )
 _ISSUE_HEAD = re.compile(rf"^(?:ประเด็น(?:ที่)?|Issue)\s*({_D}{{1,2}})\s*[.:：)]?\s*(.*)$", re.I)
 _NUMBERED = re.compile(rf"^(?:\(({_D}{{1,2}})\)|({_D}{{1,2}})\s*[.)](?!{_D}))\s*(.+)$")
