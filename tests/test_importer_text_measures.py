@@ -377,3 +377,15 @@ def test_english_plan_with_dash_heads_numbered_lines_and_a_ce_fiscal_year():
     a, b = d["measures"]
     assert (a["no"], a["title"], a["period"]) == (1, "Open data on the website", "October 2024 – March 2025")
     assert (b["no"], b["method"], b["status"]) == (2, "announce the policy; report gifts.", "done")
+
+
+def test_status_sub_line_with_ticked_options():
+    ms = _measures(
+        "1. มาตรการเผยแพร่ข้อมูล\n"
+        "   สถานะ : ☑ ดำเนินการแล้ว ☐ อยู่ระหว่างดำเนินการ ☐ ยังไม่ดำเนินการ\n"
+        "2. มาตรการป้องกันสินบน\n"
+        "   สถานะ : ( ) ดำเนินการแล้ว (/) อยู่ระหว่างดำเนินการ ( ) ยังไม่ดำเนินการ\n"
+        "3. มาตรการตรวจสอบ\n"
+        "   สถานะ : ดำเนินการแล้ว อยู่ระหว่างดำเนินการ ยังไม่ดำเนินการ\n"
+    )
+    assert [m["status"] for m in ms] == ["done", "in_progress", None]

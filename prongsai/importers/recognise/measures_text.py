@@ -199,6 +199,26 @@ def _inline(m: MeasureDraft, rest: str, line: int, conf: float, *, keep_measure_
         m.set("method", steps, [line], conf * 0.7)
 
 
+_STATUS_WORDS = (
+    ("done", r"ดำเนินการแล้ว(?:เสร็จ)?|ดำเนินการเสร็จ(?:สิ้น|เรียบร้อย)?(?:แล้ว)?|Completed|Done"),
+    ("in_progress", r"อยู่ระหว่าง(?:การ)?ดำเนินการ|กำลังดำเนินการ|In progress|Ongoing"),
+    ("not_started", r"ยังไม่(?:ได้)?ดำเนินการ|Not started"),
+)
+_CHECKED = r"(?:[☑☒✓✔■●]|\(\s*[/✓✔xX]\s*\)|\[\s*[/✓✔xX]\s*\])\s*"
+
+
+def _status_of(value: str) -> tuple[str | None, float]:
+    """'☑ ดำเนินการแล้ว ☐ อยู่ระหว่าง…', '( ) … (/) อยู่ระหว่างดำเนินการ': the ticked option; a
+    status written out otherwise."""
+    for status, words in _STATUS_WORDS:
+        if re.search(_CHECKED + f"(?:{words})", value, re.I):
+            return status, 0.95
+    options = sum(bool(re.search(words, value, re.I)) for _, words in _STATUS_WORDS)
+    if options >= 2:
+        return None, 0.0  # the options printed, none ticked
+    return status_from_words(value)
+
+
 def _inline_labels(text: str) -> list[tuple[re.Match, str]]:
     return [
         (lm, f)
@@ -228,7 +248,7 @@ def _apply_label(m: MeasureDraft, field: str, value: str, line: int, conf: float
     if _DASH_ONLY.match(value):
         return None
     if field == "status":
-        status, sure = status_from_words(value)
+        status, sure = _status_of(value)
         m.set("status", status, [line], conf * min(sure, 0.9))
         return None
     if field == "title":
