@@ -389,3 +389,14 @@ def test_status_sub_line_with_ticked_options():
         "   สถานะ : ดำเนินการแล้ว อยู่ระหว่างดำเนินการ ยังไม่ดำเนินการ\n"
     )
     assert [m["status"] for m in ms] == ["done", "in_progress", None]
+
+
+def test_one_line_progress_with_status_words_after_the_title():
+    ms = _measures(
+        "มาตรการที่ 1 มาตรการเผยแพร่ข้อมูลต่อสาธารณะ ดำเนินการแล้วเสร็จ โดยเผยแพร่ข้อมูลครบทุกข้อ\n"
+        "มาตรการที่ 2 มาตรการป้องกันสินบน อยู่ระหว่างดำเนินการ เนื่องจากรอคำสั่ง\n"
+    )
+    assert [(m["title"], m["status"]) for m in ms] == [
+        ("มาตรการเผยแพร่ข้อมูลต่อสาธารณะ", "done"),
+        ("มาตรการป้องกันสินบน", "in_progress"),
+    ]
