@@ -54,6 +54,11 @@ ALIGN = {
 TEXT_WIDTH_CM = PORTRAIT_CM  # A4 (21 cm) less 3 cm left and 2 cm right margins
 HEADING_PT = {0: 20, 1: 18, 2: 16}
 _W_VAL = qn("w:val")
+_W_W = qn("w:w")
+_W_TYPE = qn("w:type")
+_W_PPR = qn("w:pPr")
+_W_TCPR = qn("w:tcPr")
+_W_TCW = qn("w:tcW")
 _XML_SPACE = qn("xml:space")
 WORD_JOINER = "\u2060"
 _MARKS = frozenset(chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)))
@@ -133,7 +138,19 @@ def _align(paragraph, align: str) -> None:
     """``paragraph.alignment`` without python-docx's property machinery (a fresh paragraph)."""
     jc = OxmlElement("w:jc")
     jc.set(_W_VAL, _JC[align])
-    paragraph._p.get_or_add_pPr().append(jc)
+    p = paragraph._p
+    ppr = p.find(_W_PPR)
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        p.insert(0, ppr)
+    ppr.append(jc)
+
+
+def _cell_width(cell: _Cell, width: int) -> None:
+    """``cell.width = width`` (EMU) on the tcW python-docx's add_table already wrote."""
+    tcw = cell._tc.find(_W_TCPR).find(_W_TCW)
+    tcw.set(_W_W, str(round(width / 635)))  # twips, as python-docx rounds them
+    tcw.set(_W_TYPE, "dxa")
 
 
 def _field(paragraph, instruction: str, size: float) -> None:
@@ -270,7 +287,7 @@ class DocxRenderer:
                 self._fill(grid[r_idx][c_idx], cell, header, size)
                 if cell.rowspan > 1 or cell.colspan > 1:
                     merges.append((r_idx, c_idx, cell))
-                grid[r_idx][c_idx].width = sum(widths[c_idx : c_idx + cell.colspan], Cm(0))
+                _cell_width(grid[r_idx][c_idx], sum(widths[c_idx : c_idx + cell.colspan], Cm(0)))
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
                         occupied.add((r_idx + dr, c_idx + dc))
@@ -293,7 +310,7 @@ class DocxRenderer:
                     if dr == 0:
                         vmerge.set(qn("w:val"), "restart")
                     tc_pr.append(vmerge)
-                grid[r_idx + dr][c_idx].width = sum(widths[c_idx : c_idx + cell.colspan], Cm(0))
+                _cell_width(grid[r_idx + dr][c_idx], sum(widths[c_idx : c_idx + cell.colspan], Cm(0)))
         for r_idx, row in enumerate(table.rows):
             tr_pr = row._tr.get_or_add_trPr()
             if r_idx < len(tb.header):
