@@ -400,3 +400,14 @@ def test_one_line_progress_with_status_words_after_the_title():
         ("มาตรการเผยแพร่ข้อมูลต่อสาธารณะ", "done"),
         ("มาตรการป้องกันสินบน", "in_progress"),
     ]
+
+
+def test_a_date_year_and_a_count_of_respondents_are_neither_score_nor_year():
+    d = import_text(
+        "เทศบาลตำบลทดสอบ\n"
+        "ข่าวประชาสัมพันธ์ ผู้ตอบแบบวัด EIT จำนวน 2000 คน เมื่อวันที่ 10 ส.ค. 67 จากคะแนนเต็ม 100 คะแนน\n"
+        "เทศบาลตำบลทดสอบได้รับผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2567 ได้ 93.27 คะแนน\n"
+    ).truth_view
+    (a,) = d["assessments"]
+    assert (a["year_be"], a["overall"]) == (2567, 93.27)
+    assert not any(a["tools"].values())

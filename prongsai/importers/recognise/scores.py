@@ -422,7 +422,14 @@ _INDICATOR_WORD = re.compile(r"(?:ตัวชี้วัดที่|indicator
 # Years: 'ปีงบประมาณ พ.ศ. 2567', 'ปี 67', 'ITA 2024', 'FY 2024', 'B.E. 2568', 'in 2023'.
 _YEAR_BE = re.compile(r"(?:พ\s*\.\s*ศ\s*\.?|ปีงบประมาณ|ประจำปี|ปี|B\.?\s?E\.?|ITA|ITAS?)\s*(25\d\d)(?!\d)", re.I)
 _YEAR_SHORT = re.compile(r"(?:ปีงบประมาณ|ปี)\s*([5-7]\d)(?![\d.])")
-_YEAR_CE = re.compile(r"(?<![\d.,])(20[0-4]\d)(?!\d|[.,]\d)")
+# A C.E. year (ITA 2024), not a count ('EIT จำนวน 2000 คน').
+_YEAR_CE = re.compile(
+    r"(?<![\d.,])(20[1-4]\d)(?!\d|[.,]\d|\s*(?:คน|ราย|หน่วยงาน|แห่ง|บาท|ครั้ง|ข้อ|people|staff|respondents))"
+)
+_MONTH_BEFORE = re.compile(
+    r"(?:ม\.ค|ก\.พ|มี\.ค|เม\.ย|พ\.ค|มิ\.ย|ก\.ค|ส\.ค|ก\.ย|ต\.ค|พ\.ย|ธ\.ค)\.?\s*$"
+    r"|(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม)\s*$"
+)
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-Z\u0e01-\u0e2e])|[.!?]\s*$")
 _AVERAGE = re.compile(r"ค่าเฉลี่ย|เฉลี่ยทั้ง|average|national|threshold|เกณฑ์", re.I)
 _TOOL_AFTER = re.compile(r"\s*(?:points?\s*)?(?:on|in|for) the [^.,;()]{0,80}\((IIT|EIT|OIT)\)", re.I)
@@ -520,6 +527,8 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
             after = _AFTER_SCORE.match(text, end)
             if _NOT_SCORE_AFTER.match(text, end) and not after:
                 continue
+            if _MONTH_BEFORE.search(text[max(0, start - 14) : start]):
+                continue  # the year of a date ('10 ส.ค. 67 จากคะแนนเต็ม 100'), not a score
             if "." not in m.group(1) and not after:
                 continue  # counts, ranks, dates: a score has decimals or says it is points
             # The words since the number before ('จากปี 2566 ที่ได้ 91.20': those after the year).
