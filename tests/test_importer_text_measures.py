@@ -411,3 +411,11 @@ def test_a_date_year_and_a_count_of_respondents_are_neither_score_nor_year():
     (a,) = d["assessments"]
     assert (a["year_be"], a["overall"]) == (2567, 93.27)
     assert not any(a["tools"].values())
+
+
+def test_numbered_measure_titles_alone_but_not_a_news_list_of_activities():
+    assert [m["title"] for m in _measures("1. มาตรการเผยแพร่ข้อมูล\n2. มาตรการป้องกันสินบน\n")] == [
+        "มาตรการเผยแพร่ข้อมูล",
+        "มาตรการป้องกันสินบน",
+    ]
+    assert _measures("1. โครงการอบรมคุณธรรม มีผู้เข้าร่วม 120 คน\n2. กิจกรรมจิตอาสาพัฒนาวัด\n") == []

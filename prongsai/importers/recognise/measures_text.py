@@ -373,7 +373,9 @@ def _is_measure(m: MeasureDraft, kind: str, labelled: bool, named: bool) -> bool
     if kind in ("measure", "issue") or labelled:
         return True
     said = any(m.get(f) for f in ("responsible", "period", "status", "result")) or bool(m.evidence)
-    return named and (said or kind == "numbered")
+    # A numbered 'มาตรการ…' line is a measure by its name; a numbered โครงการ/กิจกรรม/ประกาศ line (a
+    # news item's list of activities) only when it says more (owner, period, status, a link).
+    return named and (said or (kind == "numbered" and re.match(r"มาตรการ|Measure", title, re.I) is not None))
 
 
 def text_measures_kinds(measures: list[MeasureDraft]) -> set[str]:
