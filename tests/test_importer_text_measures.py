@@ -419,3 +419,11 @@ def test_numbered_measure_titles_alone_but_not_a_news_list_of_activities():
         "มาตรการป้องกันสินบน",
     ]
     assert _measures("1. โครงการอบรมคุณธรรม มีผู้เข้าร่วม 120 คน\n2. กิจกรรมจิตอาสาพัฒนาวัด\n") == []
+
+
+def test_a_link_bar_at_the_top_does_not_name_the_agency():
+    got = _agency(
+        "หน่วยงานที่เกี่ยวข้อง : อบจ.ลำพูน | เทศบาลตำบลอื่นทดสอบ | อำเภอแม่ทา\nหน้าแรก › ข่าว\n"
+        "องค์การบริหารส่วนตำบลห้วยทดสอบ อำเภอแม่ทา จังหวัดลำพูน\n" + ITA
+    )
+    assert got["name"] == "องค์การบริหารส่วนตำบลห้วยทดสอบ" and got["province"] == "ลำพูน"

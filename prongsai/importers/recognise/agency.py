@@ -78,7 +78,9 @@ def find_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> 
         chosen = next((h for h in clean_hits if h[2] in memo_unit.lines), None)
     if chosen is None:
         # A heading: a short line near the top; else the spelling written most often.
-        headings = [h for h in clean_hits if len(clean(h[3])) <= 200 and h[2] <= 40]
+        headings = [
+            h for h in clean_hits if len(clean(h[3])) <= 200 and h[2] <= 40 and not _LINK_BAR.search(h[3])
+        ]
         counts = Counter((t, nm) for t, nm, _, _ in clean_hits)
         chosen = headings[0] if headings else max(clean_hits, key=lambda h: counts[(h[0], h[1])])
     kind, name, line_no, text = chosen
@@ -171,7 +173,7 @@ def _other_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -
     """A hospital, department, university or state enterprise named in the memo's unit or in the
     first lines (its banner), not one mentioned further down (link bars, parent offices)."""
     places = [(memo_unit.value, memo_unit.lines[0])] if memo_unit is not None else []
-    top = [(t, n) for n, t in enumerate(lines, 1) if t.strip()][:5]
+    top = [(t, n) for n, t in enumerate(lines, 1) if t.strip() and not _LINK_BAR.search(t)][:5]
     for text, n in places + top:
         m = _OTHER_AGENCY.search(text)
         if m:
@@ -180,6 +182,8 @@ def _other_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -
     return None
 
 
+# A menu or link bar ('หน่วยงานที่เกี่ยวข้อง : อบจ.… | เทศบาล…', 'หน้าแรก › …') names other agencies.
+_LINK_BAR = re.compile(r"\||›|»|^\s*(?:หน่วยงานที่เกี่ยวข้อง|ลิงก์|ลิ้งค์|เว็บไซต์ที่เกี่ยวข้อง)")
 _NOT_NAMES = {"โทร", "นั้น", "ดังกล่าว", "แห่งนี้", "ที่"}
 
 
