@@ -77,9 +77,10 @@ def test_published_level_is_printed_with_the_disagreement_noted():
     r = record(assessments=[{"fiscal_year": 2567, "overall": 78.33, "level": "C"}])
     a, _ = analyse_document(r)
     assert "อยู่ในระดับ C" in a.summary_th
-    assert "ซึ่งไม่ตรงกับระดับที่ประกาศ" in a.summary_th
+    assert "ระดับ C เป็นระดับตามที่ประกาศผล" in a.summary_th
+    assert "จัดคะแนน 78.33 คะแนน ไว้ในระดับไม่ผ่าน" in a.summary_th
     same = record(assessments=[{"fiscal_year": 2568, "overall": 93.96, "level": "ผ่านดี"}])
-    assert "ไม่ตรงกับระดับที่ประกาศ" not in analyse_document(same)[0].summary_th
+    assert "ตามที่ประกาศผล" not in analyse_document(same)[0].summary_th
 
 
 def test_seed003_narratives_repeat_no_sentence(seed003):
@@ -236,3 +237,11 @@ def test_written_narratives_replace_the_draft(seed003):
     cells = narrative_cells(doc)
     assert cells[9] == "ข้อความวิเคราะห์ที่เจ้าหน้าที่เขียนเอง"
     assert cells[8] != cells[9]  # the others keep the engine's draft
+
+
+def test_a_plan_never_comes_before_the_assessment_it_answers():
+    # Seed 001 states report year 2564 while analysing its 2567 result.
+    r = record(report_fiscal_year=2564, assessments=[{"fiscal_year": 2567, "overall": 78.33}])
+    doc = build("analysis", r)
+    text = "\n".join(prose(doc))
+    assert "พ.ศ. 2568" in text and "ประจำปีงบประมาณ พ.ศ. 2564" not in text

@@ -159,8 +159,10 @@ def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, 
 
 def report_year(doc: Document, assessed_year: int | None = None) -> int:
     """The fiscal year a plan or report is about: as the record states it, else the year after
-    the assessed one (ITA 2568 is analysed to plan 2569), else after the latest assessment."""
-    if doc.report_fiscal_year:
+    the assessed one (ITA 2568 is analysed to plan 2569), else after the latest assessment. A
+    stated year that is not after the assessed one (seed 001 analyses 2567 in a 2564 report) is
+    not used for a plan drawn from that assessment: measures cannot come before their analysis."""
+    if doc.report_fiscal_year and (assessed_year is None or doc.report_fiscal_year > assessed_year):
         return doc.report_fiscal_year
     if assessed_year is not None:
         return assessed_year + 1

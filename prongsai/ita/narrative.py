@@ -192,9 +192,11 @@ def overall_narrative(
         if previous_level:
             text += f" อยู่ในระดับ {previous_level}"
     if published_level and level and published_level != level:
+        # Said as its own sentence: the report keeps the level NACC printed and says what the
+        # year's rules give for the score, so a reader sees both and why they differ.
         text += (
-            f" (หมายเหตุ: ตามเกณฑ์ประจำปี พ.ศ. {year} คะแนน {fmt(score)} คะแนน"
-            f" อยู่ในระดับ {level} ซึ่งไม่ตรงกับระดับที่ประกาศ)"
+            f" ทั้งนี้ ระดับ {published_level} เป็นระดับตามที่ประกาศผล"
+            f" ส่วนเกณฑ์การประเมินประจำปี พ.ศ. {year} จัดคะแนน {fmt(score)} คะแนน ไว้ใน{level_th(level)}"
         )
     if level_reason:
         text += " " + level_reason

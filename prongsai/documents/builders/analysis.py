@@ -278,10 +278,13 @@ def _item_table(analysis: Analysis, written: dict[str, str]) -> Table:
             ]
         )
         for it in items:
-            # Without the official wording, the item is named by its indicator, never guessed.
-            name = it.name_th or f"(ข้อในตัวชี้วัด{ind.name_th})"
+            # Without the official wording only the item's code is printed (its indicator names
+            # the row group): never a guessed or placeholder text.
             body.append(
-                [Cell.of(f"{it.id} {name}"), Cell.of(fmt(analysis.result.items[it.id]), align="right")]
+                [
+                    Cell.of(f"{it.id} {it.name_th}" if it.name_th else it.id),
+                    Cell.of(fmt(analysis.result.items[it.id]), align="right"),
+                ]
             )
     return Table(header, body, [2.6, 5.6, 1.4, 6.4], font_pt=14)
 

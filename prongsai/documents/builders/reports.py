@@ -125,9 +125,15 @@ def build_progress(
         ("outcome", "ผลลัพธ์/ความสำเร็จ", 3.2),
         ("suggestion", "ข้อเสนอแนะ", 2.8),
     ]
+    if layout == "status":
+        # The tick columns take three places: results, outcome and suggestion share one column,
+        # each under its own label, so rows stay short enough to sit several to a page.
+        optional = optional[:2]
     for attr, label, width in optional:
         if _has(measures, attr):
             columns.append((label, width, lambda m, a=attr: text_cell(getattr(m, a))))
+    if layout == "status" and any(_has(measures, a) for a in ("result", "outcome", "suggestion")):
+        columns.append(("ผลการดำเนินงาน", 5.0, _results_cell))
     if any(evidence_text.values()):
         columns.append(("หลักฐาน", 3.0, lambda m: _lines_cell(evidence_text[id(m)])))
 
@@ -164,6 +170,17 @@ def build_progress(
     if appendix:
         doc.add(PageBreak(), Heading("ภาคผนวก ภาพประกอบการดำเนินการ", 1), *appendix)
     return doc
+
+
+def _results_cell(m: Measure) -> Cell:
+    """Result, outcome and suggestion in one cell, each after its label (the status layout)."""
+    paragraphs = []
+    for label, text in (("", m.result), ("ผลลัพธ์: ", m.outcome), ("ข้อเสนอแนะ: ", m.suggestion)):
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+        for i, line in enumerate(lines):
+            runs = [Run(label, bold=True), Run(line)] if i == 0 and label else [Run(line)]
+            paragraphs.append(Paragraph(runs, align="left", indent=False))
+    return Cell(paragraphs or [Paragraph([Run("-")], align="left", indent=False)])
 
 
 def _photos(
