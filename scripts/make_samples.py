@@ -102,8 +102,9 @@ def pages(pdf: Path, prefix: Path) -> int:
 
 
 def main() -> int:
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
+    for old in OUT.glob("*/"):  # the record folders; REVIEW.md and other notes stay
+        shutil.rmtree(old)
+    OUT.mkdir(parents=True, exist_ok=True)
     profile = Path(tempfile.mkdtemp(prefix="lo-samples-"))
     count = 0
     for name, record in seeds().items():
