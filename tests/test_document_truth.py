@@ -245,3 +245,10 @@ def test_a_plan_never_comes_before_the_assessment_it_answers():
     doc = build("analysis", r)
     text = "\n".join(prose(doc))
     assert "พ.ศ. 2568" in text and "ประจำปีงบประมาณ พ.ศ. 2564" not in text
+
+
+def test_an_assessors_criticism_is_not_answered_with_keep_it_up(seed003):
+    a, _ = analyse_document(seed003)
+    i4 = next(i for i in a.indicators if i.id == 4)  # 99.45, i11 criticised by the assessor
+    assert "ผู้ตรวจประเมินให้ข้อเสนอแนะ" in i4.narrative_th
+    assert "รักษาแนวทาง" not in i4.narrative_th and "ตามข้อเสนอแนะของผู้ตรวจประเมิน" in i4.narrative_th

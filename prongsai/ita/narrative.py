@@ -144,7 +144,10 @@ def indicator_narrative(
         sentences.append(text)
     for s in suggestions:
         sentences.append(f"ผู้ตรวจประเมินให้ข้อเสนอแนะว่า {s.strip()}")
-    if classification == "keep_up":
+    if suggestions and classification != "urgent":
+        # An assessor's criticism is never answered with "keep it up".
+        sentences.append(f"หน่วยงานจึงควรปรับปรุง{practice}ตามข้อเสนอแนะของผู้ตรวจประเมิน")
+    elif classification == "keep_up":
         sentences.append(f"หน่วยงานจึงควรรักษาแนวทาง{practice}ไว้")
     elif classification == "improve":
         sentences.append(f"หน่วยงานจึงควรพัฒนา{practice}ให้ดียิ่งขึ้น")
