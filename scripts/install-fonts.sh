@@ -2,7 +2,7 @@
 # TH Sarabun New (SIPA, GPL-2+ with the font exception) from PyPI, never committed.
 # The only registry package that carries the real TTFs is an Odoo add-on that depends on Odoo,
 # so it is downloaded without dependencies and only the four font files (and the licence) are kept.
-# They go to prongsai/documents/fonts/ (WeasyPrint and matplotlib load them by path) and, as root,
+# They go to prongsai/documents/fonts/ (Typst and the column-width measure load them by path) and, as root,
 # to /usr/local/share/fonts so that fontconfig (LibreOffice) finds the real family and does not
 # fall back to Debian's synthetic "TH Sarabun" alias.
 set -eu

@@ -186,7 +186,7 @@ def test_truncated_jpeg_refused(monkeypatch):
 
     jpeg = _image("JPEG", size=(200, 200))
     _refused("cut.jpg", jpeg[: len(jpeg) // 2], "corrupt_image")
-    # WeasyPrint turns on Pillow's lenient loading for the whole process when it is imported.
+    # A library may turn on Pillow's lenient loading for the whole process (WeasyPrint did).
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     _refused("cut.jpg", jpeg[: len(jpeg) // 2], "corrupt_image")
     png = _image("PNG", size=(64, 64))

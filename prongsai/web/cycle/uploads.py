@@ -192,8 +192,8 @@ _PILLOW_GLOBAL = threading.Lock()
 @contextlib.contextmanager
 def _truncated_images_refused():
     """Pillow decodes a truncated image silently when ``ImageFile.LOAD_TRUNCATED_IMAGES`` is set,
-    and WeasyPrint sets it for the whole process when it is imported (the documents service):
-    turn it off while an upload is decoded."""
+    and any library in the process may set it (WeasyPrint did, when the documents used it): turn
+    it off while an upload is decoded."""
     from PIL import ImageFile
 
     with _PILLOW_GLOBAL:

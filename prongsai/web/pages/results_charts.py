@@ -1,6 +1,6 @@
 """Year-over-year bar chart as inline SVG: no JavaScript, no image request, drawn in the page's
-own Thai font, and cheap enough for the dashboard's latency budget (matplotlib is kept for the
-printed documents)."""
+own Thai font, and cheap enough for the dashboard's latency budget (the printed documents draw
+theirs with Typst, prongsai/documents/charts.py)."""
 
 from __future__ import annotations
 
