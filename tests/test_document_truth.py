@@ -252,3 +252,20 @@ def test_an_assessors_criticism_is_not_answered_with_keep_it_up(seed003):
     i4 = next(i for i in a.indicators if i.id == 4)  # 99.45, i11 criticised by the assessor
     assert "ผู้ตรวจประเมินให้ข้อเสนอแนะ" in i4.narrative_th
     assert "รักษาแนวทาง" not in i4.narrative_th and "ตามข้อเสนอแนะของผู้ตรวจประเมิน" in i4.narrative_th
+
+
+def test_a_caption_that_is_a_path_is_never_printed():
+    r = record(
+        report_fiscal_year=2565,
+        measures=[
+            {
+                "no": 1,
+                "title": "ก",
+                "status": "done",
+                "evidence": [{"kind": "file", "ref": "[image: ]", "caption": "[image: D:\\ภาพ\\a.jpg]"}],
+            }
+        ],
+    )
+    for layout in ("status", "result"):
+        text = build("progress", r, layout=layout).plain_text()
+        assert "D:" not in text and "[image" not in text and "a.jpg" not in text

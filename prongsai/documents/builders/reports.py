@@ -4,6 +4,7 @@ evidence appendix (seed 004), and the memo that wraps any of them for approval (
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -201,13 +202,13 @@ def _photos(
 
 
 def _shown_name(e: Evidence) -> str | None:
-    """What to print for a file: its caption, else its bare name — never a path."""
-    if e.caption and e.caption.strip():
-        return e.caption.strip()
-    ref = e.ref.strip().removeprefix("[image:").removesuffix("]").strip()
-    if not ref or "/" in ref or "\\" in ref or ":" in ref:
-        return None
-    return ref
+    """What to print for a file: its caption, else its bare name — never a path (an imported
+    caption may be the path the report printed)."""
+    for text in (e.caption, e.ref):
+        text = (text or "").strip().removeprefix("[image:").removesuffix("]").strip()
+        if text and not re.search(r"[\\/]|^[A-Za-z]:|^\[image", text):
+            return text
+    return None
 
 
 def _evidence_lines(m: Measure, photos: dict[int, list]) -> list[list[Run]]:
