@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prongsai.documents.builders.common import officers
+from prongsai.documents.builders.reports import DECISIONS
 from prongsai.interchange.models import Agency as RecordAgency
-from prongsai.thai.dates import thai_date
+from prongsai.thai.dates import be_to_ce, ce_to_be, thai_date
 from prongsai.thai.digits import to_arabic_digits
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import Memo, MemoDecision, Plan
@@ -21,12 +22,11 @@ from prongsai.web.cycle.uploads import EMBLEM_MAX_BYTES, EMBLEM_MAX_SIDE, valida
 
 _DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_BE_OFFSET = 543
 
 
 def be_text(day: date | None) -> str:
     """dd/mm/yyyy with the Buddhist-era year: how the memo form shows a date."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year + _BE_OFFSET}" if day else ""
+    return f"{day.day:02d}/{day.month:02d}/{ce_to_be(day.year)}" if day else ""
 
 
 class BEDateField(forms.DateField):
@@ -46,7 +46,7 @@ class BEDateField(forms.DateField):
         else:
             raise ValidationError(_("กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น 15/01/2568"), code="invalid")
         if y >= 2400:
-            y -= _BE_OFFSET
+            y = be_to_ce(y)
         try:
             return date(y, mo, d)
         except ValueError:
@@ -56,11 +56,18 @@ class BEDateField(forms.DateField):
         return be_text(value) if isinstance(value, date) else value
 
 
-# The executive's choices the memo prints, per report it wraps (as the memo builder prints them).
+# The executive's choices are the ones the memo prints for its report (the builder's DECISIONS);
+# here only their labels are translated.
+_DECISION_LABELS = {
+    "ทราบ": _("ทราบ"),
+    "เห็นชอบ": _("เห็นชอบ"),
+    "ไม่เห็นชอบ": _("ไม่เห็นชอบ"),
+    "อนุมัติ": _("อนุมัติ"),
+    "ไม่อนุมัติ": _("ไม่อนุมัติ"),
+    "อนุญาตให้เผยแพร่": _("อนุญาตให้เผยแพร่"),
+}
 DECISION_CHOICES = {
-    "analysis": [("acknowledged", _("ทราบ")), ("approved", _("เห็นชอบ")), ("not_approved", _("ไม่เห็นชอบ"))],
-    "plan": [("approved", _("อนุมัติ")), ("not_approved", _("ไม่อนุมัติ"))],
-    "progress": [("acknowledged", _("ทราบ")), ("approved", _("อนุญาตให้เผยแพร่"))],
+    kind: [(key, _DECISION_LABELS[label]) for key, label in choices] for kind, choices in DECISIONS.items()
 }
 
 
