@@ -1,7 +1,5 @@
-from datetime import date
-
 from prongsai.interchange import load_document, parse_document
-from prongsai.ita.preaudit import period_dates, preaudit
+from prongsai.ita.preaudit import preaudit
 
 from .conftest import DEMO, TRUTH
 
@@ -37,7 +35,7 @@ def test_missing_elements_are_listed_in_thai():
                     "title": "มาตรการประเมินความเสี่ยง",
                     "steps": "",
                     "responsible": "สำนักปลัด",
-                    "period": "ตลอดปี",
+                    "period": "ตามความเหมาะสม",
                 },
             ],
         }
@@ -83,20 +81,42 @@ def test_progress_report_needs_status_and_evidence():
     assert codes(result) == ["evidence_missing", "result_missing"]
 
 
-def test_period_dates_in_the_forms_agencies_write():
-    assert period_dates("1 ตุลาคม 2568 ถึง 30 กันยายน 2569", 2569) == [date(2025, 10, 1), date(2026, 9, 30)]
-    assert period_dates("๑ ต.ค. ๖๘ - ๓๑ มี.ค. ๖๙", 2569) == [date(2025, 10, 1), date(2026, 3, 31)]
-    assert period_dates("มกราคม พ.ศ. 2569", 2569) == [date(2026, 1, 1)]
-    assert period_dates("ตลอดปีงบประมาณ", 2569) == []
+def _plan_with_periods(*periods: str):
+    return parse_document(
+        {
+            "agency": {"name": "x"},
+            "report_fiscal_year": 2569,
+            "measures": [
+                {"no": k, "title": "t", "analysis": "a", "steps": "s", "responsible": "r", "period": p}
+                for k, p in enumerate(periods, 1)
+            ],
+        }
+    )
 
 
-def test_period_parsing_edge_cases():
-    assert period_dates("ปีงบประมาณ 2569 ตุลาคม 2568 - กันยายน 2569", 2569) == [
-        date(2025, 10, 1),
-        date(2026, 9, 1),
+def test_periods_written_as_text_are_understood():
+    """Quarters, the whole year, months with B.E. years and Thai digits are periods, not
+    unreadable text (issue 12, defect 6); only a period naming no time is flagged."""
+    readable = (
+        "ไตรมาส 1-2",
+        "ตลอดปีงบประมาณ",
+        "ต.ค. 2568 - มี.ค. 2569",
+        "มกราคม – มีนาคม 2569",
+        "ปีงบประมาณ พ.ศ. 2569",
+        "ภายใน 30 ก.ย. 69",
+        "๑ ต.ค. ๖๘ - ๓๑ มี.ค. ๖๙",
+        "ทุกเดือน",
+    )
+    result = preaudit(_plan_with_periods(*readable, "ตามความเหมาะสม"), "plan")
+    flagged = [(p.code, p.measure) for p in result.problems if p.code.startswith("period")]
+    assert flagged == [("period_unclear", len(readable) + 1)]
+
+
+def test_a_period_outside_the_year_is_an_error():
+    result = preaudit(_plan_with_periods("ตลอดปีงบประมาณ พ.ศ. 2568", "ต.ค. 2025 - ก.ย. 2026"), "plan")
+    assert [(p.code, p.measure) for p in result.problems if p.code.startswith("period")] == [
+        ("period_outside_year", 1)
     ]
-    assert period_dates("ต.ค. 2025 - ก.ย. 2026", 2569) == [date(2025, 10, 1), date(2026, 9, 1)]
-    assert period_dates("1 ต.ค. 2568 – 30 ก.ย. 2569", 2569) == [date(2025, 10, 1), date(2026, 9, 30)]
 
 
 def test_progress_without_measures_is_not_ready():

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from typing import Any
 
 from prongsai.interchange.models import Document, Evidence, Measure
 from prongsai.ita.api import analyse_document, report_year
 from prongsai.ita.edition import Edition, EditionError, get_edition
-from prongsai.thai.dates import find_thai_dates, fiscal_year_bounds
+from prongsai.thai.dates import fiscal_year_bounds
+from prongsai.thai.periods import parse_period
 from prongsai.thai.text import thai_list
 
 
@@ -52,11 +52,6 @@ class PreauditResult:
         }
 
 
-def period_dates(text: str, fiscal_year: int) -> list[date]:
-    """Dates written in a period ('1 ตุลาคม 2568 ถึง 30 กันยายน 2569', 'ต.ค. 68 - ก.ย. 69')."""
-    return find_thai_dates(text)
-
-
 def _label(m: Measure, n: int) -> str:
     return f"มาตรการที่ {m.no if m.no is not None else n} ({m.title[:40]})"
 
@@ -84,19 +79,21 @@ def _measure_checks(m: Measure, n: int, year: int, result: PreauditResult) -> No
             )
         )
     if m.period:
+        # Quarters, whole-year phrases and months without a year are read too: only a period
+        # that names no time at all is unclear (prongsai.thai.periods).
         start, end = fiscal_year_bounds(year)
-        dates = period_dates(m.period, year)
-        if not dates:
+        span = parse_period(m.period, year)
+        if span is None:
             result.problems.append(
                 Check(
                     "period_unclear",
                     "warning",
-                    f'{_label(m, n)} ระยะเวลา "{m.period}" ไม่ระบุวันหรือเดือนที่ตรวจสอบได้',
-                    f"measure {m.no or n}: period '{m.period}' names no date",
+                    f'{_label(m, n)} ระยะเวลา "{m.period}" ไม่ระบุวัน เดือน ไตรมาส หรือปีที่ตรวจสอบได้',
+                    f"measure {m.no or n}: period '{m.period}' names no date, month, quarter or year",
                     m.no or n,
                 )
             )
-        elif any(not start <= d <= end for d in dates):
+        elif span.start < start or span.end > end:
             result.problems.append(
                 Check(
                     "period_outside_year",

@@ -7,6 +7,8 @@ format has it) and, beside it, what the engine computed, refreshed on every save
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from prongsai.thai.periods import due_date
 from prongsai.web.agencies.models import Agency, Unit
 
 
@@ -104,6 +107,11 @@ class Plan(models.Model):
             self.status = PlanStatus.DRAFT
             self.save(update_fields=["status"])
 
+    def overdue_measures(self) -> list[Measure]:
+        """The measures past their due date and not done, the most overdue first."""
+        late = [m for m in self.measures.all() if m.overdue]
+        return sorted(late, key=lambda m: (m.due, m.position, m.pk))
+
     @property
     def approval_current(self) -> bool:
         return self.status == PlanStatus.APPROVED and self.approved_version == self.content_version
@@ -163,12 +171,17 @@ class Measure(models.Model):
             self.plan.touch()
 
     @property
+    def due(self) -> date | None:
+        """The completion date set on the measure, else the last day its written period names
+        ('ไตรมาส 1-2', 'ต.ค. 68 – มี.ค. 69', 'ตลอดปีงบประมาณ': ``prongsai.thai.periods``)."""
+        if self.period_end is not None:
+            return self.period_end
+        return due_date(self.period, self.plan.fiscal_year) if self.period else None
+
+    @property
     def overdue(self) -> bool:
-        return (
-            self.period_end is not None
-            and self.status != MeasureStatus.DONE
-            and self.period_end < timezone.localdate()
-        )
+        due = self.due
+        return due is not None and self.status != MeasureStatus.DONE and due < timezone.localdate()
 
 
 class ProgressEntry(models.Model):
