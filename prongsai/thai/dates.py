@@ -1,10 +1,13 @@
 """Buddhist-era years and Thai dates.
 
-A Thai fiscal year N (B.E.) runs from 1 October N-1 to 30 September N.
+A Thai fiscal year N (B.E.) runs from 1 October N-1 to 30 September N. Every date and time a person
+reads is in Asia/Bangkok: a stored moment (UTC) is converted here, never by ``.date()`` on it
+(03:51 on 3 ธันวาคม in Bangkok is still 2 December in UTC).
 """
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pythainlp.util import thai_strftime
 from pythainlp.util.date import thai_abbr_months, thai_full_months
@@ -28,10 +31,50 @@ def fiscal_year_bounds(fiscal_year_be: int) -> tuple[date, date]:
     return date(ce - 1, 10, 1), date(ce, 9, 30)
 
 
-def thai_date(day: date, *, thai_digits: bool = False, abbreviated: bool = False) -> str:
-    """'1 ตุลาคม 2568' (or '1 ต.ค. 2568'); month names and the B.E. year from PyThaiNLP."""
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def bangkok(moment: datetime) -> datetime:
+    """A moment in Bangkok time; a naive datetime is taken as UTC (how the database keeps it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(BANGKOK)
+
+
+def local_day(value: date | datetime) -> date:
+    """The day a person in Thailand sees for a date or a stored moment."""
+    return bangkok(value).date() if isinstance(value, datetime) else value
+
+
+def thai_date(day: date | datetime, *, thai_digits: bool = False, abbreviated: bool = False) -> str:
+    """'1 ตุลาคม 2568' (or '1 ต.ค. 2568'); month names and the B.E. year from PyThaiNLP. A datetime
+    is shown as its day in Bangkok."""
+    day = local_day(day)
     text = thai_strftime(datetime(day.year, day.month, day.day), "%-d %b %Y" if abbreviated else "%-d %B %Y")
     return to_thai_digits(text) if thai_digits else text
+
+
+def thai_datetime(moment: datetime, *, thai_digits: bool = False, abbreviated: bool = False) -> str:
+    """'3 ธันวาคม 2569 03:51' in Bangkok time."""
+    local = bangkok(moment)
+    text = f"{thai_date(local.date(), abbreviated=abbreviated)} {local:%H:%M}"
+    return to_thai_digits(text) if thai_digits else text
+
+
+def elapsed(then: datetime, now: datetime) -> tuple[str, int]:
+    """How long ago ``then`` was, as a unit and a count a sentence can be made of: ('now', 0) under
+    a minute (or in the future), else ('minutes'|'hours'|'days', n); ('date', 0) after 30 days,
+    when the date itself says more."""
+    seconds = (now - then).total_seconds()
+    if seconds < 60:
+        return "now", 0
+    if seconds < 3600:
+        return "minutes", int(seconds // 60)
+    if seconds < 86400:
+        return "hours", int(seconds // 3600)
+    if now - then <= timedelta(days=30):
+        return "days", int(seconds // 86400)
+    return "date", 0
 
 
 MONTHS = {name: n for n, name in enumerate(thai_full_months, 1)}

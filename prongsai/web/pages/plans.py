@@ -1,43 +1,30 @@
 """The measures plan of a fiscal year: the plan page, a draft from the engine, next year from this
 year, and the plan editor (add, edit with optimistic locking, delete, reorder).
 
-Who may do what is asked of ``prongsai.web.agencies.access``; the numbers and the draft come from
-the engine (``analyse_document``, ``draft_plan``, ``preaudit``); the record from ``records.py``.
+Who may do what is asked of ``prongsai.web.agencies.access``; what happens is the cycle's actions'
+(``prongsai.web.cycle.actions``: drafting, copying, editing); the record from ``records.py``.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from prongsai.interchange.models import Document as Record
-from prongsai.ita.api import analyse_document
-from prongsai.ita.plan import draft_plan
 from prongsai.ita.preaudit import preaudit
-from prongsai.thai.dates import MONTHS, thai_date
-from prongsai.thai.digits import THAI_DIGITS, to_arabic_digits, to_thai_digits
+from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.access import Action, can, can_update_measure, member_agencies
 from prongsai.web.agencies.models import Agency
-from prongsai.web.cycle.models import (
-    Measure,
-    MeasureStatus,
-    MemoKind,
-    Plan,
-    PlanStatus,
-    ProgressEntry,
-    StaleEdit,
-)
-from prongsai.web.cycle.records import agency_record, assessment_record, plan_record
+from prongsai.web.cycle import actions
+from prongsai.web.cycle.models import Measure, MemoKind, Plan, PlanStatus, ProgressEntry
+from prongsai.web.cycle.records import plan_record
 from prongsai.web.pages.forms_plans import CreatePlanForm, MeasureForm, indicator_choices
 
 # ---------------------------------------------------------------- lookups shared by the plan pages
@@ -67,45 +54,6 @@ def post_only(request) -> HttpResponseNotAllowed | None:
 
 def th_date(day: date | None) -> str:
     return thai_date(day) if day else ""
-
-
-# ---------------------------------------------------------------- moving a plan on by one year
-
-_DIGIT = f"0-9{THAI_DIGITS}"
-_YEAR4 = re.compile(rf"(?<![{_DIGIT}])([{_DIGIT}]{{4}})(?![{_DIGIT}])")
-_MONTH_NAMES = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
-_YEAR2 = re.compile(rf"((?:{_MONTH_NAMES}|พ\.ศ\.)\s*)([{_DIGIT}]{{2}})(?![{_DIGIT}])")
-
-
-def _plus_one(digits: str, width: int) -> str:
-    n = (int(to_arabic_digits(digits)) + 1) % (10**width)
-    out = str(n).zfill(width)
-    return to_thai_digits(out) if digits[0] in THAI_DIGITS else out
-
-
-def shift_years(text: str, years: set[int]) -> str:
-    """Buddhist-era years of ``years`` written in ``text`` moved on by one, in the digits they were
-    written in: '1 ตุลาคม ๒๕๖๘ ถึง 30 ก.ย. 69' -> '1 ตุลาคม ๒๕๖๙ ถึง 30 ก.ย. 70'."""
-
-    def four(m: re.Match) -> str:
-        s = m.group(1)
-        return _plus_one(s, 4) if int(to_arabic_digits(s)) in years else s
-
-    def two(m: re.Match) -> str:
-        s = m.group(2)
-        hit = any(int(to_arabic_digits(s)) == y % 100 for y in years)
-        return m.group(1) + (_plus_one(s, 2) if hit else s)
-
-    return _YEAR2.sub(two, _YEAR4.sub(four, text))
-
-
-def next_year_date(day: date | None) -> date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 # ---------------------------------------------------------------- the plan page
@@ -168,9 +116,7 @@ def plan_context(request, agency: Agency, plan: Plan) -> dict:
         audit_ready = audit.ready
     except ValueError as exc:
         problems, audit_ready = [{"severity": "error", "message": str(exc)}], False
-    approvals = list(plan.approvals.select_related("approver"))
-    for a in approvals:
-        a.decided_th = thai_date(a.decided_at.date())
+    approvals = list(plan.approvals.select_related("approver"))  # dates: the thai_dates filters
     changed_after_approval = plan.approved_version is not None and not plan.approval_current
     ctx = {
         "agency": agency,
@@ -228,47 +174,6 @@ def plan_detail(request, agency: str, year: int):
 # ---------------------------------------------------------------- a new plan
 
 
-def draft_from_engine(agency: Agency, year: int) -> tuple[Plan, str | None]:
-    """A plan for ``year`` drafted by the engine from the latest assessment before it (normally
-    year-1); the note says when an older one had to be used. ValueError in Thai when impossible."""
-    assessments = list(agency.assessments.filter(fiscal_year__lt=year).order_by("fiscal_year"))
-    if not assessments:
-        raise ValueError(_("ยังไม่มีผลการประเมิน ITA ก่อนปี พ.ศ. %(year)s ที่จะใช้ร่างแผน") % {"year": year})
-    record = Record(
-        agency=agency_record(agency),
-        report_fiscal_year=year,
-        assessments=[assessment_record(a) for a in assessments[-2:]],
-    )
-    analysis, _scores = analyse_document(record)
-    drafted = draft_plan(analysis, fiscal_year=year)
-    note = None
-    if analysis.fiscal_year != year - 1:
-        note = _("ยังไม่มีผลการประเมินปี พ.ศ. %(want)s จึงร่างจากผลปี พ.ศ. %(used)s") % {
-            "want": year - 1,
-            "used": analysis.fiscal_year,
-        }
-    units = list(agency.units.all())
-    with transaction.atomic():
-        plan = Plan.objects.create(agency=agency, fiscal_year=year, assessment=assessments[-1])
-        for pm in drafted.measures:
-            im = pm.to_interchange()
-            m = Measure.objects.create(
-                plan=plan,
-                position=pm.no,
-                title=pm.title,
-                analysis=pm.analysis,
-                steps=im.steps or "",
-                period=pm.period,
-                period_end=pm.period_end,
-                indicators=[pm.indicator],
-                items=pm.items,
-                responsible_text=pm.responsible,
-                library_id=pm.library_id,
-            )
-            m.units.set([u for u in units if u.name in pm.responsible])
-    return plan, note
-
-
 @login_required
 def plan_create(request, agency: str, year: int):
     agency_obj = agency_or_404(request, agency)
@@ -282,9 +187,9 @@ def plan_create(request, agency: str, year: int):
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["source"] == "engine":
             try:
-                plan, note = draft_from_engine(agency_obj, year)
-            except ValueError as exc:
-                form.add_error(None, str(exc))
+                plan, note = actions.draft_plan(agency_obj, year, request.user)
+            except actions.ActionRefused as exc:
+                form.add_error(None, exc.message)
             else:
                 covered = sorted({i for m in plan.measures.all() for i in m.indicators})
                 messages.success(
@@ -296,11 +201,11 @@ def plan_create(request, agency: str, year: int):
                     messages.warning(request, note)
                 return redirect("plan_detail", agency=agency, year=year)
         else:
-            Plan.objects.create(
-                agency=agency_obj,
-                fiscal_year=year,
-                assessment=agency_obj.assessments.filter(fiscal_year=year - 1).first(),
-            )
+            try:
+                actions.create_plan(agency_obj, year, request.user)
+            except actions.ActionRefused as exc:  # made meanwhile
+                messages.info(request, exc.message)
+                return redirect("plan_detail", agency=agency, year=year)
             messages.success(request, _("สร้างแผนว่างของปี พ.ศ. %(year)s แล้ว") % {"year": year})
             return redirect("plan_detail", agency=agency, year=year)
     return render(
@@ -324,34 +229,11 @@ def plan_next_year(request, agency: str, year: int):
     target = year + 1
     if request.method == "POST":
         agency_or_404(request, agency, Action.EDIT)
-        if Plan.objects.filter(agency=agency_obj, fiscal_year=target).exists():
-            messages.info(request, _("มีแผนของปี พ.ศ. %(year)s อยู่แล้ว") % {"year": target})
+        try:
+            new = actions.copy_to_next_year(plan, request.user)
+        except actions.ActionRefused as exc:  # made meanwhile
+            messages.info(request, exc.message)
             return redirect("plan_detail", agency=agency, year=target)
-        years = {year - 1, year}
-        with transaction.atomic():
-            new = Plan.objects.create(
-                agency=agency_obj,
-                fiscal_year=target,
-                assessment=agency_obj.assessments.filter(fiscal_year=year).first(),
-            )
-            for n, m in enumerate(plan.measures.prefetch_related("units").order_by("position", "pk"), 1):
-                copy = Measure.objects.create(
-                    plan=new,
-                    position=n,
-                    title=shift_years(m.title, years),
-                    analysis=m.analysis,
-                    steps=m.steps,
-                    period=shift_years(m.period, years),
-                    period_end=next_year_date(m.period_end),
-                    indicators=list(m.indicators),
-                    items=list(m.items),
-                    responsible_text=m.responsible_text,
-                    monitoring=m.monitoring,
-                    budget=m.budget,
-                    library_id=m.library_id,
-                    status=MeasureStatus.NOT_STARTED,
-                )
-                copy.units.set(m.units.all())
         messages.success(
             request,
             _(
@@ -385,7 +267,7 @@ def _who_saved(measure: Measure) -> tuple[str, str]:
         return "", ""
     user = last.history_user
     name = (user.get_full_name() or user.username) if user else ""
-    return name, thai_date(last.history_date.date())
+    return name, thai_date(last.history_date)  # the day in Bangkok, not UTC's
 
 
 def _theirs(form: MeasureForm, current: Measure) -> list[dict]:
@@ -407,19 +289,19 @@ def _theirs(form: MeasureForm, current: Measure) -> list[dict]:
     return out
 
 
+def _values(form: MeasureForm) -> dict:
+    """The form's values as Measure fields."""
+    blank = Measure()
+    return {f: getattr(blank, f) for f in form.apply(blank)}
+
+
 @login_required
 def measure_add(request, agency: str, year: int):
     agency_obj = agency_or_404(request, agency, Action.EDIT)
     plan = plan_or_404(agency_obj, year)
     form = MeasureForm(request.POST or None, agency=agency_obj, fiscal_year=year)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            last = plan.measures.order_by("-position").values_list("position", flat=True).first() or 0
-            m = Measure(plan=plan, position=last + 1)
-            form.apply(m)
-            m.save()
-            m.units.set(form.cleaned_data["units"])
-            plan.touch()
+        m = actions.add_measure(plan, _values(form), form.cleaned_data["units"], request.user)
         messages.success(request, _("เพิ่มมาตรการแล้ว"))
         return redirect(reverse("plan_detail", kwargs={"agency": agency, "year": year}) + f"#m{m.pk}")
     return render(request, "pages/measure_form.html", {"agency": agency_obj, "plan": plan, "form": form})
@@ -442,13 +324,8 @@ def measure_edit(request, agency: str, measure: int):
         return render(request, "pages/measure_form.html", {**ctx, "form": form})
     expected = form.cleaned_data.get("version")
     try:
-        with transaction.atomic():
-            if expected is None:
-                raise StaleEdit(m.pk)
-            fields = form.apply(m)
-            m.save_checked(expected, fields)
-            m.units.set(form.cleaned_data["units"])
-    except StaleEdit:
+        actions.edit_measure(m, expected, _values(form), form.cleaned_data["units"], request.user)
+    except actions.Conflict:
         current = Measure.objects.get(pk=m.pk)
         data = request.POST.copy()
         data["version"] = str(current.version)  # saving again now is a deliberate choice
@@ -473,13 +350,6 @@ def measure_edit(request, agency: str, measure: int):
     return redirect(reverse("plan_detail", kwargs={"agency": agency, "year": plan.fiscal_year}) + f"#m{m.pk}")
 
 
-def _renumber(plan: Plan, order: list[Measure]) -> None:
-    for n, m in enumerate(order, 1):
-        if m.position != n:
-            m.position = n
-            m.save(update_fields=["position"])
-
-
 @login_required
 def measure_delete(request, agency: str, measure: int):
     agency_obj = agency_or_404(request, agency)
@@ -488,10 +358,7 @@ def measure_delete(request, agency: str, measure: int):
     if refused := post_only(request):
         return refused
     plan = m.plan
-    with transaction.atomic():
-        m.delete()
-        _renumber(plan, list(plan.measures.order_by("position", "pk")))
-        plan.touch()
+    actions.delete_measure(m, request.user)
     messages.success(request, _("ลบมาตรการแล้ว"))
     return redirect("plan_detail", agency=agency, year=plan.fiscal_year)
 
@@ -505,15 +372,7 @@ def measure_move(request, agency: str, measure: int):
     if refused := post_only(request):
         return refused
     plan = m.plan
-    direction = request.POST.get("direction")
-    with transaction.atomic():
-        order = list(plan.measures.select_for_update().order_by("position", "pk"))
-        i = next(n for n, x in enumerate(order) if x.pk == m.pk)
-        j = i - 1 if direction == "up" else i + 1 if direction == "down" else i
-        if j != i and 0 <= j < len(order):
-            order[i], order[j] = order[j], order[i]
-            _renumber(plan, order)
-            plan.touch()
+    actions.move_measure(m, request.POST.get("direction", ""), request.user)
     if request.htmx:
         plan.refresh_from_db()
         return render(request, "pages/plan_measures.html", plan_context(request, agency_obj, plan))
