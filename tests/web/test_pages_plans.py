@@ -15,8 +15,8 @@ from django.utils import timezone
 from PIL import Image
 
 from prongsai.web.agencies.models import Membership, Role
+from prongsai.web.cycle.actions import shift_years
 from prongsai.web.cycle.models import Evidence, EvidenceKind, Measure, MeasureStatus, Plan, ProgressEntry
-from prongsai.web.pages.plans import shift_years
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,13 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils import timezone
 
+from prongsai.interchange.models import Agency as RecordAgency
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Measure as RecordMeasure
 from prongsai.interchange.models import Memo as RecordMemo
 from prongsai.ita.api import score_document
+from prongsai.ita.numbers import round2
 from prongsai.web.agencies.models import Agency, Unit
 from prongsai.web.cycle.models import (
     Assessment,
@@ -50,6 +52,36 @@ def agency_record(agency: Agency) -> dict:
     }
 
 
+def agency_interchange(agency: Agency) -> RecordAgency:
+    """The agency as the engine and the document builders take it (officers' titles, names)."""
+    return RecordAgency.model_validate(agency_record(agency))
+
+
+def latest_assessments(agency: Agency, before: int | None = None, n: int = 2) -> list[Assessment]:
+    """The ``n`` newest assessments of the agency (those assessed before fiscal year ``before``
+    when given), oldest first: the latest and the one it is compared with. One query, used by
+    every page, document and draft that compares a year with the year before."""
+    qs = agency.assessments.all()
+    if before is not None:
+        qs = qs.filter(fiscal_year__lt=before)
+    return list(reversed(qs.order_by("-fiscal_year")[:n]))
+
+
+def agency_document(
+    agency: Agency,
+    assessments: Sequence[Assessment],
+    *,
+    extra: RecordAssessment | None = None,
+    report_fiscal_year: int | None = None,
+) -> Record:
+    """Assessment rows as one interchange document; ``extra`` (a form not yet saved) replaces the
+    stored assessment of its year."""
+    recs = [assessment_record(a) for a in assessments]
+    if extra is not None:
+        recs = [r for r in recs if r.fiscal_year != extra.fiscal_year] + [extra]
+    return Record(agency=agency_record(agency), report_fiscal_year=report_fiscal_year, assessments=recs)
+
+
 def engine_view(
     a: Assessment, record: RecordAssessment, previous: Sequence[RecordAssessment] = ()
 ) -> dict[int, float]:
@@ -67,14 +99,16 @@ def engine_view(
     for k, node in computed.indicators.items():
         if k not in scores and node.value is not None:
             scores[k] = node.value
-    return {k: round(v, 2) for k, v in sorted(scores.items())}
+    # The engine's rounding (half away from zero, robust to binary noise): 99.985 is 99.99 here
+    # as on every page and document, where Python's round() gives 99.98.
+    return {k: round2(v) for k, v in sorted(scores.items())}
 
 
 def refresh(a: Assessment) -> None:
     """Recompute what the engine says of the published numbers; keep it for lists and dashboards."""
     # Scored beside the year before, so stated year-over-year changes are checked too.
-    before = a.agency.assessments.filter(fiscal_year__lt=a.fiscal_year).order_by("-fiscal_year").first()
-    scores = engine_view(a, assessment_record(a), [assessment_record(before)] if before else [])
+    before = latest_assessments(a.agency, before=a.fiscal_year)[-1:]
+    scores = engine_view(a, assessment_record(a), [assessment_record(b) for b in before])
     with transaction.atomic():
         a.save()
         a.indicator_scores.all().delete()
@@ -85,12 +119,36 @@ def refresh(a: Assessment) -> None:
 
 
 def save_published(agency: Agency, record: RecordAssessment) -> Assessment:
+    """The record as the year's published assessment; a stored one gets a new version (a form or
+    client holding the old one is then refused, never silently overwritten). Checking the
+    version a writer read is ``cycle.actions.store_assessment``'s; this only writes."""
     data = record.model_dump(mode="json", exclude={"fiscal_year"}, exclude_defaults=True)
-    a, _ = Assessment.objects.update_or_create(
-        agency=agency, fiscal_year=record.fiscal_year, defaults={"published": data}
-    )
-    refresh(a)
+    with transaction.atomic():
+        a = (
+            Assessment.objects.select_for_update()
+            .filter(agency=agency, fiscal_year=record.fiscal_year)
+            .first()
+        )
+        if a is None:
+            a = Assessment(agency=agency, fiscal_year=record.fiscal_year)
+        else:
+            a.version += 1
+        a.published = data
+        refresh(a)
     return a
+
+
+def flat_published(data: dict) -> dict[str, object]:
+    """A published assessment (as stored) as ``{"overall": .., "tools.OIT": .., "indicators.3":
+    .., "items.o16": ..}``, to say what a write changes, value by value."""
+    out: dict[str, object] = {}
+    for key in ("edition", "overall", "level"):
+        if data.get(key) is not None:
+            out[key] = data[key]
+    for kind in ("tools", "indicators", "items"):
+        for k, v in (data.get(kind) or {}).items():
+            out[f"{kind}.{k}"] = v
+    return out
 
 
 def evidence_name(e: Evidence) -> str:
@@ -166,11 +224,7 @@ def plan_record(plan: Plan, memo_kind: str | None = None) -> Record:
     answers, and the measures with their latest progress; with ``memo_kind`` (analysis, plan,
     progress) the stored บันทึกข้อความ that wraps that report."""
     agency = plan.agency
-    last_assessed = plan.fiscal_year - 1
-    assessments = [
-        assessment_record(a)
-        for a in agency.assessments.filter(fiscal_year__lte=last_assessed).order_by("fiscal_year")
-    ]
+    assessments = [assessment_record(a) for a in latest_assessments(agency, before=plan.fiscal_year)]
     measures = [
         measure_record(m)
         for m in plan.measures.prefetch_related("units", "evidence", "progress").order_by("position", "pk")
@@ -179,7 +233,7 @@ def plan_record(plan: Plan, memo_kind: str | None = None) -> Record:
     return Record(
         agency=agency_record(agency),
         report_fiscal_year=plan.fiscal_year,
-        assessments=assessments[-2:],
+        assessments=assessments,
         measures=measures,
         memo=memo_record(memo) if memo else None,
     )
@@ -213,8 +267,9 @@ def _fit(memo: Memo, field: str, value):
 
 def store_imported_memo(plan: Plan, rm: RecordMemo | None, kind: str) -> Memo | None:
     """An imported memo's header and signers into the plan's memo of ``kind``, filling only the
-    fields the officer has left blank. Signers: the first is the preparer, the last (of two or
-    more) the executive, the second (of three or more) the checker."""
+    fields the officer has left blank; the memo when it changed, else None. Signers: the first is
+    the preparer, the last (of two or more) the executive, the second (of three or more) the
+    checker."""
     if not memo_has_content(rm):
         return None
     memo = Memo.objects.filter(plan=plan, kind=kind).first() or Memo(plan=plan, kind=kind)
@@ -240,19 +295,20 @@ def store_imported_memo(plan: Plan, rm: RecordMemo | None, kind: str) -> Memo | 
                 changed = True
     if changed:
         memo.save()
-    return memo
+        return memo
+    return None
 
 
 @transaction.atomic
 def import_record(agency: Agency, record: Record, *, author=None) -> Plan | None:
     """Assessments, measures and the memo of an interchange record into the agency's rows, in
     one transaction (a failure leaves nothing half-written). The memo fills the blank fields of
-    the plan's memo of the report it wraps (``memo_kind_of``)."""
+    the plan's memo of the report it wraps (``memo_kind_of``). Measures are added after those of
+    an existing plan: for a fresh agency (the demo, tests); the web app's accept, which shows and
+    chooses what happens to an existing plan and can be undone, is ``cycle.actions.accept_import``."""
     for a in record.assessments:
         save_published(agency, a)
-    year = record.report_fiscal_year or (
-        max(a.fiscal_year for a in record.assessments) + 1 if record.assessments else None
-    )
+    year = record_year(record)
     # A memo alone (no measures) still belongs to its plan year: the plan is made if needed.
     if year is None or not (record.measures or memo_has_content(record.memo)):
         return None
@@ -261,34 +317,63 @@ def import_record(agency: Agency, record: Record, *, author=None) -> Plan | None
         plan.assessment = agency.assessments.filter(fiscal_year=year - 1).first()
         plan.save()
     store_imported_memo(plan, record.memo, memo_kind_of(record))
+    add_measures(plan, record.measures, author=author)
+    return plan
+
+
+def record_year(record: Record) -> int | None:
+    """The plan year a record reports on: stated, else the year after its newest assessment."""
+    if record.report_fiscal_year:
+        return record.report_fiscal_year
+    return max(a.fiscal_year for a in record.assessments) + 1 if record.assessments else None
+
+
+def measure_values(rm: RecordMeasure) -> dict:
+    """The measure row's fields that an interchange measure carries."""
+    return {
+        "title": rm.title,
+        "analysis": rm.analysis or "",
+        "steps": rm.steps or "",
+        "period": rm.period or "",
+        "indicators": list(rm.indicators),
+        "items": list(rm.items),
+        "responsible_text": rm.responsible or "",
+        "monitoring": rm.monitoring or "",
+        "budget": rm.budget,
+        "status": rm.status or "not_started",
+    }
+
+
+def _units_named(agency: Agency, responsible: str | None):
+    names = [u.name for u in agency.units.all() if responsible and u.name in responsible]
+    return Unit.objects.filter(agency=agency, name__in=names)
+
+
+def reported_progress(m: Measure, rm: RecordMeasure, *, author=None) -> ProgressEntry | None:
+    """The record's status and results as a progress entry of today, when it reports any."""
+    if not (rm.status or rm.result or rm.outcome or rm.suggestion):
+        return None
+    return ProgressEntry.objects.create(
+        measure=m,
+        as_of=timezone.localdate(),
+        status=rm.status or "not_started",
+        result=rm.result or "",
+        outcome=rm.outcome or "",
+        suggestion=rm.suggestion or "",
+        author=author,
+    )
+
+
+def add_measures(plan: Plan, measures: Sequence[RecordMeasure], *, author=None) -> list[Measure]:
+    """Interchange measures as new rows after the plan's last one, with their progress and
+    evidence (links and notes: an imported file path is never a stored file)."""
+    agency = plan.agency
     start = plan.measures.count()
-    for i, rm in enumerate(record.measures, 1):
-        m = Measure.objects.create(
-            plan=plan,
-            position=rm.no or start + i,
-            title=rm.title,
-            analysis=rm.analysis or "",
-            steps=rm.steps or "",
-            period=rm.period or "",
-            indicators=rm.indicators,
-            items=rm.items,
-            responsible_text=rm.responsible or "",
-            monitoring=rm.monitoring or "",
-            budget=rm.budget,
-            status=rm.status or "not_started",
-        )
-        names = [u.name for u in agency.units.all() if rm.responsible and u.name in rm.responsible]
-        m.units.set(Unit.objects.filter(agency=agency, name__in=names))
-        if rm.status or rm.result or rm.outcome or rm.suggestion:
-            ProgressEntry.objects.create(
-                measure=m,
-                as_of=timezone.localdate(),
-                status=rm.status or "not_started",
-                result=rm.result or "",
-                outcome=rm.outcome or "",
-                suggestion=rm.suggestion or "",
-                author=author,
-            )
+    made = []
+    for i, rm in enumerate(measures, 1):
+        m = Measure.objects.create(plan=plan, position=rm.no or start + i, **measure_values(rm))
+        m.units.set(_units_named(agency, rm.responsible))
+        reported_progress(m, rm, author=author)
         for ev in rm.evidence:
             Evidence.objects.create(
                 measure=m,
@@ -297,4 +382,40 @@ def import_record(agency: Agency, record: Record, *, author=None) -> Plan | None
                 caption=ev.caption or ev.ref,
                 owner=author,
             )
-    return plan
+        made.append(m)
+    return made
+
+
+def measure_changes(m: Measure, rm: RecordMeasure) -> dict:
+    """What the record would change in the measure: field -> (before, after); a field the record
+    leaves blank keeps the measure's value."""
+    out = {}
+    for name, value in measure_values(rm).items():
+        if value in ("", None, []) or (name == "status" and not rm.status):
+            continue
+        before = getattr(m, name)
+        if name == "budget" and before is not None:
+            before = float(before)
+        if before != value:
+            out[name] = (before, value)
+    return out
+
+
+def update_measure(m: Measure, rm: RecordMeasure, *, author=None) -> bool:
+    """The record's non-blank values into an existing measure (a new version), and its reported
+    status and results as a progress entry when they differ from the latest; True if changed."""
+    changes = measure_changes(m, rm)
+    for name, (_before, after) in changes.items():
+        setattr(m, name, after)
+    if changes:
+        m.version += 1
+        m.save()
+        if "responsible_text" in changes:
+            m.units.set(_units_named(m.plan.agency, rm.responsible))
+    latest = m.progress.order_by("-as_of", "-pk").first()
+    reported = (rm.status or (latest.status if latest else "not_started"), rm.result or "", rm.outcome or "")
+    reports = rm.result or rm.outcome or rm.suggestion or "status" in changes
+    if reports and (latest is None or (latest.status, latest.result, latest.outcome) != reported):
+        reported_progress(m, rm, author=author)
+        return True
+    return bool(changes)

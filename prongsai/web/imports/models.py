@@ -1,9 +1,11 @@
 """One uploaded past report on its way into the agency's records.
 
 queued -> running -> done (a draft to review) -> accepted (written into the records), or failed
-(the importer's code and Thai message). The uploaded bytes stay in the row (at most 50 MB, the
-importer's limit) so a queued job needs no shared disk between web and worker processes; the
-audit trail leaves them out (every status change would copy them).
+(the importer's code and Thai message). An accepted job keeps the rows it changed as they were
+before (``snapshot``), so the acceptance can be undone exactly; undone, it is a draft again.
+The uploaded bytes stay in the row (at most 50 MB, the importer's limit) so a queued job needs no
+shared disk between web and worker processes; the audit trail leaves them out (every status
+change would copy them).
 """
 
 from __future__ import annotations
@@ -48,7 +50,15 @@ class ImportJob(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["data", "text"])
+    # How the measures went into an existing plan (AcceptMode), the rows it touched as they were
+    # before, and the versions it left, so an undo never overwrites a later change.
+    mode = models.CharField(max_length=10, blank=True)
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["data", "text", "snapshot"])
 
     class Meta:
         verbose_name = _("งานนำเข้ารายงาน")
@@ -62,3 +72,49 @@ class ImportJob(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class AcceptMode(models.TextChoices):
+    """What accepting an imported report does to an existing plan of its year."""
+
+    NEW = "new", _("สร้างแผนใหม่")
+    REPLACE = "replace", _("แทนที่มาตรการเดิมทั้งหมด")
+    MERGE = "merge", _("รวมกับมาตรการเดิม (จับคู่ตามชื่อมาตรการ)")
+    SKIP = "skip", _("คงแผนเดิมไว้ นำเข้าเฉพาะคะแนนและส่วนอื่น")
+
+
+class ScoreImportState(models.TextChoices):
+    MAPPING = "mapping", _("รอจับคู่คอลัมน์")
+    QUEUED = "queued", _("รอคิว")
+    RUNNING = "running", _("กำลังนำเข้า")
+    DONE = "done", _("นำเข้าสำเร็จ")
+    FAILED = "failed", _("นำเข้าไม่สำเร็จ")
+
+
+class ScoreImport(models.Model):
+    """One uploaded score file (CSV/XLSX) from upload to its outcome, in the database so a worker
+    on another machine reads it and a restart loses nothing. Named by a random token (the status
+    page's link), bound to the agency and the user who uploaded it."""
+
+    token = models.CharField(max_length=64, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="score_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_imports"
+    )
+    file_name = models.CharField(max_length=200)
+    data = models.BinaryField(default=b"")  # emptied once the scores are stored
+    mapping = models.JSONField(null=True, blank=True)
+    state = models.CharField(
+        max_length=10, choices=ScoreImportState.choices, default=ScoreImportState.MAPPING
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    years = models.JSONField(default=list, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("งานนำเข้าคะแนน")
+        verbose_name_plural = _("งานนำเข้าคะแนน")
+        ordering = ["-created", "-pk"]
