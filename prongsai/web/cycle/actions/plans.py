@@ -17,7 +17,7 @@ from prongsai.ita.plan import draft_plan as engine_draft
 from prongsai.thai.dates import MONTHS
 from prongsai.thai.digits import THAI_DIGITS, to_arabic_digits, to_thai_digits
 from prongsai.web.agencies.models import Agency
-from prongsai.web.cycle import records
+from prongsai.web.cycle import records, signals
 from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as, bump_plan
 from prongsai.web.cycle.models import Approval, Decision, Measure, MeasureStatus, Plan, PlanStatus
 
@@ -270,6 +270,7 @@ def submit_plan(plan: Plan, user=None) -> Plan:
             )
         locked.status = PlanStatus.SUBMITTED
         locked.save(update_fields=["status"])
+        signals.submitted(locked, user)  # heard after commit: notifications (prongsai/web/notify)
     return locked
 
 
@@ -313,5 +314,6 @@ def decide_plan(plan: Plan, decision: str, seen_version: int, comment: str = "",
             locked.status = PlanStatus.RETURNED
             locked.return_comment = comment
         locked.save(update_fields=["status", "approved_version", "return_comment"])
+        signals.decided(locked, approval, user)  # heard after commit: notifications
     plan.status, plan.approved_version = locked.status, locked.approved_version
     return approval
