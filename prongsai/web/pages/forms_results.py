@@ -91,6 +91,21 @@ class AssessmentForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 4}),
         )
 
+    def clean(self):
+        """A year is made of scores: a form with none (an accidental บันทึก) must not create or
+        blank a year. Deleting a year is its own confirmed action."""
+        cd = super().clean()
+        scored = [n for n in self.fields if n == "overall" or n.startswith(("tool_", "ind_", "item_"))]
+        if not self.errors and all(cd.get(n) is None for n in scored):
+            raise forms.ValidationError(
+                _(
+                    "ยังไม่ได้กรอกคะแนน กรุณากรอกอย่างน้อยคะแนนภาพรวม คะแนนแบบวัด หรือคะแนนตัวชี้วัด "
+                    "ก่อนบันทึก (ยังไม่ได้บันทึกข้อมูลใด)"
+                ),
+                code="no_scores",
+            )
+        return cd
+
     # ---- layout helpers for the template ------------------------------------------------------
 
     def tool_fields(self):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from prongsai.documents.service import FORMATS, DocumentError, build
+from prongsai.documents.service import render as render_document
 from prongsai.ita.api import analyse_document, score_document
 from prongsai.ita.edition import EditionError, all_editions, nearest_edition
 from prongsai.thai.dates import fiscal_year_of, thai_date
 from prongsai.web.agencies.access import Action, can
-from prongsai.web.cycle.models import Assessment, MeasureStatus
-from prongsai.web.cycle.records import save_published
+from prongsai.web.cycle.models import Assessment, Decision, MeasureStatus, Plan, PlanStatus
+from prongsai.web.cycle.records import plan_record, save_published
 from prongsai.web.pages import score_import
+from prongsai.web.pages.downloads import CONTENT_TYPES, content_disposition, file_title
 from prongsai.web.pages.forms_results import AssessmentForm, NarrativeForm, NewYearForm, UploadForm
 from prongsai.web.pages.results_charts import bar_chart_svg
 from prongsai.web.pages.results_common import (
@@ -95,18 +98,16 @@ def _plan_summary(agency) -> dict | None:
         return None
     counts = dict(plan.measures.values_list("status").annotate(n=Count("pk")))
     statuses = [{"value": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in MeasureStatus]
-    candidates = plan.measures.filter(period_end__isnull=False).order_by("period_end", "position")
     overdue = [
         {
             "title": m.title,
             "period": m.period,
-            "due": thai_date(m.period_end),
+            "due": thai_date(m.due),
             "status": m.get_status_display(),
             "status_value": m.status,
             "id": m.pk,
         }
-        for m in candidates
-        if m.overdue
+        for m in plan.overdue_measures()
     ]
     return {
         "plan": plan,
@@ -122,10 +123,14 @@ def _plan_summary(agency) -> dict | None:
 def dashboard(request, agency):
     ag = agency_for(request.user, agency)
     assessments = list(ag.assessments.order_by("fiscal_year"))
+    newest = assessments[-1].fiscal_year if assessments else None
     ctx: dict = {
         "agency": ag,
         "can_edit": can(request.user, Action.EDIT, ag),
         "plan": _plan_summary(ag),
+        # The year the newest scores lead to: its page, and its plan to draft (defect 1).
+        "work_year": newest + 1 if newest else None,
+        "work_plan_exists": newest is not None and ag.plans.filter(fiscal_year=newest + 1).exists(),
         "years": [
             {"year": a.fiscal_year, "overall": num(a.overall), "level": a.level, "passed": a.passed}
             for a in reversed(assessments)
@@ -324,8 +329,61 @@ def scores_edit(request, agency, year):
             "check": check,
             "can_edit": can(request.user, Action.EDIT, ag),
             "editions": sorted(all_editions()),
+            "field_errors": any(name != "__all__" for name in form.errors),
         },
         status=200,
+    )
+
+
+def dependent_approved_plan(assessment: Assessment) -> Plan | None:
+    """An approved plan that answers ``assessment`` (linked to it, or of the year after): its
+    approved documents print these scores, so the year cannot be deleted under it."""
+    return (
+        Plan.objects.filter(
+            Q(assessment=assessment) | Q(agency=assessment.agency, fiscal_year=assessment.fiscal_year + 1),
+        )
+        .filter(Q(status=PlanStatus.APPROVED) | Q(approvals__decision=Decision.APPROVED))
+        .order_by("fiscal_year")
+        .first()
+    )
+
+
+@login_required
+def scores_delete(request, agency, year):
+    """Delete a year's assessment: the editor confirms on this page, simple_history keeps the
+    deleted row with who and when; refused while an approved plan depends on it."""
+    ag = agency_for(request.user, agency, Action.EDIT)
+    assessment = Assessment.objects.filter(agency=ag, fiscal_year=year).first()
+    if assessment is None:
+        raise Http404
+    blocker = dependent_approved_plan(assessment)
+    if request.method == "POST":
+        if blocker is not None:
+            messages.error(
+                request,
+                _(
+                    "ลบผลการประเมินปี %(year)s ไม่ได้ เพราะแผนมาตรการปี %(plan)s ที่อนุมัติแล้วใช้ผลปีนี้ "
+                    "(เอกสารที่อนุมัติอ้างอิงคะแนนชุดนี้)"
+                )
+                % {"year": year, "plan": blocker.fiscal_year},
+            )
+            return redirect("scores_edit", agency=ag.slug, year=year)
+        assessment.delete()
+        messages.success(request, _("ลบผลการประเมินปี %(year)s แล้ว (ประวัติการแก้ไขยังเก็บไว้)") % {"year": year})
+        return redirect("scores_new", agency=ag.slug)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    return render(
+        request,
+        "pages/scores_delete.html",
+        {
+            "agency": ag,
+            "year": year,
+            "assessment": assessment,
+            "overall": num(assessment.overall),
+            "blocker": blocker,
+            "plans": list(ag.plans.filter(fiscal_year=year + 1).values_list("fiscal_year", flat=True)),
+        },
     )
 
 
@@ -523,6 +581,46 @@ def _narrative_item(assessment: Assessment, ind) -> dict:
     }
 
 
+def analysis_record(ag, year: int):
+    """The record the analysis report of assessment ``year`` is built from: the plan that answers
+    it (year + 1, its measures and narratives), else the assessment and the one before it. Never
+    the plan of ``year`` itself, which answers the year before (defect: 2569 printed 2568)."""
+    plan = Plan.objects.filter(agency=ag, fiscal_year=year + 1).first()
+    if plan is not None:
+        return plan_record(plan)
+    current = Assessment.objects.filter(agency=ag, fiscal_year=year).first()
+    if current is None:
+        raise Http404
+    earlier = ag.assessments.filter(fiscal_year__lt=year).order_by("-fiscal_year").first()
+    doc = record_of(ag, [a for a in (earlier, current) if a is not None])
+    return doc.model_copy(update={"report_fiscal_year": year + 1})
+
+
+@login_required
+def analysis_download(request, agency, year, fmt):
+    """The analysis report of assessment ``year`` (PDF, DOCX or HTML), named for that year."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    ag = agency_for(request.user, agency)
+    if fmt not in FORMATS or not ag.assessments.filter(fiscal_year=year).exists():
+        raise Http404
+    try:
+        data = render_document(build("analysis", analysis_record(ag, year), year=year), fmt)
+    except DocumentError as exc:
+        return render(
+            request,
+            "pages/analysis_document_error.html",
+            {"agency": ag, "year": year, "reason": str(exc)},
+            status=422,
+        )
+    title = file_title("analysis")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition(
+        f"{title} {ag.name} ปี {year}.{fmt}", f"analysis-{ag.slug}-{year}.{fmt}", fmt == "html"
+    )
+    return response
+
+
 @login_required
 def analysis(request, agency, year):
     ag = agency_for(request.user, agency, Action.EDIT if request.method == "POST" else Action.VIEW)
@@ -554,6 +652,8 @@ def analysis(request, agency, year):
         "narratives": [_narrative_item(current, i) for i in an.indicators if i.score is not None],
         "findings": finding_rows(an.findings),
         "priorities": _priorities(an),
+        "plan_year": year + 1,
+        "plan_exists": Plan.objects.filter(agency=ag, fiscal_year=year + 1).exists(),
     }
     return render(request, "pages/analysis.html", ctx)
 

@@ -11,5 +11,7 @@ urlpatterns = [
     path("scores/import/status/", v.scores_import_status, name="scores_import_status"),
     path("scores/<int:year>/", v.scores_edit, name="scores_edit"),
     path("scores/<int:year>/check/", v.scores_check, name="scores_check"),
+    path("scores/<int:year>/delete/", v.scores_delete, name="scores_delete"),
     path("analysis/<int:year>/", v.analysis, name="analysis"),
+    path("analysis/<int:year>.<str:fmt>", v.analysis_download, name="analysis_download"),
 ]
