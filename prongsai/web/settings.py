@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "prongsai.web.oversight",
     "prongsai.web.public",
     "prongsai.web.imports",
+    "prongsai.web.notify",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,35 @@ PRONGSAI_LINKCHECK_ALLOW_PRIVATE = env_bool("PRONGSAI_LINKCHECK_ALLOW_PRIVATE", 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password rules: Django's validators with Thai messages (prongsai/web/agencies/passwords.py).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "prongsai.web.agencies.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "prongsai.web.agencies.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "prongsai.web.agencies.passwords.CommonPasswordValidator"},
+    {"NAME": "prongsai.web.agencies.passwords.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# An editor's invitation link works this many days (prongsai/web/agencies/invitations.py).
+PRONGSAI_INVITATION_DAYS = int(os.environ.get("PRONGSAI_INVITATION_DAYS", "7"))
+
+# E-mail (notifications, digests, password resets, invitations): printed on the console in
+# development, SMTP in deployment (docs/deploy.md). Links in e-mails sent outside a request (the
+# daily digest) start with PRONGSAI_SITE_URL.
+PRONGSAI_SITE_URL = os.environ.get("PRONGSAI_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get(
+    "PRONGSAI_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("PRONGSAI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PRONGSAI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PRONGSAI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PRONGSAI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PRONGSAI_EMAIL_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("PRONGSAI_EMAIL_SSL", False)  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("PRONGSAI_EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("PRONGSAI_EMAIL_FROM", "Prongsai <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย"), ("en", "English")]

@@ -16,6 +16,16 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("login/", auth_views.LoginView.as_view(template_name="pages/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Forgot-password (Thai templates in templates/registration/) and the person's notifications.
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("notifications/", include("prongsai.web.notify.urls")),
     path("oversight/", include("prongsai.web.oversight.urls")),
     path("", include("prongsai.web.pages.urls")),
     prefix_default_language=False,

@@ -1,8 +1,9 @@
 """Who may see and do what: the one place that decides. Views and the API ask here and get
 scoped querysets, so another agency's records are simply not found (404), never filtered later.
 
-Roles per agency: editor (everything of the agency), contributor (reads the agency, updates only
-measures assigned to their unit), approver (reads, approves or returns), viewer (reads).
+Roles per agency: editor (everything of the agency, its units and members), contributor (reads
+the agency, updates only measures assigned to their unit), approver (reads, approves or returns),
+viewer (reads).
 Overseers read every agency of their province (or the country); site admins read and change all.
 Drafts are never visible outside the agency: overseers see assessments and plans' status, and the
 public sees approved snapshots only (prongsai/web/public).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from prongsai.web.agencies.models import Agency, Membership, OverseerGrant, Role
@@ -23,10 +25,11 @@ class Action(StrEnum):
     UPDATE_MEASURE = "update_measure"  # progress and evidence of a measure
     SUBMIT = "submit"
     APPROVE = "approve"
+    MANAGE_TEAM = "manage_team"  # units, members, invitations
 
 
 _ROLE_ACTIONS = {
-    Role.EDITOR: {Action.VIEW, Action.EDIT, Action.UPDATE_MEASURE, Action.SUBMIT},
+    Role.EDITOR: {Action.VIEW, Action.EDIT, Action.UPDATE_MEASURE, Action.SUBMIT, Action.MANAGE_TEAM},
     Role.CONTRIBUTOR: {Action.VIEW, Action.UPDATE_MEASURE},
     Role.APPROVER: {Action.VIEW, Action.APPROVE},
     Role.VIEWER: {Action.VIEW},
@@ -63,6 +66,29 @@ def can_update_measure(user, measure) -> bool:
     if user.is_superuser or m.role == Role.EDITOR:
         return True
     return m.unit_id is not None and measure.units.filter(pk=m.unit_id).exists()
+
+
+def members_who(agency: Agency | int, action: Action, unit=None):
+    """Active users whose role in ``agency`` allows ``action`` (who is told a plan waits, who is
+    reminded); with ``unit``, editors and that unit's contributors only."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    roles = [r for r, actions in _ROLE_ACTIONS.items() if action in actions]
+    q = Q(memberships__agency_id=agency_id, memberships__role__in=roles)
+    if unit is not None:
+        q &= Q(memberships__role=Role.EDITOR) | Q(memberships__unit=unit)
+    return get_user_model().objects.filter(q, is_active=True).distinct()
+
+
+def leaves_no_editor(m: Membership, new_role: str | None = None) -> bool:
+    """Whether removing ``m`` (or giving it ``new_role``) would leave its agency without an editor:
+    refused, so that someone can always manage the agency's team."""
+    if m.role != Role.EDITOR or new_role == Role.EDITOR:
+        return False
+    return (
+        not Membership.objects.filter(agency_id=m.agency_id, role=Role.EDITOR, user__is_active=True)
+        .exclude(pk=m.pk)
+        .exists()
+    )
 
 
 def member_agencies(user, action: Action = Action.VIEW) -> QuerySet[Agency]:

@@ -57,6 +57,8 @@ class Unit(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units")
     name = models.CharField(_("ชื่อส่วนราชการ"), max_length=120)
+    # Deactivated, never deleted: past measures and memberships keep naming it.
+    active = models.BooleanField(_("ใช้งานอยู่"), default=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -96,6 +98,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency}: {self.role}"
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+class Invitation(models.Model):
+    """An editor's invitation of a person, by e-mail, to one role of the agency. The link carries a
+    signed, expiring token (``prongsai.web.agencies.invitations``); ``nonce`` changes when the
+    invitation is sent again, so only the newest link works."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("อีเมล"))
+    role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("ส่วนราชการ")
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=32, default=new_nonce)
+    sent = models.DateTimeField(_("ส่งเมื่อ"))
+    accepted = models.DateTimeField(_("ตอบรับเมื่อ"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("คำเชิญ")
+        verbose_name_plural = _("คำเชิญ")
+        ordering = ["agency", "-sent"]
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.agency}: {self.role}"
 
 
 class OverseerGrant(models.Model):
