@@ -137,7 +137,9 @@ PRONGSAI_INVITATION_DAYS = int(os.environ.get("PRONGSAI_INVITATION_DAYS", "7"))
 PRONGSAI_SITE_URL = os.environ.get("PRONGSAI_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get(
     "PRONGSAI_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("PRONGSAI_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("PRONGSAI_EMAIL_PORT", "25"))

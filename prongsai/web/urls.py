@@ -24,7 +24,9 @@ urlpatterns += i18n_patterns(
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
     path("notifications/", include("prongsai.web.notify.urls")),
     path("oversight/", include("prongsai.web.oversight.urls")),
     path("", include("prongsai.web.pages.urls")),

@@ -70,6 +70,12 @@ SKIP_NAMES = {
     "set_language",  # Django's i18n view
     "login",
     "logout",
+    # Pages for people not logged in, owning nothing (tests/web/test_password_reset.py, test_team.py).
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
     "openapi-json",  # the API schema and docs are public by design (tests/web/test_api.py)
     "openapi-view",
     "docs-asset",

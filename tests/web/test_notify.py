@@ -5,6 +5,8 @@ e-mails turned off per person, and one daily digest per person."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -184,7 +186,9 @@ def _overdue_setup(world):
     measures = list(plan.measures.order_by("position", "pk"))
     mine, other = measures[0], measures[1]
     Measure.objects.filter(plan=plan).update(status=MeasureStatus.DONE)
-    Measure.objects.filter(pk=mine.pk).update(status=MeasureStatus.IN_PROGRESS, period="ไตรมาส 1", period_end=None)
+    Measure.objects.filter(pk=mine.pk).update(
+        status=MeasureStatus.IN_PROGRESS, period="ไตรมาส 1", period_end=None
+    )
     Measure.objects.filter(pk=other.pk).update(status=MeasureStatus.NOT_STARTED, period="ตุลาคม 2568")
     other.units.clear()
     mine.refresh_from_db()
@@ -196,7 +200,9 @@ def _overdue_setup(world):
 
 def test_daily_digest_reminds_the_unit_of_its_overdue_measures(world, people):
     mine, other = _overdue_setup(world)
-    call_command("send_digest", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("send_digest", stdout=out)
+    assert "digests sent: 2" in out.getvalue()
 
     by_to = {m.to[0]: m for m in mail.outbox}
     assert set(by_to) == {"contributor@example.go.th", "editor@example.go.th"}
@@ -239,7 +245,7 @@ def test_digest_sends_what_is_new_once_and_respects_email_off(world, people, act
     assert send_daily_digest.call()["sent"] == 0  # nothing new, nothing overdue
     assert mail.outbox == []
 
-    mine, _ = _overdue_setup(world)
+    _overdue_setup(world)
     Preference.objects.update_or_create(user=people["contributor"], defaults={"email": False})
     send_daily_digest.call()
     assert "contributor@example.go.th" not in {m.to[0] for m in mail.outbox}
