@@ -85,7 +85,7 @@ class MeasureForm(forms.Form):
 
     def __init__(self, *args, agency: Agency, fiscal_year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = agency.units.order_by("name")
+        self.fields["units"].queryset = agency.units.filter(active=True).order_by("name")  # not deactivated
         self.fields["indicators"].choices = indicator_choices(fiscal_year)
 
     @classmethod

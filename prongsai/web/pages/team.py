@@ -91,12 +91,16 @@ def team(request, agency: str):
 
 
 def link_named_measures(unit: Unit) -> int:
-    """Measures of this and later fiscal years whose written ผู้รับผิดชอบ names the unit are linked
-    to it, so what pages and documents print follows the unit's current name from now on (the
-    same rule as an import: the unit's name appears in the text)."""
+    """Measures of the plans still being carried out or reported on (the current fiscal year's,
+    last year's whose progress report is still due, and later ones) whose written ผู้รับผิดชอบ
+    names the unit are linked to it, so what pages and documents print follows the unit's current
+    name from now on (the same rule as an import: the unit's name appears in the text). Older
+    plans keep what they printed."""
     current = fiscal_year_of(timezone.localdate())
     found = Measure.objects.filter(
-        plan__agency_id=unit.agency_id, plan__fiscal_year__gte=current, responsible_text__contains=unit.name
+        plan__agency_id=unit.agency_id,
+        plan__fiscal_year__gte=current - 1,
+        responsible_text__contains=unit.name,
     ).exclude(units=unit)
     n = 0
     for m in found:
