@@ -36,4 +36,6 @@ def agency_menu(context) -> dict:
             link("import_upload", _("นำเข้ารายงานเดิม")),
             link("agency_settings", _("ตั้งค่าหน่วยงาน")),
         ]
+    if can(user, Action.MANAGE_TEAM, agency):  # units, members, invitations (pages/team.py)
+        links.append(link("team", _("ทีมงาน")))
     return {"agency": agency, "links": links}
