@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from prongsai.documents.model import Table
+from prongsai.documents.model import Cell, Table
 from prongsai.thai.digits import to_thai_digits
 
 PORTRAIT_CM = 16.0  # A4 (21 cm) less 3 cm left and 2 cm right margins
@@ -157,14 +157,14 @@ def is_thai(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _width_em(piece: str, bold: bool) -> float:
+def width_em(piece: str, bold: bool) -> float:
     """Advance width of ``piece`` in ems (cached: the same words recur in every table)."""
     return text_width_pt(piece, 1.0, bold)
 
 
 @lru_cache(maxsize=65536)
 def min_width_cm(text: str, size_pt: float, bold: bool, names: tuple[str, ...] = ()) -> float:
-    widest = max((_width_em(r, bold) for r in unbreakable_runs(text, names)), default=0.0)
+    widest = max((width_em(r, bold) for r in unbreakable_runs(text, names)), default=0.0)
     return widest * size_pt / PT_PER_CM
 
 
@@ -210,13 +210,9 @@ def _column_widths(
     pad = 2 * CELL_PAD_CM + SLACK_CM
     mins = [pad] * n
     spans: list[tuple[int, int, float]] = []
-    occupied: set[tuple[int, int]] = set()
-    for r_idx, row in enumerate([*table.header, *table.rows]):
+    for r_idx, row in enumerate(cell_grid([*table.header, *table.rows])):
         header = r_idx < len(table.header)
-        c_idx = 0
-        for cell in row:
-            while (r_idx, c_idx) in occupied:
-                c_idx += 1
+        for cell, c_idx in row:
             need = 0.0
             for p in cell.content:
                 for run in p.runs:
@@ -227,10 +223,6 @@ def _column_widths(
                 mins[c_idx] = max(mins[c_idx], need)
             else:
                 spans.append((c_idx, cell.colspan, need))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    occupied.add((r_idx + dr, c_idx + dc))
-            c_idx += cell.colspan
     weights = [max(w, 1e-6) for w in table.widths]
     for c_idx, span, need in spans:  # a merged cell wider than its columns widens them in proportion
         have = sum(mins[c_idx : c_idx + span])
@@ -253,3 +245,48 @@ def _column_widths(
         for i in short:
             fixed[i] = mins[i]
     return [fixed.get(i, widths.get(i, 0.0)) for i in range(n)]
+
+
+def estimated_lines(cell: Cell, width_cm: float, font_pt: float, *, thai_digits: bool = True) -> int:
+    """About how many lines ``cell`` takes in a column ``width_cm`` wide: its text's advance width
+    over the column's, per paragraph. An estimate (breaks fall between words, not anywhere), used
+    only to tell short rows, which must never split over two pages, from tall ones."""
+    usable_pt = max(width_cm - 2 * CELL_PAD_CM, 0.5) * PT_PER_CM
+    lines = 0
+    for p in cell.content:
+        text = "".join(r.text if r.verbatim or not thai_digits else to_thai_digits(r.text) for r in p.runs)
+        bold = cell.bold or any(r.bold for r in p.runs)
+        lines += max(1, -(-int(width_em(text, bold) * font_pt) // int(usable_pt)))
+    return lines
+
+
+def cell_grid(rows: list[list[Cell]]) -> list[list[tuple[Cell, int]]]:
+    """Each row's cells with the column each starts in (cells merged from above take their place)."""
+    occupied: set[tuple[int, int]] = set()
+    out: list[list[tuple[Cell, int]]] = []
+    for r_idx, row in enumerate(rows):
+        placed: list[tuple[Cell, int]] = []
+        c_idx = 0
+        for cell in row:
+            while (r_idx, c_idx) in occupied:
+                c_idx += 1
+            placed.append((cell, c_idx))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    occupied.add((r_idx + dr, c_idx + dc))
+            c_idx += cell.colspan
+        out.append(placed)
+    return out
+
+
+def tall_rows(
+    table: Table, widths: list[float], font_pt: float, limit: int, *, thai_digits: bool = True
+) -> set[int]:
+    """Body rows covered by a cell of more than ``limit`` lines (estimated_lines)."""
+    tall: set[int] = set()
+    for r_idx, row in enumerate(cell_grid(table.rows)):
+        for cell, c_idx in row:
+            width = sum(widths[c_idx : c_idx + cell.colspan])
+            if estimated_lines(cell, width, font_pt, thai_digits=thai_digits) > limit:
+                tall.update(range(r_idx, r_idx + cell.rowspan))
+    return tall

@@ -4,6 +4,7 @@ A prebuilt translation table: PyThaiNLP's converters rebuild theirs on every cal
 conversion the importer's hottest function."""
 
 import re
+from functools import lru_cache
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
@@ -11,11 +12,16 @@ _TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
 # Digits that belong to a Latin code stay arabic: item ids (o16, i11), MOIT22, ISO 9001 is not
 # one (space). Thai digits inside "o16" would print a Latin letter with Thai digits (o๑๖).
 _LATIN_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+[0-9][A-Za-z0-9.]*")
+_ARABIC = re.compile(r"[0-9]")
 
 
+@lru_cache(maxsize=65536)
 def to_thai_digits(text: str) -> str:
-    """'93.96' -> '๙๓.๙๖'; codes such as 'o16' or 'MOIT22' keep their arabic digits."""
-    if not text:
+    """'93.96' -> '๙๓.๙๖'; codes such as 'o16' or 'MOIT22' keep their arabic digits.
+
+    Cached, and a text without arabic digits is returned as it is: documents convert every
+    sentence, most have no digit, and translate() walks the whole string."""
+    if not text or not _ARABIC.search(text):
         return text
     if not _LATIN_CODE.search(text):
         return text.translate(_TO_THAI)

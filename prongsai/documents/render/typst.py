@@ -22,9 +22,11 @@ from prongsai.documents.layout import (
     CELL_PAD_CM,
     LANDSCAPE_CM,
     PORTRAIT_CM,
+    cell_grid,
     chunk_pieces,
     column_widths,
     is_thai,
+    tall_rows,
 )
 from prongsai.documents.model import (
     Block,
@@ -47,6 +49,10 @@ from prongsai.thai.digits import to_thai_digits
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _SPACES = re.compile(r"(\s+)")
 HEADING_PT = {0: 20, 1: 18, 2: 16}
+# A body row of at most this many lines never splits over two pages (Word's "allow row to break
+# across pages" off); taller rows may, as in Word by default. Keeping every row whole costs Typst a
+# second layout of each tall row that does not fit, nearly doubling a report's compile time.
+WHOLE_ROW_LINES = 12
 EXT = {"image/png": "png", "image/jpeg": "jpg"}
 DOTTED = '(paint: black, thickness: 0.6pt, dash: "dotted")'
 
@@ -61,7 +67,6 @@ PREAMBLE = """\
   top-edge: "ascender", bottom-edge: "descender")
 #set par(leading: 0.1em, spacing: 0.35em, justify: false)
 #set table(stroke: 0.6pt, inset: (x: %(pad)scm, y: 2pt))
-#set table.cell(breakable: false)
 #set list(marker: [-], indent: 0.5cm, body-indent: 0.5cm, spacing: 0.35em)
 #show heading: set text(weight: "bold")
 #show heading.where(level: 1): set text(size: %(h1)spt)
@@ -166,9 +171,11 @@ class TypstRenderer:
             )
         return f"#heading(level: {min(h.level, 2)})[{self.s(h.text)}]"
 
-    def cell(self, c: Cell, header: bool) -> str:
+    def cell(self, c: Cell, header: bool, whole: bool = False) -> str:
         align = "center + horizon" if header else {"right": "right", "center": "center"}.get(c.align, "left")
         args = [f"align: {align}"]
+        if whole:
+            args.append("breakable: false")
         if c.colspan > 1:
             args.append(f"colspan: {c.colspan}")
         if c.rowspan > 1:
@@ -183,7 +190,12 @@ class TypstRenderer:
         widths = column_widths(tb, size, avail, thai_digits=self.doc.thai_digits, names=self.names)
         cols = "(" + ", ".join(cm(w) for w in widths) + ",)"
         head = ", ".join(self.cell(c, True) for row in tb.header for c in row)
-        body = ",\n  ".join(self.cell(c, False) for row in tb.rows for c in row)
+        tall = tall_rows(tb, widths, size, WHOLE_ROW_LINES, thai_digits=self.doc.thai_digits)
+        body = ",\n  ".join(
+            self.cell(c, False, whole=not tall.intersection(range(r, r + c.rowspan)))
+            for r, row in enumerate(cell_grid(tb.rows))
+            for c, _ in row
+        )
         parts = [f"#table(columns: {cols}, align: left,"]
         if tb.header:
             parts.append(f"  table.header(repeat: true, {head}),")
