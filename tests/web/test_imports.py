@@ -13,13 +13,14 @@ from django.urls import reverse
 
 from prongsai.web.cycle.models import Assessment, Evidence, Measure, Plan, ProgressEntry
 from prongsai.web.imports.models import ImportJob, JobStatus
+from tests.conftest import SHARED, needs_shared
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = SHARED / "seeds"
 SEED_002 = SEEDS / "002_6b2883afbb91bd3a.txt"
 SEED_003 = SEEDS / "003_2ce7d8fef52d3b8e.txt"
-needs_seeds = pytest.mark.skipif(not SEED_002.exists(), reason="seed files not present")
+needs_seeds = needs_shared
 
 
 def _file(path: Path) -> SimpleUploadedFile:
@@ -36,6 +37,14 @@ def review_url(world, job) -> str:
 
 def accept_url(world, job) -> str:
     return reverse("import_accept", kwargs={"agency": world["ours"].slug, "job": job.pk})
+
+
+def compare_url(world, job) -> str:
+    return reverse("import_compare", kwargs={"agency": world["ours"].slug, "job": job.pk})
+
+
+def undo_url(world, job) -> str:
+    return reverse("import_undo", kwargs={"agency": world["ours"].slug, "job": job.pk})
 
 
 def _upload(client, world, *files) -> list[ImportJob]:
@@ -192,7 +201,10 @@ def test_failure_midway_rolls_everything_back(world, login, monkeypatch):
         return real(**kw)
 
     monkeypatch.setattr(Measure.objects, "create", flaky)
+    # The plan of the report's year exists: the changes are shown first, then the choice.
     r = client.post(accept_url(world, job), values)
+    assert r.status_code == 302 and r["Location"] == compare_url(world, job)
+    r = client.post(compare_url(world, job), {"mode": "replace"})
     assert r.status_code == 400 and calls["n"] == 5
     assert "บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก" in r.content.decode()
     assert _snapshot(ours) == before
@@ -208,7 +220,7 @@ def test_accept_into_existing_plan_replaces_scores_and_needs_new_approval(world,
     plan.save()
     (job,) = _upload(client, world, _file(SEED_003))
     html = client.get(review_url(world, job)).content.decode()
-    assert "จะถูกแทนที่" in html and "จะถูกเพิ่มต่อท้าย" in html
+    assert "ก่อนบันทึกจะแสดงค่าที่แตกต่าง" in html and "ให้เลือกแทนที่ รวม หรือคงแผนเดิมไว้" in html
     values = _form_values(html)
     for i in range(10):
         values[f"measures[{i}].skip"] = "on"
@@ -216,6 +228,15 @@ def test_accept_into_existing_plan_replaces_scores_and_needs_new_approval(world,
     values["assessments[0].skip"] = "on"
     values["assessments[1].overall"] = "94.50"
     r = client.post(accept_url(world, job), values)
+    assert r.status_code == 302 and r["Location"] == compare_url(world, job), r.content.decode()[:3000]
+    page = client.get(compare_url(world, job)).content.decode()
+    assert "คะแนนภาพรวม" in page and "94.50" in page  # the score that differs, before and after
+    assert "ยืนยันให้แผนเป็นร่างฉบับใหม่" in page
+    # An approved plan is not changed without saying so.
+    refused = client.post(compare_url(world, job), {"mode": "merge"})
+    assert refused.status_code == 400 and "ต้องเสนออนุมัติอีกครั้ง" in refused.content.decode()
+    assert plan.measures.count() == 10
+    r = client.post(compare_url(world, job), {"mode": "merge", "confirm_new_version": "on"})
     assert r.status_code == 302, r.content.decode()[:3000]
     assert Assessment.objects.get(agency=ours, fiscal_year=2568).published["overall"] == 94.5
     assert plan.measures.count() == 11
@@ -344,3 +365,186 @@ def test_editors_only_and_agencies_isolated(world, login, client):
     for role in ("outsider", "province_overseer", "national_overseer"):
         c = login(world["users"][role])
         assert c.get(urls[0]).status_code == 404 and c.get(urls[1]).status_code == 404
+
+
+# ------------------------------------------------------------------ defect 3: replace, merge, skip, undo
+
+
+def _rows(agency) -> str:
+    """Every row an import may touch, field by field, with its id (Memo.updated left out: it is
+    the time of the last save)."""
+    from django.core import serializers
+
+    from prongsai.web.cycle.models import IndicatorScore, Memo
+
+    parts = [
+        Plan.objects.filter(agency=agency),
+        Measure.objects.filter(plan__agency=agency),
+        ProgressEntry.objects.filter(measure__plan__agency=agency),
+        Evidence.objects.filter(measure__plan__agency=agency),
+        Memo.objects.filter(plan__agency=agency),
+        Assessment.objects.filter(agency=agency),
+        IndicatorScore.objects.filter(assessment__agency=agency),
+    ]
+    out = []
+    for qs in parts:
+        rows = serializers.serialize("python", qs.order_by("pk"))
+        for r in rows:
+            r["fields"].pop("updated", None)
+        out.append(repr(rows))
+    return "\n".join(out)
+
+
+def _report_of_our_plan(world, *, approved: bool = True) -> tuple[Plan, ImportJob]:
+    """Last year's report of our own plan read back (as a re-import would): the first title typed
+    differently, the second measure's steps changed, the last measure missing, one new measure,
+    and 2568's OIT score corrected."""
+    from django.utils import timezone
+
+    from prongsai.web.cycle.records import plan_record
+
+    plan = world["our_plan"]
+    if approved:
+        plan.status, plan.approved_version = "approved", plan.content_version
+        plan.save()
+    doc = plan_record(plan).model_dump(mode="json", exclude_none=True)
+    measures = doc["measures"]
+    first = measures[0]
+    first["title"] = "  " + first["title"].replace("มาตรการ", "มาตรการ ", 1) + " "  # same title to a reader
+    measures[1]["steps"] = "ขั้นตอนที่ปรับตามรายงาน"
+    measures.pop()
+    measures.append({"title": "มาตรการใหม่จากรายงานที่นำเข้า", "indicators": [9], "status": "in_progress"})
+    for m in measures:
+        m.pop("no", None)
+        m.pop("evidence", None)
+    a2568 = next(a for a in doc["assessments"] if a["fiscal_year"] == 2568)
+    a2568["tools"]["OIT"] = 77.77
+    job = ImportJob.objects.create(
+        agency=world["ours"],
+        uploaded_by=world["users"]["editor"],
+        file_name="รายงานมาตรการ.txt",
+        size=4,
+        data=b"text",
+        status=JobStatus.DONE,
+        method="text",
+        text="รายงาน",
+        draft=doc,
+        finished_at=timezone.now(),
+    )
+    return plan, job
+
+
+def _review_then_compare(client, world, job):
+    values = _form_values(client.get(review_url(world, job)).content.decode())
+    r = client.post(accept_url(world, job), values)
+    assert r.status_code == 302 and r["Location"] == compare_url(world, job), r.content.decode()[:2000]
+    return client.get(compare_url(world, job)).content.decode()
+
+
+def test_defect3_same_report_twice_never_doubles_the_measures(world, login):
+    """Accepting a report of the plan that is already stored appended every measure again
+    (6 -> 12) and silently dropped the approved plan to draft."""
+    client = login(world["users"]["editor"])
+    plan, job = _report_of_our_plan(world)
+    n = plan.measures.count()
+    version = plan.content_version
+    page = _review_then_compare(client, world, job)
+    # What it would change, before anything is written.
+    assert "เพิ่มใหม่ 1 · เปลี่ยนแปลง 1 · เหมือนเดิม 8 · มาตรการเดิมที่ไม่มีในรายงาน 1" in page
+    assert "ขั้นตอนที่ปรับตามรายงาน" in page and "มาตรการใหม่จากรายงานที่นำเข้า" in page
+    assert "77.77" in page and "ที่บันทึกไว้" in page  # the OIT score, stored and reported
+    assert "อนุมัติแล้ว (ฉบับที่" in page and "ร่างฉบับใหม่" in page
+    plan.refresh_from_db()
+    assert plan.measures.count() == n and plan.status == "approved" and plan.content_version == version
+
+    r = client.post(compare_url(world, job), {"mode": "merge", "confirm_new_version": "on"})
+    assert r.status_code == 302
+    plan.refresh_from_db()
+    titles = list(plan.measures.order_by("position", "pk").values_list("title", flat=True))
+    assert len(titles) == n + 1 and titles[-1] == "มาตรการใหม่จากรายงานที่นำเข้า"
+    assert plan.measures.get(position=2).steps == "ขั้นตอนที่ปรับตามรายงาน"
+    assert plan.status == "draft" and plan.content_version == version + 1  # a new version, said first
+    assert Assessment.objects.get(agency=world["ours"], fiscal_year=2568).published["tools"]["OIT"] == 77.77
+    job.refresh_from_db()
+    assert job.status == JobStatus.ACCEPTED and job.mode == "merge"
+    review = client.get(review_url(world, job)).content.decode()
+    assert "รวมกับมาตรการเดิม" in review and "ยกเลิกการนำเข้า" in review
+
+
+def test_defect3_replace_then_undo_restores_everything_exactly(world, login):
+    client = login(world["users"]["editor"])
+    plan, job = _report_of_our_plan(world)
+    # Progress and evidence that the replace throws away (and the undo must bring back).
+    first = plan.measures.order_by("position", "pk").first()
+    ProgressEntry.objects.create(measure=first, as_of="2026-01-15", status="in_progress", result="อบรมแล้ว")
+    Evidence.objects.create(measure=first, kind="link", url="https://example.org/report", caption="รายงาน")
+    before = _rows(world["ours"])
+    _review_then_compare(client, world, job)
+    r = client.post(compare_url(world, job), {"mode": "replace", "confirm_new_version": "on"})
+    assert r.status_code == 302
+    plan.refresh_from_db()
+    assert plan.measures.count() == 10  # exactly the report's measures
+    assert not Evidence.objects.filter(url="https://example.org/report").exists()
+    assert _rows(world["ours"]) != before
+
+    r = client.post(undo_url(world, job), follow=True)
+    assert "ข้อมูลกลับเป็นเหมือนก่อนนำเข้า" in r.content.decode()
+    assert _rows(world["ours"]) == before  # plan, measures, progress, evidence, scores: as they were
+    plan.refresh_from_db()
+    assert plan.approval_current  # the approved version is the approved version again
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.undone_by == world["users"]["editor"]
+    # The audit trail keeps the import and the undo.
+    assert Measure.history.filter(history_type="-").exists()
+    assert Plan.history.filter(id=plan.pk, history_user=world["users"]["editor"]).count() >= 2
+
+
+def test_defect3_skip_keeps_the_plan_and_takes_the_scores(world, login):
+    client = login(world["users"]["editor"])
+    plan, job = _report_of_our_plan(world)
+    before_measures = list(plan.measures.values_list("pk", "title", "steps", "version"))
+    version = plan.content_version
+    _review_then_compare(client, world, job)
+    r = client.post(compare_url(world, job), {"mode": "skip"})
+    assert r.status_code == 302  # nothing in the approved plan changes: no confirmation asked
+    plan.refresh_from_db()
+    assert list(plan.measures.values_list("pk", "title", "steps", "version")) == before_measures
+    assert plan.status == "approved" and plan.content_version == version
+    assert Assessment.objects.get(agency=world["ours"], fiscal_year=2568).published["tools"]["OIT"] == 77.77
+    # Undo puts the score back.
+    before_oit = next(
+        a["tools"]["OIT"] for a in job.draft["assessments"] if a["fiscal_year"] == 2568
+    )  # what the review showed
+    assert before_oit == 77.77
+    client.post(undo_url(world, job))
+    assert Assessment.objects.get(agency=world["ours"], fiscal_year=2568).published["tools"]["OIT"] != 77.77
+
+
+def test_defect3_undo_refused_after_a_later_change(world, login):
+    client = login(world["users"]["editor"])
+    plan, job = _report_of_our_plan(world, approved=False)
+    _review_then_compare(client, world, job)
+    assert client.post(compare_url(world, job), {"mode": "merge"}).status_code == 302
+    from prongsai.web.cycle import actions
+
+    m = plan.measures.order_by("position", "pk").first()  # someone edits a measure afterwards
+    actions.edit_measure(m, m.version, {"title": "แก้ไขหลังการนำเข้า"}, user=world["users"]["editor"])
+    after_edit = _rows(world["ours"])
+    r = client.post(undo_url(world, job), follow=True)
+    assert "ถูกแก้ไขหลังการนำเข้า" in r.content.decode()
+    assert _rows(world["ours"]) == after_edit  # nothing restored, nothing lost
+    job.refresh_from_db()
+    assert job.status == JobStatus.ACCEPTED
+
+
+def test_defect3_a_choice_is_required_and_viewers_cannot_accept(world, login):
+    client = login(world["users"]["editor"])
+    _plan, job = _report_of_our_plan(world, approved=False)
+    _review_then_compare(client, world, job)
+    r = client.post(compare_url(world, job), {})
+    assert r.status_code == 400 and "กรุณาเลือกว่าจะแทนที่ รวม หรือคงแผนเดิมไว้" in r.content.decode()
+    viewer = login(world["users"]["viewer"])
+    assert viewer.post(compare_url(world, job), {"mode": "replace"}).status_code == 403
+    assert viewer.post(undo_url(world, job)).status_code == 403
+    other = login(world["users"]["other_editor"])
+    assert other.get(compare_url(world, job)).status_code == 404

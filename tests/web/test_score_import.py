@@ -13,17 +13,12 @@ from django_tasks.signals import task_enqueued, task_finished
 from openpyxl import Workbook
 
 from prongsai.web.cycle.models import Assessment
+from prongsai.web.imports.models import ScoreImport
 from prongsai.web.pages import score_import
 
 pytestmark = pytest.mark.django_db
 
 OURS = "tonyongmat"
-
-
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.PRONGSAI_IMPORT_DIR = tmp_path / "imports"
-    return settings.PRONGSAI_IMPORT_DIR
 
 
 def url(name: str) -> str:
@@ -259,6 +254,9 @@ def test_good_csv_stores_every_row(world, login):
     html = page.content.decode()
     assert 'value="confirm"' in html and "เพิ่มใหม่" in html and "ยืนยันนำเข้า 4 ปี" in html
     before = stored()
+    before_versions = dict(
+        Assessment.objects.filter(agency=world["ours"]).values_list("fiscal_year", "version")
+    )
     status = _confirm(c, token, html, len(WIDE_HEADER))
     assert "นำเข้าสำเร็จ" in status.content.decode()
     after = stored()
@@ -272,8 +270,11 @@ def test_good_csv_stores_every_row(world, login):
     a = Assessment.objects.get(agency=world["ours"], fiscal_year=2565)
     assert a.level == "ผ่านดี" and a.overall == 91.0 and a.findings
     assert a.history.first().history_user == world["users"]["editor"]
-    # the upload's data is gone; the status page still answers
-    assert not list(score_import._folder().glob("*.bin"))
+    # every year a new version (a score form opened before is refused, not overwritten)
+    assert Assessment.objects.get(agency=world["ours"], fiscal_year=2568).version == before_versions[2568] + 1
+    # the upload's data is gone; its state is kept in the database and the status page reads it
+    job = ScoreImport.objects.get(token=token)
+    assert bytes(job.data) == b"" and job.state == "done" and job.years == [2565, 2566, 2567, 2568]
     r = c.get(url("scores_import_status") + f"?f={token}", HTTP_HX_REQUEST="true")
     assert "นำเข้าสำเร็จ" in r.content.decode() and "<html" not in r.content.decode()
 
@@ -305,16 +306,16 @@ def test_failure_halfway_stores_nothing(world, login, monkeypatch):
     c = login(world["users"]["editor"])
     token, page = upload(c, csv_bytes(rows), "scores.csv")
     before = stored()
-    real = score_import.save_published
+    real = score_import.store_assessment
     calls = []
 
-    def flaky(agency, record):
+    def flaky(agency, record, **kw):
         calls.append(record.fiscal_year)
         if len(calls) == 2:
             raise RuntimeError("database went away")
-        return real(agency, record)
+        return real(agency, record, **kw)
 
-    monkeypatch.setattr(score_import, "save_published", flaky)
+    monkeypatch.setattr(score_import, "store_assessment", flaky)
     status = _confirm(c, token, page.content.decode(), len(WIDE_HEADER)).content.decode()
     assert calls == [2565, 2566]
     assert "ไม่มีข้อมูลใดถูกบันทึก" in status and "database went away" in status
@@ -374,3 +375,23 @@ def test_edition_rules_name_the_cell(world, login):
     errors = errors[errors.index('class="errors"') :]
     assert '<td class="num">2</td><td>EIT ส่วนที่ 1</td><td>เกณฑ์ปี 2565 ไม่แบ่ง EIT เป็นสองส่วน</td>' in errors
     assert '<td class="num">3</td><td>o16</td><td>เกณฑ์ปี 2567 ไม่มีข้อ o16</td>' in errors
+
+
+def test_job_state_lives_in_the_database(world, login):
+    """The upload, its mapping and its progress are a row: another process (a worker, the web
+    process after a restart) reads the same state; nothing is kept in a local folder."""
+    c = login(world["users"]["editor"])
+    token, _page = upload(c, csv_bytes([["ปี", "ภาพรวม"], ["2568", "90"]]), "a.csv")
+    job = ScoreImport.objects.get(token=token)
+    assert job.agency == world["ours"] and job.uploaded_by == world["users"]["editor"]
+    assert job.file_name == "a.csv" and bytes(job.data).startswith(b"\xef\xbb\xbf")
+    # What a worker writes is what the status page shows, read from the database.
+    ScoreImport.objects.filter(pk=job.pk).update(state="running", done=2, total=5)
+    html = c.get(url("scores_import_status") + f"?f={token}").content.decode()
+    assert "2 / 5" in html and 'value="40"' in html
+    ScoreImport.objects.filter(pk=job.pk).update(state="failed", error="ทดสอบข้อผิดพลาด")
+    assert "ทดสอบข้อผิดพลาด" in c.get(url("scores_import_status") + f"?f={token}").content.decode()
+    # Another user cannot read it, even with the token.
+    other = login(world["users"]["viewer"])
+    r = other.get(url("scores_import_status") + f"?f={token}")
+    assert r.status_code == 302

@@ -8,7 +8,6 @@ document and returned by the API is the same number.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from prongsai.interchange.models import Measure as RecordMeasure
 from prongsai.interchange.models import Memo as RecordMemo
 from prongsai.ita.api import score_document
 from prongsai.ita.numbers import round2
+from prongsai.thai.normalise import comparable
 from prongsai.web.agencies.models import Agency, Unit
 from prongsai.web.cycle.models import (
     Assessment,
@@ -157,7 +157,7 @@ def evidence_name(e: Evidence) -> str:
     if e.url:
         return e.url
     if e.file:
-        return PurePath(e.file.name).name
+        return e.file_name  # as uploaded (Thai kept); the storage name is random
     return e.caption
 
 
@@ -390,8 +390,14 @@ def measure_changes(m: Measure, rm: RecordMeasure) -> dict:
     """What the record would change in the measure: field -> (before, after); a field the record
     leaves blank keeps the measure's value."""
     out = {}
+    # A record reads the responsible units' names when the measure has units (measure_record).
+    responsible = {m.responsible_text, " ".join(u.name for u in m.units.all())}
     for name, value in measure_values(rm).items():
         if value in ("", None, []) or (name == "status" and not rm.status):
+            continue
+        if name == "title" and comparable(value) == comparable(m.title):
+            continue  # the same title to a reader: the stored spelling stays
+        if name == "responsible_text" and value in responsible:
             continue
         before = getattr(m, name)
         if name == "budget" and before is not None:

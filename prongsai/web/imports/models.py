@@ -52,13 +52,16 @@ class ImportJob(models.Model):
     )
     # How the measures went into an existing plan (AcceptMode), the rows it touched as they were
     # before, and the versions it left, so an undo never overwrites a later change.
+    # The reviewed record waiting for the officer's choice on the comparison page (the draft
+    # without the parts the reviewer left out).
+    record = models.JSONField(null=True, blank=True, editable=False)
     mode = models.CharField(max_length=10, blank=True)
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["data", "text", "snapshot"])
+    history = HistoricalRecords(excluded_fields=["data", "text", "snapshot", "record"])
 
     class Meta:
         verbose_name = _("งานนำเข้ารายงาน")

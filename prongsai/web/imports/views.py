@@ -1,5 +1,7 @@
 """Import of past reports: upload one or many files, watch them being read, review each draft beside
-its source text, correct it and accept it into the agency's records in one transaction.
+its source text, correct it, see what accepting would change against what is stored (and choose
+what happens to an existing plan: replace, merge or skip), accept it in one transaction, and undo
+that. What is written is the action's (``cycle.actions.accept_import`` / ``undo_import``).
 
 Editors only (``Action.EDIT``); access is decided in ``prongsai.web.agencies.access``: another
 agency's jobs are not found (404), a member without the right is refused (403).
@@ -12,19 +14,20 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prongsai.importers.extract import MAX_BYTES
+from prongsai.interchange.models import Document as Record
+from prongsai.ita.numbers import fmt
 from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.access import Action
-from prongsai.web.cycle import records
-from prongsai.web.cycle.models import Assessment, Plan
+from prongsai.web.cycle import actions
+from prongsai.web.cycle.models import Measure, Plan
 from prongsai.web.imports.forms import apply_post, fields_of, same_agency
-from prongsai.web.imports.models import ImportJob, JobStatus
+from prongsai.web.imports.models import AcceptMode, ImportJob, JobStatus
 from prongsai.web.imports.tasks import INTERNAL_TH, import_report
 from prongsai.web.pages.results_common import SEVERITY_TH, agency_for
 
@@ -152,6 +155,10 @@ def _review_context(agency, job: ImportJob, layout=None, errors=None, confirm_ag
             context["plan_year"] = year
         if job.accepted_at:
             context["accepted_th"] = thai_date(timezone.localdate(job.accepted_at))
+        context["mode_label"] = AcceptMode(job.mode).label if job.mode in AcceptMode.values else ""
+        context["can_undo"] = bool(job.snapshot)
+    elif job.undone_at:
+        context["undone_th"] = thai_date(timezone.localdate(job.undone_at))
     return context
 
 
@@ -172,27 +179,27 @@ def _findings(findings: list[dict]) -> list[dict]:
 
 
 def _warnings(agency, draft: dict) -> list[str]:
-    """What accepting would change besides adding: scores replaced, measures added to a plan."""
+    """What is stored already that accepting touches: shown on the next page, before anything."""
     out = []
-    years = [a.get("fiscal_year") for a in draft.get("assessments") or []]
-    existing = sorted(
-        Assessment.objects.filter(agency=agency, fiscal_year__in=[y for y in years if y]).values_list(
-            "fiscal_year", flat=True
-        )
-    )
-    if existing:
+    try:
+        record = Record.model_validate({k: v for k, v in draft.items() if k != "provenance"})
+    except ValueError:
+        return out
+    seen = actions.preview(agency, record)
+    stored = [s.fiscal_year for s in seen.scores if not s.new]
+    if stored:
         out.append(
-            _("ผลการประเมินปี %(years)s มีอยู่แล้ว เมื่อบันทึกจะถูกแทนที่ด้วยค่าจากรายงานนี้")
-            % {"years": ", ".join(str(y) for y in existing)}
+            _("มีผลการประเมินปี %(years)s อยู่แล้ว ก่อนบันทึกจะแสดงค่าที่แตกต่างให้ตรวจสอบ")
+            % {"years": ", ".join(str(y) for y in stored)}
         )
-    year = draft.get("report_fiscal_year")
-    if draft.get("measures") and year:
-        plan = Plan.objects.filter(agency=agency, fiscal_year=year).first()
-        if plan is not None and plan.measures.exists():
-            out.append(
-                _("มีแผนมาตรการปี %(year)s อยู่แล้ว (%(n)s มาตรการ) มาตรการจากรายงานนี้จะถูกเพิ่มต่อท้าย")
-                % {"year": year, "n": plan.measures.count()}
+    if seen.needs_choice:
+        out.append(
+            _(
+                "มีแผนมาตรการปี %(year)s อยู่แล้ว (%(n)s มาตรการ) ก่อนบันทึกจะแสดงสิ่งที่เปลี่ยน "
+                "และให้เลือกแทนที่ รวม หรือคงแผนเดิมไว้"
             )
+            % {"year": seen.year, "n": seen.plan.measures.count()}
+        )
     return out
 
 
@@ -230,7 +237,9 @@ def _refuse(request, agency, job: ImportJob):
 
 @login_required
 def import_accept(request, agency: str, job: int):
-    """Validate the corrected draft and write it into the agency's records, all or nothing."""
+    """The reviewed draft (posted from the review form) validated; when accepting would change
+    something stored, the comparison page shows it first (``import_compare``), else it is
+    written at once."""
     agency_obj = agency_for(request.user, agency, Action.EDIT)
     job_obj = _job_or_404(agency_obj, job)
     if request.method != "POST":
@@ -246,30 +255,22 @@ def import_accept(request, agency: str, job: int):
             "ชื่อหน่วยงานในรายงานไม่ตรงกับ %(agency)s กรุณาแก้ไขชื่อ หรือยืนยันว่าเป็นรายงานของหน่วยงานนี้"
         ) % {"agency": agency_obj.name}
     if not errors:
+        record = outcome.record
+        if actions.preview(agency_obj, record).worth_showing:
+            job_obj.draft = outcome.doc
+            job_obj.record = record.model_dump(mode="json")
+            job_obj.save(update_fields=["draft", "record"])
+            return redirect("import_compare", agency=agency_obj.slug, job=job_obj.pk)
         try:
-            with transaction.atomic():
-                locked = ImportJob.objects.select_for_update().get(pk=job_obj.pk)
-                if locked.status != JobStatus.DONE:  # accepted meanwhile by someone else
-                    raise _AlreadyAccepted
-                record = outcome.record
-                year = record.report_fiscal_year or (
-                    max(a.fiscal_year for a in record.assessments) + 1 if record.assessments else None
-                )
-                existed = Plan.objects.filter(agency=agency_obj, fiscal_year=year).exists() if year else False
-                plan = records.import_record(agency_obj, record, author=request.user)
-                if plan is not None and existed:
-                    plan.touch()  # measures added to a plan: a former approval no longer holds
-                locked.draft = outcome.doc
-                locked.status = JobStatus.ACCEPTED
-                locked.accepted_at = timezone.now()
-                locked.accepted_by = request.user
-                locked.save(update_fields=["draft", "status", "accepted_at", "accepted_by"])
-        except _AlreadyAccepted:
+            actions.accept_import(job_obj, record, doc=outcome.doc, user=request.user)
+        except actions.ActionRefused as exc:
             job_obj.refresh_from_db()
-            return _refuse(request, agency_obj, job_obj)
+            if exc.code in ("accepted", "not_ready"):
+                return _refuse(request, agency_obj, job_obj)
+            errors[""] = exc.message
         except Exception as exc:  # rolled back: nothing of the report was written
             log.exception("accepting import job %s failed", job_obj.pk)
-            errors[""] = _("บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก (%(error)s)") % {"error": str(exc)[:200]}
+            errors[""] = _failed(exc)
         else:
             messages.success(request, _("บันทึกรายงาน %(name)s เข้าระบบแล้ว") % {"name": job_obj.file_name})
             return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)
@@ -278,5 +279,141 @@ def import_accept(request, agency: str, job: int):
     return render(request, "imports/review.html", context, status=400)
 
 
-class _AlreadyAccepted(Exception):
-    pass
+def _failed(exc: Exception) -> str:
+    return _("บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก (%(error)s)") % {"error": str(exc)[:200]}
+
+
+def _score_label(key: str) -> str:
+    from prongsai.web.pages.score_import import label
+
+    return label(key)
+
+
+def _show(value) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return fmt(value) if isinstance(value, float) else str(value)
+    return str(value)
+
+
+_MEASURE_LABELS = {
+    "title": "มาตรการ/กิจกรรม",
+    "analysis": "ประเด็นที่ต้องแก้ไข/การวิเคราะห์",
+    "steps": "วิธีการดำเนินการ/ขั้นตอน",
+    "period": "ระยะเวลาดำเนินการ",
+    "indicators": "ตัวชี้วัด",
+    "items": "ข้อ",
+    "responsible_text": "ผู้รับผิดชอบ",
+    "monitoring": "การกำกับติดตาม",
+    "budget": "งบประมาณ (บาท)",
+    "status": "สถานะ",
+}
+_STATES = {
+    "added": "เพิ่มใหม่",
+    "changed": "เปลี่ยนแปลง",
+    "unchanged": "เหมือนเดิม",
+    "absent": "ไม่มีในรายงาน",
+}
+
+
+def _compare_context(agency, job: ImportJob, seen, mode: str = "", confirm: bool = False, error: str = ""):
+    statuses = dict(Measure._meta.get_field("status").choices)
+    measures = [
+        {
+            "title": d.title,
+            "state": d.state,
+            "state_th": _(_STATES[d.state]),
+            "changes": [
+                {
+                    "label": _(_MEASURE_LABELS.get(name, name)),
+                    "before": statuses.get(b, b) if name == "status" else _show(b),
+                    "after": statuses.get(a, a) if name == "status" else _show(a),
+                }
+                for name, b, a in d.changes
+            ],
+        }
+        for d in seen.measures
+    ]
+    scores = [
+        {
+            "year": s.fiscal_year,
+            "new": s.new,
+            "changes": [
+                {"label": _score_label(k), "before": _show(b), "after": _show(a)} for k, b, a in s.changes
+            ],
+        }
+        for s in seen.scores
+    ]
+    modes = [(m, AcceptMode(m).label) for m in (AcceptMode.REPLACE, AcceptMode.MERGE, AcceptMode.SKIP)]
+    return {
+        "agency": agency,
+        "job": job,
+        "seen": seen,
+        "plan": seen.plan,
+        "measures": measures,
+        "scores": scores,
+        "modes": modes,
+        "mode": mode,
+        "confirm": confirm,
+        "error": error,
+    }
+
+
+@login_required
+def import_compare(request, agency: str, job: int):
+    """What accepting the reviewed draft changes against the stored records, the choice for an
+    existing plan, and the button that writes it (POST)."""
+    agency_obj = agency_for(request.user, agency, Action.EDIT)
+    job_obj = _job_or_404(agency_obj, job)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if job_obj.status != JobStatus.DONE or not job_obj.record:
+        if request.method == "POST":
+            return _refuse(request, agency_obj, job_obj)
+        return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)
+    record = Record.model_validate(job_obj.record)
+    mode = request.POST.get("mode", "")
+    confirm = request.POST.get("confirm_new_version") == "on"
+    if request.method == "GET":
+        context = _compare_context(agency_obj, job_obj, actions.preview(agency_obj, record))
+        return render(request, "imports/compare.html", context)
+    try:
+        actions.accept_import(
+            job_obj, record, doc=job_obj.draft, mode=mode, confirm_new_version=confirm, user=request.user
+        )
+    except actions.ActionRefused as exc:
+        job_obj.refresh_from_db()
+        if exc.code in ("accepted", "not_ready"):
+            return _refuse(request, agency_obj, job_obj)
+        error, status = exc.message, 400
+    except Exception as exc:  # rolled back: nothing of the report was written
+        log.exception("accepting import job %s failed", job_obj.pk)
+        error, status = _failed(exc), 400
+    else:
+        messages.success(request, _("บันทึกรายงาน %(name)s เข้าระบบแล้ว") % {"name": job_obj.file_name})
+        return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)
+    seen = actions.preview(agency_obj, record)
+    context = _compare_context(agency_obj, job_obj, seen, mode, confirm, error)
+    return render(request, "imports/compare.html", context, status=status)
+
+
+@login_required
+def import_undo(request, agency: str, job: int):
+    """Put back what accepting this report changed; the report is a draft to review again."""
+    agency_obj = agency_for(request.user, agency, Action.EDIT)
+    job_obj = _job_or_404(agency_obj, job)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        actions.undo_import(job_obj, user=request.user)
+    except actions.ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("ยกเลิกการนำเข้ารายงาน %(name)s แล้ว ข้อมูลกลับเป็นเหมือนก่อนนำเข้า") % {"name": job_obj.file_name},
+        )
+    return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)

@@ -4,27 +4,26 @@ Two layouts: one row per fiscal year (a column per score), or one row per (year,
 Each column is mapped to what it holds, guessed from its header (Thai or English) and corrected
 by the user. A dry run checks every row and reports each problem with its row number and column,
 and what would change; applying writes every year in one transaction (all or nothing), as a
-background task through Django's task API, with progress kept beside the uploaded file.
+background task through Django's task API, through ``cycle.actions.store_assessment`` (each
+year a new version).
 
-The file waits in a private temporary folder under a random id (no model, no migration); the id
-is bound to the agency and the user that uploaded it.
+The upload and its state (mapping, progress, outcome) are a row of ``imports.ScoreImport`` named
+by a random token bound to the agency and the user that uploaded it: a worker on another machine
+reads it, a restart loses nothing, and the status page reads the database.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import secrets
-import time
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import SimpleNamespace
+from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 from pydantic import ValidationError
@@ -34,8 +33,10 @@ from prongsai.ita.edition import EditionError, all_editions, get_edition, neares
 from prongsai.ita.numbers import fmt
 from prongsai.thai.dates import ce_to_be
 from prongsai.thai.digits import to_arabic_digits
+from prongsai.web.cycle.actions import acting_as, store_assessment
 from prongsai.web.cycle.models import Assessment
-from prongsai.web.cycle.records import save_published
+from prongsai.web.cycle.records import flat_published
+from prongsai.web.imports.models import ScoreImport, ScoreImportState
 from prongsai.web.pages.results_common import TOOL_ORDER, tool_label
 
 MAX_ROWS = 20_000
@@ -262,7 +263,8 @@ class DryRun:
         return not self.errors and not self.mapping_problems and bool(self.years)
 
 
-def _label(target: str) -> str:
+def label(target: str) -> str:
+    """The Thai label of a score target (``overall``, ``tools.OIT``, ``indicators.3``, ``items.o16``)."""
     return dict(targets()).get(target, target)
 
 
@@ -304,7 +306,7 @@ def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
     used = [m for m in mapping if m]
     for m in set(used):
         if used.count(m) > 1:
-            problems.append(_("มีหลายคอลัมน์ที่จับคู่กับ “%(target)s”") % {"target": _label(m)})
+            problems.append(_("มีหลายคอลัมน์ที่จับคู่กับ “%(target)s”") % {"target": label(m)})
     long = "key" in mapping or "value" in mapping
     if "year" not in mapping:
         problems.append(_("ต้องมีคอลัมน์ปีงบประมาณ"))
@@ -355,7 +357,7 @@ def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
                         n,
                         header[col["key"]],
                         _("“%(what)s” ของปี %(year)s ซ้ำกับแถวที่ %(row)s")
-                        % {"what": _label(target), "year": year, "row": seen[key]},
+                        % {"what": label(target), "year": year, "row": seen[key]},
                     )
                 )
                 continue
@@ -449,17 +451,6 @@ def _merge(before: dict, values: dict) -> dict:
     return data
 
 
-def _flat(data: dict) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key in ("edition", "overall", "level"):
-        if data.get(key) is not None:
-            out[key] = data[key]
-    for kind in ("tools", "indicators", "items"):
-        for k, v in (data.get(kind) or {}).items():
-            out[f"{kind}.{k}"] = v
-    return out
-
-
 def _show(v) -> str:
     if v is None:
         return "–"
@@ -468,7 +459,7 @@ def _show(v) -> str:
 
 def _changes(year: int, before: dict, imported: dict, new: bool) -> YearChange:
     """What the file's values change (values it leaves blank are kept and not listed)."""
-    b, a = _flat(before), _flat(imported)
+    b, a = flat_published(before), flat_published(imported)
     out = YearChange(year, new)
     for key, v in a.items():
         old = b.get(key)
@@ -477,90 +468,78 @@ def _changes(year: int, before: dict, imported: dict, new: bool) -> YearChange:
         ):
             out.unchanged += 1
         else:
-            out.changes.append((_label(key), _show(old), _show(v)))
+            out.changes.append((label(key), _show(old), _show(v)))
     return out
 
 
-# ---- temporary storage -----------------------------------------------------------------------
+# ---- the upload and its state, in the database --------------------------------------------------
 
 
-def _folder() -> Path:
-    d = Path(getattr(settings, "PRONGSAI_IMPORT_DIR", settings.VAR / "imports"))
-    d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return d
+def _sweep() -> None:
+    """Uploads older than a day are gone (their scores, when applied, are stored)."""
+    ScoreImport.objects.filter(created__lt=timezone.now() - timedelta(seconds=KEEP_SECONDS)).delete()
 
 
-def _paths(token: str) -> tuple[Path, Path]:
+def _row(token: str, agency_id: int, user_id: int) -> ScoreImport:
     if not _TOKEN.match(token or ""):
         raise KeyError(token)
-    d = _folder()
-    return d / f"{token}.bin", d / f"{token}.json"
+    row = ScoreImport.objects.filter(token=token, agency_id=agency_id, uploaded_by_id=user_id).first()
+    if row is None:
+        raise KeyError(token)
+    return row
+
+
+def _meta(row: ScoreImport) -> dict:
+    return {
+        "agency": row.agency_id,
+        "user": row.uploaded_by_id,
+        "name": row.file_name,
+        "mapping": row.mapping,
+        "state": row.state,
+        "done": row.done,
+        "total": row.total,
+        "error": row.error,
+        "years": row.years,
+    }
 
 
 def store(raw: bytes, name: str, agency_id: int, user_id: int) -> str:
     _sweep()
     token = secrets.token_urlsafe(24)
-    data, meta = _paths(token)
-    data.write_bytes(raw)
-    _write(
-        meta,
-        {"agency": agency_id, "user": user_id, "name": name[:200], "created": time.time(), "mapping": None},
+    ScoreImport.objects.create(
+        token=token, agency_id=agency_id, uploaded_by_id=user_id, file_name=name[:200], data=raw
     )
     return token
 
 
 def load(token: str, agency_id: int, user_id: int) -> tuple[bytes, dict]:
-    """The stored file and its state; KeyError unless this user uploaded it for this agency."""
-    data, meta_path = _paths(token)
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        raw = data.read_bytes()
-    except (OSError, ValueError):
-        raise KeyError(token) from None
-    if meta.get("agency") != agency_id or meta.get("user") != user_id:
+    """The stored file and its state; KeyError unless this user uploaded it for this agency (or
+    once its data is gone: stored already)."""
+    row = _row(token, agency_id, user_id)
+    raw = bytes(row.data)
+    if not raw:
         raise KeyError(token)
-    return raw, meta
+    return raw, _meta(row)
 
 
 def meta_of(token: str, agency_id: int, user_id: int) -> dict:
     """The state of an upload (progress of its import) without its data."""
-    _data, meta_path = _paths(token)
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise KeyError(token) from None
-    if meta.get("agency") != agency_id or meta.get("user") != user_id:
-        raise KeyError(token)
-    return meta
+    return _meta(_row(token, agency_id, user_id))
+
+
+_FIELDS = {"mapping", "state", "done", "total", "error", "years"}
 
 
 def update(token: str, **changes) -> dict:
-    _data, meta_path = _paths(token)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta.update(changes)
-    _write(meta_path, meta)
-    return meta
+    unknown = set(changes) - _FIELDS
+    if unknown:
+        raise ValueError(f"not a field of a score import: {sorted(unknown)}")
+    ScoreImport.objects.filter(token=token).update(**changes, updated=timezone.now())
+    return _meta(ScoreImport.objects.get(token=token))
 
 
 def discard(token: str) -> None:
-    for p in _paths(token):
-        p.unlink(missing_ok=True)
-
-
-def _write(path: Path, meta: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)  # atomic: a reader polling progress never sees half a file
-
-
-def _sweep() -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for p in _folder().glob("*"):
-        try:
-            if p.stat().st_mtime < cutoff:
-                p.unlink()
-        except OSError:
-            pass
+    ScoreImport.objects.filter(token=token).delete()
 
 
 # ---- applying --------------------------------------------------------------------------------
@@ -568,58 +547,41 @@ def _sweep() -> None:
 
 def apply(token: str, agency_id: int, user_id: int) -> dict:
     """Check the file again (the data may have changed since the dry run) and store every year in
-    one transaction. Progress and the outcome are written beside the file."""
-    from django.contrib.auth import get_user_model
-
+    one transaction. Progress and the outcome are written on the upload's row; progress outside
+    the transaction, so the status page sees it move."""
     from prongsai.web.agencies.models import Agency
 
-    raw, meta = load(token, agency_id, user_id)
+    try:
+        raw, meta = load(token, agency_id, user_id)
+    except KeyError:
+        return {"state": "missing"}
+    row = ScoreImport.objects.select_related("uploaded_by").get(token=token)
     agency = Agency.objects.get(pk=agency_id)
     run = dry_run(read_table(raw), meta.get("mapping") or [], agency)
     if not run.ok:
-        update(token, state="failed", error=_("ไฟล์มีข้อผิดพลาด ไม่ได้บันทึกข้อมูลใด"))
+        update(token, state=ScoreImportState.FAILED, error=_("ไฟล์มีข้อผิดพลาด ไม่ได้บันทึกข้อมูลใด"))
         return {"state": "failed"}
     total = len(run.years)
-    update(token, state="running", done=0, total=total, error="")
-    user = get_user_model().objects.filter(pk=user_id).first()
+    update(token, state=ScoreImportState.RUNNING, done=0, total=total, error="")
     try:
-        with _history_user(user), transaction.atomic():
-            for k, (year, data) in enumerate(sorted(run.years.items()), 1):
-                save_published(agency, RecordAssessment.model_validate({"fiscal_year": year, **data}))
-                update(token, done=k)
+        with acting_as(row.uploaded_by), transaction.atomic():
+            for year, data in sorted(run.years.items()):
+                record = RecordAssessment.model_validate({"fiscal_year": year, **data})
+                store_assessment(agency, record, user=row.uploaded_by)
     except Exception as exc:  # nothing was stored: the transaction rolled back
         update(
             token,
-            state="failed",
+            state=ScoreImportState.FAILED,
             done=0,
             error=_("บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกบันทึก (%(error)s)") % {"error": str(exc)[:200]},
         )
         return {"state": "failed"}
-    update(token, state="done", done=total, years=sorted(run.years))
-    _paths(token)[0].unlink(missing_ok=True)  # the data is stored now; keep only the outcome
-    return {"state": "done", "years": sorted(run.years)}
-
-
-class _history_user:
-    """Credit the import's user in the audit trail when no request is around (a task worker)."""
-
-    def __init__(self, user):
-        self.user = user
-
-    def __enter__(self):
-        from simple_history.models import HistoricalRecords
-
-        self.saved = getattr(HistoricalRecords.context, "request", None)
-        if self.saved is None and self.user is not None:
-            HistoricalRecords.context.request = SimpleNamespace(user=self.user)
-        return self
-
-    def __exit__(self, *exc):
-        from simple_history.models import HistoricalRecords
-
-        if self.saved is None and self.user is not None:
-            del HistoricalRecords.context.request
-        return False
+    years = sorted(run.years)
+    # The data is stored now; keep only the outcome.
+    ScoreImport.objects.filter(token=token).update(
+        state=ScoreImportState.DONE, done=total, years=years, data=b"", updated=timezone.now()
+    )
+    return {"state": "done", "years": years}
 
 
 @task()

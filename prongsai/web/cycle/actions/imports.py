@@ -15,8 +15,10 @@ as nobody changed them since (their versions say so).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core import serializers
 from django.db import transaction
@@ -176,8 +178,20 @@ def _key_order(key: str) -> tuple:
 # ---------------------------------------------------------------- the snapshot an undo restores
 
 
+class _Exact(json.JSONEncoder):
+    """Dates and times in full ISO form (Django's JSON encoder drops microseconds), decimals as
+    text: read back by each field's to_python, a row is restored to the microsecond."""
+
+    def default(self, o):
+        if isinstance(o, dt.date | dt.time):
+            return o.isoformat()
+        if isinstance(o, Decimal):
+            return str(o)
+        return super().default(o)
+
+
 def _rows(objs) -> list[dict]:
-    return json.loads(serializers.serialize("json", objs))
+    return json.loads(json.dumps(serializers.serialize("python", objs), cls=_Exact))
 
 
 def _snapshot(agency: Agency, years: list[int], plan: Plan | None, plan_year: int | None) -> dict:
@@ -202,11 +216,13 @@ def _snapshot(agency: Agency, years: list[int], plan: Plan | None, plan_year: in
 
 
 def _restore(rows: list[dict]) -> list:
-    """Rows saved back as they were, through save() so the audit trail records the undo."""
+    """Rows saved back as they were: written raw first (an insert would stamp 'created' anew),
+    then saved once more through save() so the audit trail records the undo."""
     out = []
-    for obj in serializers.deserialize("json", json.dumps(rows)):
+    for obj in serializers.deserialize("python", rows):
+        obj.save()
         instance = obj.object
-        instance._state.adding = False  # keep 'created' as it was (auto_now_add)
+        instance._state.adding = False
         instance.save()
         for name, values in (obj.m2m_data or {}).items():
             getattr(instance, name).set(values)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as, bump_plan
+from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as
+from prongsai.web.cycle.actions.entries import sync_status
 from prongsai.web.cycle.models import Measure, MeasureStatus, ProgressEntry
 
 
@@ -58,13 +58,7 @@ def record_progress(
             suggestion=suggestion,
             author=user,
         )
-        latest = locked.progress.order_by("-as_of", "-pk").first()
-        if locked.status != latest.status:
-            # The measure row changed: a new version, so a client holding the old one is told.
-            Measure.objects.filter(pk=locked.pk).update(version=F("version") + 1)
-            locked.refresh_from_db(fields=["version"])
-            locked.status = latest.status
-            locked.save(update_fields=["status"])
-        bump_plan(locked.plan)
+        # Progress is not an edit of the plan: its version and approval stay (issue 12).
+        sync_status(locked)
     m.status, m.version = locked.status, locked.version
     return entry
