@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from prongsai.thai.dates import fiscal_year_of, thai_date
 from prongsai.web.agencies import invitations
 from prongsai.web.agencies.access import Action, leaves_no_editor
-from prongsai.web.agencies.models import Invitation, Membership, Role, Unit
+from prongsai.web.agencies.models import Invitation, Membership, Role, Unit, new_nonce
 from prongsai.web.cycle.models import Measure
 from prongsai.web.notify import mail
 from prongsai.web.pages.forms_team import AcceptForm, InviteForm, MemberForm, UnitForm
@@ -253,14 +253,14 @@ def team_invitations(request, agency: str):
                 email__iexact=data["email"], accepted__isnull=True
             ).first() or Invitation(agency=ag, email=data["email"])
             inv.role, inv.unit, inv.invited_by = data["role"], data["unit"], request.user
-            inv.nonce, inv.sent = invitations.new_nonce(), timezone.now()
+            inv.nonce, inv.sent = new_nonce(), timezone.now()
             inv.save()
         return _sent(request, ag, inv)
     inv = get_object_or_404(
         Invitation, pk=_int(request.POST.get("invitation")), agency=ag, accepted__isnull=True
     )
     if op == "resend":
-        inv.nonce, inv.sent, inv.invited_by = invitations.new_nonce(), timezone.now(), request.user
+        inv.nonce, inv.sent, inv.invited_by = new_nonce(), timezone.now(), request.user
         inv.save(update_fields=["nonce", "sent", "invited_by"])
         return _sent(request, ag, inv)
     if op == "revoke":
