@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from prongsai.interchange import load_document
 from prongsai.web.agencies.models import Agency, Membership, OverseerGrant, Role, Unit
 from prongsai.web.cycle.records import import_record
-from tests.conftest import DEMO, TRUTH
+from tests.conftest import DEMO, DEMO_DIR
 
 PASSWORD = "pass-1234-word"
 
@@ -38,7 +38,7 @@ def world(db):
         for name in ("สำนักปลัด", "กองคลัง", "กองช่าง"):
             Unit.objects.create(agency=agency, name=name)
     our_plan = import_record(ours, load_document(DEMO))
-    their_plan = import_record(theirs, load_document(TRUTH / "001_956380a5a50bb225.json"))
+    their_plan = import_record(theirs, load_document(DEMO_DIR / "srisongkhram.json"))
     users = {
         "editor": _user("editor"),
         "contributor": _user("contributor"),

@@ -17,14 +17,13 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import FileField, JSONField
 
+from prongsai.demo import demo_file
 from prongsai.interchange import load_document
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.interchange.models import Document as Record
@@ -52,7 +51,6 @@ from prongsai.web.cycle.models import (
 )
 
 PASSWORD = "demo1234"
-SEED_DIR = Path(settings.ROOT).parent / "shared" / "seeds" / "truth"
 TZ = ZoneInfo("Asia/Bangkok")
 
 # Anchored on the newest edition, not on today's date, so the data is the same every run:
@@ -65,9 +63,10 @@ PROVINCE = "ตัวอย่าง"
 PROVINCE_SLUG = "tuayang"
 NATIONAL_SLUG = "n"
 
-# (file name prefix, slug, province when the seed prints none, district when none).
-# Seeds 003 and 004 print no province: ต้นหยงมัส is put in ตรัง and ทุ่งมะพร้าว in ชุมพร (the
-# province of the two other southern seeds); both choices are the demo's, not the documents'.
+# (user number, slug, province when the document gives none, district when none). The documents
+# are prongsai/demo/<slug>.json, modelled on five published reports (the seeds 000-004, hence the
+# numbers). The ต้นหยงมัส and ทุ่งมะพร้าว documents give no province: they are put in ตรัง and
+# ชุมพร (the province of the two other southern agencies); both choices are the demo's.
 SEEDS = [
     ("000", "thamaphla", None, None),
     ("001", "srisongkhram", None, None),
@@ -653,7 +652,7 @@ class Loader:
 
     @transaction.atomic
     def _seed(self, prefix: str, slug: str, province: str | None, district: str | None) -> None:
-        (path,) = sorted(SEED_DIR.glob(f"{prefix}_*.json"))
+        path = demo_file(slug)
         doc = load_document(path)
         name = doc.agency.name
         agency = Agency.objects.create(
