@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from prongsai.documents.service import build, render
 from prongsai.interchange import load_document
 
-DEMO = Path(__file__).resolve().parents[1] / "prongsai" / "demo" / "seed003.json"
+DEMO = Path(__file__).resolve().parents[1] / "prongsai" / "demo" / "tonyongmat.json"
 
 
 def timed(fn) -> float:

@@ -53,7 +53,7 @@ def docx_inputs(tmp: Path) -> list[tuple[str, bytes]]:
     from tests.importer_docs import CONVERTIBLE, to_docx
 
     out = [(f"{n}.docx", to_docx(HELD_OUT / f"{n}.txt", tmp / f"{n}.docx").read_bytes()) for n in CONVERTIBLE]
-    record = load_document(ROOT / "prongsai" / "demo" / "seed003.json")
+    record = load_document(ROOT / "prongsai" / "demo" / "tonyongmat.json")
     out.append(("seed003-analysis.docx", render(build("analysis", record), "docx")))
     return out
 
@@ -63,7 +63,7 @@ def ocr_seconds_per_page(pages: int) -> tuple[float, int]:
     from prongsai.importers.extract.ocr import ocr_pdf_pages
     from prongsai.interchange import load_document
 
-    record = load_document(ROOT / "prongsai" / "demo" / "seed003.json")
+    record = load_document(ROOT / "prongsai" / "demo" / "tonyongmat.json")
     pdf = render(build("analysis", record), "pdf")
     start = time.perf_counter()
     texts = ocr_pdf_pages(pdf, range(pages))

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from .conftest import DEMO, TRUTH
+from .conftest import DEMO, DEMO_DIR
 
 
 def run(*args, check_exit=None):
@@ -51,9 +51,9 @@ def test_analyze_and_plan():
 
 
 def test_validate_and_truth_files():
-    for f in sorted(TRUTH.glob("*.json")):
+    for f in sorted(DEMO_DIR.glob("*.json")):
         assert "prongsai/1" in run("validate", f, check_exit=0).stdout
-    assert run("validate", TRUTH / "001_956380a5a50bb225.json", "--strict").returncode == 1
+    assert run("validate", DEMO_DIR / "srisongkhram.json", "--strict").returncode == 1
     out = json.loads(run("validate", DEMO, "--json", check_exit=0).stdout)
     assert out["valid"] and out["findings"]["warning"] == 1
 
@@ -115,7 +115,7 @@ def test_document_command_writes_each_format(tmp_path):
 
 
 def test_document_command_bad_requests(tmp_path):
-    proc = run("document", "progress", TRUTH / "003_2ce7d8fef52d3b8e.json", "-o", tmp_path / "p.pdf")
+    proc = run("document", "progress", DEMO, "-o", tmp_path / "p.pdf")
     assert proc.returncode == 0  # seed 003's measures have no status yet: an empty status report
     empty = tmp_path / "empty.json"
     empty.write_text('{"agency": {"name": "x"}}', encoding="utf-8")
@@ -128,7 +128,7 @@ def test_document_command_bad_requests(tmp_path):
 def test_preaudit_command():
     proc = run("preaudit", "plan", DEMO)
     assert proc.returncode == 0 and "พร้อมเผยแพร่" in proc.stdout
-    proc = run("preaudit", "progress", TRUTH / "001_956380a5a50bb225.json")
+    proc = run("preaudit", "progress", DEMO_DIR / "srisongkhram.json")
     assert proc.returncode == 1 and "ยังไม่พร้อมเผยแพร่" in proc.stdout
     data = json.loads(run("preaudit", "plan", DEMO, "--json").stdout)
     assert data["ready"] is True and data["fiscal_year"] == 2569

@@ -21,10 +21,10 @@ from prongsai.ita.api import analyse_document, score_document
 from prongsai.ita.numbers import fmt
 from prongsai.thai.digits import to_thai_digits
 
-from .conftest import DEMO, TRUTH
+from .conftest import DEMO, DEMO_DIR
 
-SEED004 = TRUTH / "004_6d1be2a9d93a9e58.json"
-SEED001 = TRUTH / "001_956380a5a50bb225.json"
+SEED004 = DEMO_DIR / "thungmaphrao.json"
+SEED001 = DEMO_DIR / "srisongkhram.json"
 
 
 def nfkc(text: str) -> str:

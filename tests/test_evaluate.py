@@ -19,10 +19,12 @@ from prongsai.importers.evaluate import (
     report_to_dict,
 )
 
+from .conftest import needs_shared
+
 TRUTH_DIR = Path(__file__).parents[1].parent / "shared" / "seeds" / "truth"
 TRUTH_FILES = sorted(TRUTH_DIR.glob("*.json"))
 TRUTHS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in TRUTH_FILES}
-pytestmark = pytest.mark.skipif(not TRUTH_FILES, reason="seed ground truth not present")
+pytestmark = needs_shared
 
 
 def _counts(score, *groups):

@@ -27,7 +27,7 @@ from prongsai.importers.extract import ocr as ocr_mod
 from prongsai.importers.extract.doc import is_encrypted_ooxml
 from prongsai.importers.extract.thai import normalise_thai
 
-from .conftest import SHARED
+from .conftest import SHARED, needs_shared
 
 AGENCY = "เทศบาลตำบลต้นหยงมัส"
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
@@ -112,7 +112,7 @@ def test_type_is_chosen_by_content_not_extension(tmp_path, rendered):
 # -- 2. plain text -------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not SEEDS, reason="seed documents not present")
+@needs_shared
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_seed_text_survives_exactly_in_every_encoding(seed):
     text = seed.read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from prongsai.importers import ImportFailure
 from prongsai.importers.evaluate import compare, evaluate_pairs
 from prongsai.importers.service import import_bytes, import_path, import_text
 from prongsai.interchange import load_document
-from tests.conftest import DEMO, SHARED, TRUTH
+from tests.conftest import DEMO, SHARED, TRUTH, needs_shared
 
 SEEDS = SHARED / "seeds"
 HELD_OUT = Path(__file__).parent / "data" / "importer"
@@ -31,6 +31,7 @@ def _truth_pairs(truth_dir: Path, source_dir: Path):
     return pairs
 
 
+@needs_shared
 def test_seeds_reach_the_f1_target():
     report = evaluate_pairs(_truth_pairs(TRUTH, SEEDS))
     assert report.micro.f1 >= 0.95, report.micro
@@ -57,6 +58,7 @@ def test_documents_that_are_not_ita_reports_are_refused(name, code):
     assert err.value.message_th and err.value.message_en
 
 
+@needs_shared
 def test_seed_001_reads_memo_two_tables_and_findings():
     result = import_path(SEEDS / "001_956380a5a50bb225.txt")
     d = result.truth_view
@@ -80,6 +82,7 @@ def test_seed_001_reads_memo_two_tables_and_findings():
     assert "level_unknown_label" in codes  # the engine: "C" is not a level of 2567
 
 
+@needs_shared
 def test_seed_000_joins_the_row_split_over_a_page_break():
     d = import_path(SEEDS / "000_e9d7a321b73c9154.txt").truth_view
     assert len(d["measures"]) == 6
@@ -89,6 +92,7 @@ def test_seed_000_joins_the_row_split_over_a_page_break():
     assert split["evidence"] == ["(ตรวจสอบในเว็ปไซด์ของหน่วยงาน)"]
 
 
+@needs_shared
 def test_seed_003_scores_and_indicator_printed_twice():
     result = import_path(SEEDS / "003_2ce7d8fef52d3b8e.txt")
     a2568 = next(a for a in result.truth_view["assessments"] if a["year_be"] == 2568)
@@ -102,6 +106,7 @@ def test_seed_003_scores_and_indicator_printed_twice():
     assert a2568["stated_changes"]["overall"] == -5.8
 
 
+@needs_shared
 def test_provenance_points_at_the_lines_that_hold_the_value():
     path = SEEDS / "001_956380a5a50bb225.txt"
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -118,6 +123,7 @@ def test_provenance_points_at_the_lines_that_hold_the_value():
     assert p002["measures[0].status"].confidence < 0.75
 
 
+@needs_shared
 def test_draft_is_a_valid_interchange_document(tmp_path):
     result = import_path(SEEDS / "004_6d1be2a9d93a9e58.txt")
     out = tmp_path / "draft.json"
@@ -186,6 +192,7 @@ def test_import_text_with_thai_digits_and_pipes():
     assert d["report_fiscal_year_be"] == 2567
 
 
+@needs_shared
 def test_compare_counts_a_wrong_status_both_ways():
     truth = json.loads((TRUTH / "000_e9d7a321b73c9154.json").read_text(encoding="utf-8"))
     predicted = import_path(SEEDS / "000_e9d7a321b73c9154.txt").truth_view
@@ -198,6 +205,7 @@ def test_compare_counts_a_wrong_status_both_ways():
 # --- CLI ------------------------------------------------------------------------------------------
 
 
+@needs_shared
 def test_cli_import_prints_a_summary(capsys):
     assert main(["import", str(SEEDS / "002_6b2883afbb91bd3a.txt")]) == 0
     out = capsys.readouterr().out
@@ -205,6 +213,7 @@ def test_cli_import_prints_a_summary(capsys):
     assert "2666" in out  # the misprinted year in measure 3's period is flagged
 
 
+@needs_shared
 def test_cli_import_writes_drafts_and_json(tmp_path, capsys):
     out_dir = tmp_path / "drafts"
     assert main(["import", str(SEEDS / "003_2ce7d8fef52d3b8e.txt"), "--json", "-o", str(out_dir)]) == 0
@@ -216,6 +225,7 @@ def test_cli_import_writes_drafts_and_json(tmp_path, capsys):
     assert not list(out_dir.glob("*.tmp"))
 
 
+@needs_shared
 def test_cli_import_bad_files_exit_2_and_write_nothing(tmp_path, capsys):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -231,6 +241,7 @@ def test_cli_import_bad_files_exit_2_and_write_nothing(tmp_path, capsys):
     assert [p.name for p in out_dir.iterdir()] == ["000_e9d7a321b73c9154.json"]  # the good one only
 
 
+@needs_shared
 def test_cli_eval_on_the_seeds():
     proc = subprocess.run(
         [sys.executable, "-m", "prongsai", "import", "--eval", str(TRUTH)],
@@ -243,6 +254,7 @@ def test_cli_eval_on_the_seeds():
     assert "measure.status" in proc.stdout
 
 
+@needs_shared
 def test_scores_read_by_ocr_are_marked_for_checking():
     from prongsai.importers.recognise import recognise
 

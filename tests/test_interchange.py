@@ -5,13 +5,14 @@ import pytest
 from prongsai.interchange import InterchangeError, load_document, parse_document
 from prongsai.interchange.schema import SCHEMA_FILE, interchange_schema
 
-from .conftest import TRUTH
+from .conftest import TRUTH, needs_shared
 
 
 def doc(**assessment):
     return {"agency": {"name": "เทศบาลตำบลทดสอบ"}, "assessments": [{"fiscal_year": 2568, **assessment}]}
 
 
+@needs_shared
 def test_ground_truth_files_are_valid_interchange():
     files = sorted(TRUTH.glob("*.json"))
     assert len(files) == 5

@@ -1,7 +1,7 @@
 from prongsai.interchange import load_document, parse_document
 from prongsai.ita.preaudit import preaudit
 
-from .conftest import DEMO, TRUTH
+from .conftest import DEMO, DEMO_DIR
 
 
 def codes(result):
@@ -57,7 +57,7 @@ def test_missing_elements_are_listed_in_thai():
 
 
 def test_progress_report_needs_status_and_evidence():
-    result = preaudit(load_document(TRUTH / "001_956380a5a50bb225.json"), "progress")
+    result = preaudit(load_document(DEMO_DIR / "srisongkhram.json"), "progress")
     found = codes(result)
     assert "status_missing" in found  # measures 3 and 4 have no mark
     doc = parse_document(

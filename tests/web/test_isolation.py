@@ -44,7 +44,7 @@ from prongsai.web.cycle.models import (
     ProgressEntry,
 )
 from prongsai.web.cycle.records import assessment_record, import_record, plan_record, save_published
-from tests.conftest import DEMO, TRUTH
+from tests.conftest import DEMO, DEMO_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +252,7 @@ def _build_world() -> dict:
     for agency in (ours, theirs):
         for name in ("สำนักปลัด", "กองคลัง", "กองช่าง"):
             Unit.objects.create(agency=agency, name=name)
-    our_doc, their_doc = load_document(DEMO), load_document(TRUTH / "001_956380a5a50bb225.json")
+    our_doc, their_doc = load_document(DEMO), load_document(DEMO_DIR / "srisongkhram.json")
     plans = {"ours": import_record(ours, our_doc), "theirs": import_record(theirs, their_doc)}
     for key, plan in plans.items():
         for m in plan.measures.all():

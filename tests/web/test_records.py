@@ -7,7 +7,7 @@ from prongsai.interchange import load_document
 from prongsai.ita.api import score_document
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.records import import_record, plan_record
-from tests.conftest import DEMO, TRUTH
+from tests.conftest import DEMO, DEMO_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_seed_003_round_trip():
 
 
 def test_seed_001_status_and_evidence():
-    record = load_document(TRUTH / "001_956380a5a50bb225.json")
+    record = load_document(DEMO_DIR / "srisongkhram.json")
     agency = Agency.objects.create(
         name=record.agency.name, slug="srisongkhram", type="เทศบาลตำบล", province="เลย"
     )
