@@ -4,7 +4,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from prongsai.web.agencies.models import Agency, ApiToken, Membership, OverseerGrant, Unit
+from prongsai.web.agencies.models import Agency, ApiToken, Invitation, Membership, OverseerGrant, Unit
 
 
 @admin.register(Agency)
@@ -16,7 +16,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "agency")
+    list_display = ("name", "agency", "active")
     search_fields = ("name", "agency__name")
 
 
@@ -36,3 +36,11 @@ class OverseerGrantAdmin(SimpleHistoryAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "created", "last_used")
     readonly_fields = ("digest", "created", "last_used")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    list_display = ("email", "agency", "role", "unit", "sent", "accepted")
+    list_filter = ("role",)
+    search_fields = ("email", "agency__name")
+    readonly_fields = ("nonce", "sent", "accepted", "accepted_by", "invited_by")
