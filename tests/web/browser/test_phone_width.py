@@ -1,0 +1,98 @@
+"""No page scrolls sideways on a phone (360 px, issue 12 defect 12): a real chromium at 360 px
+walks every page a person can reach by following links, as each role and as the public, and
+measures the page's scroll width. A wide table may scroll inside its own box; the page may not."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+
+from tests.web.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740}
+MAX_PAGES = 60
+# Links that are not pages (documents, a file, leaving the session) or are not ours.
+SKIP = (".pdf", ".docx", ".html", "/file/", "/logout/", "/admin/", "/api/", "/static/", "/media/", "/i18n/")
+
+WIDER_THAN_THE_SCREEN = """() => {
+  const doc = document.scrollingElement;
+  const over = doc.scrollWidth - doc.clientWidth;
+  if (over <= 0) return null;
+  // Name the widest elements that stick out, for the failure message.
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > doc.clientWidth + 1 && el.offsetParent !== null) {
+      let inScroller = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const s = getComputedStyle(p).overflowX;
+        if (s === 'auto' || s === 'scroll' || s === 'hidden') { inScroller = true; break; }
+      }
+      const name = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className) : '');
+      if (!inScroller) out.push(name + ' ' + Math.round(r.right));
+    }
+  }
+  return {over, elements: out.slice(0, 6)};
+}"""
+
+
+def crawl(page, base: str, start: str, limit: int = MAX_PAGES) -> dict[str, dict]:
+    """Every same-site page reachable by links from ``start``: path -> overflow (None when fine)."""
+    seen: dict[str, dict | None] = {}
+    queue = [start]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        response = page.goto(base + path)
+        html = response is not None and "text/html" in response.headers.get("content-type", "")
+        if not html or response.status >= 400:
+            seen[path] = None
+            continue
+        page.evaluate("document.fonts.ready.then(() => true)")
+        seen[path] = page.evaluate(WIDER_THAN_THE_SCREEN)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if any(s in target for s in SKIP) or target in seen or target in queue:
+                continue
+            queue.append(target)
+    return seen
+
+
+def login(site, user):
+    page = site.new_context()
+    page.set_viewport_size(PHONE)
+    site.goto("/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    return page
+
+
+@pytest.mark.parametrize("role", ["editor", "contributor", "approver", "viewer"])
+def test_no_page_scrolls_sideways_on_a_phone(site, world, role):
+    page = login(site, world["users"][role])
+    pages = crawl(page, site.url, urlsplit(page.url).path)
+    assert len(pages) >= 8, sorted(pages)
+    wide = {p: o for p, o in pages.items() if o}
+    assert not wide, f"pages wider than a 360 px phone as {role}: {wide}"
+
+
+def test_public_and_error_pages_fit_a_phone(site, world):
+    page = site.new_context()
+    page.set_viewport_size(PHONE)
+    starts = ["/login/", reverse("public_agency", kwargs={"agency": world["ours"].slug}), "/a/nowhere/"]
+    wide = {}
+    for start in starts:
+        page.goto(site.url + start)
+        if over := page.evaluate(WIDER_THAN_THE_SCREEN):
+            wide[start] = over
+    assert not wide, f"wider than a 360 px phone: {wide}"
