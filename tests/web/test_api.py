@@ -7,12 +7,13 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from prongsai.interchange import load_document
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.interchange.models import Document
 from prongsai.web.agencies.models import ApiToken
-from prongsai.web.cycle.models import Measure, ProgressEntry
+from prongsai.web.cycle.models import Assessment, Measure, ProgressEntry
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.django_db
@@ -258,13 +259,15 @@ def test_contributor_reports_progress_of_their_units_measure(api, world):
     second = world["our_plan"].measures.exclude(units=finance).first()  # another unit's
     assert finance in first.units.all() and second is not None
     client = api("contributor")
-    data = {"status": "in_progress", "result": "จัดประชุมแล้ว ๑ ครั้ง", "as_of": "2026-01-15"}
+    today = timezone.localdate().isoformat()  # the latest entry: the measure takes its status
+    data = {"status": "in_progress", "result": "จัดประชุมแล้ว ๑ ครั้ง", "as_of": today}
     r = client.post(_progress_url(first), data=data, content_type="application/json")
     assert r.status_code == 201, r.content
     body = r.json()
-    assert body["entry"]["result"] == "จัดประชุมแล้ว ๑ ครั้ง" and body["entry"]["as_of"] == "2026-01-15"
+    assert body["entry"]["result"] == "จัดประชุมแล้ว ๑ ครั้ง" and body["entry"]["as_of"] == today
     assert body["measure"]["record"]["status"] == "in_progress"
-    assert body["measure"]["version"] == 2
+    # Progress is not an edit of the measure: an editor's open form of it stays current.
+    assert body["measure"]["version"] == 1
     first.refresh_from_db()
     assert first.status == "in_progress"
     entry = ProgressEntry.objects.get(pk=body["entry"]["id"])
@@ -308,18 +311,59 @@ def test_progress_to_another_agencys_measure_is_404(api, world):
 
 
 def test_progress_with_a_stale_version_is_409(api, world):
+    from prongsai.web.cycle import actions
+
     first = world["our_plan"].measures.order_by("position", "pk").first()
+    entries = first.progress.count()
     client = api("editor")
     ok = client.post(
-        _progress_url(first), data={"status": "in_progress", "version": 1}, content_type="application/json"
+        _progress_url(first),
+        data={"status": "in_progress", "result": "เริ่มแล้ว", "version": 1},
+        content_type="application/json",
     )
     assert ok.status_code == 201
+    # Someone edits the measure after the client read version 1.
+    actions.edit_measure(first, 1, {"steps": "ขั้นตอนที่แก้ไข"}, user=world["users"]["editor"])
     stale = client.post(
         _progress_url(first), data={"status": "done", "version": 1}, content_type="application/json"
     )
-    _assert_error(stale, 409)
+    body = _assert_error(stale, 409)
+    assert "โปรดโหลดข้อมูลใหม่" in body["error_th"]
     first.refresh_from_db()
-    assert first.status == "in_progress" and first.progress.count() == 2  # seed entry + ours
+    assert first.status == "in_progress" and first.progress.count() == entries + 1
+    # Without a version the client read nothing to protect: no spurious 409.
+    r = client.post(_progress_url(first), data={"status": "done"}, content_type="application/json")
+    assert r.status_code == 201
+
+
+def test_progress_dated_in_the_future_is_refused(api, world):
+    """Issue 11: 2099 would freeze the measure's status until then; the web form refuses it too."""
+    first = world["our_plan"].measures.order_by("position", "pk").first()
+    entries = first.progress.count()
+    r = api("editor").post(
+        _progress_url(first), data={"status": "done", "as_of": "2099-01-01"}, content_type="application/json"
+    )
+    body = _assert_error(r, 400)
+    assert "ต้องไม่เกินวันนี้" in body["error_th"] and "future" in body["error"]
+    assert first.progress.count() == entries
+
+
+def test_assessment_put_bumps_the_version_and_refuses_a_stale_one(api, world):
+    """Issue 11: a PUT did not bump the assessment's version, so a score form opened earlier
+    overwrote it silently."""
+    a = Assessment.objects.get(agency=world["ours"], fiscal_year=2568)
+    v = a.version
+    record = _seed_2568().model_dump(mode="json")
+    r = _put(api("editor"), f"{OURS}/assessments/2568?version={v}", record)
+    assert r.status_code == 200, r.content
+    assert r.json()["version"] == v + 1
+    a.refresh_from_db()
+    assert a.version == v + 1
+    stale = _put(api("editor"), f"{OURS}/assessments/2568?version={v}", record)
+    body = _assert_error(stale, 409)
+    assert "มีผู้อื่นบันทึกผลการประเมินปีนี้" in body["error_th"]
+    a.refresh_from_db()
+    assert a.version == v + 1
 
 
 def test_progress_with_an_unknown_status_names_the_field(api, world):

@@ -2,7 +2,8 @@
 
 Access is decided by ``prongsai.web.agencies.access`` exactly as for the pages: another agency's
 records are not found (404), a member without the right is refused (403). The views translate
-between HTTP and ``prongsai.web.cycle.records``; numbers come from the engine only.
+between HTTP and the cycle's actions (``prongsai.web.cycle.actions``: versions checked, audit
+trail, one error type) and ``records``; numbers come from the engine only.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.utils import timezone
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI, Query, Status
 from ninja.renderers import BaseRenderer
 
 from prongsai.interchange.models import Assessment as RecordAssessment
@@ -44,8 +43,8 @@ from prongsai.web.api.schemas import (
     ProgressOut,
     ScoredAssessment,
 )
-from prongsai.web.cycle import records
-from prongsai.web.cycle.models import Assessment, Measure, Plan, ProgressEntry, StaleEdit
+from prongsai.web.cycle import actions, records
+from prongsai.web.cycle.models import Assessment, Measure, Plan
 
 
 class Utf8Renderer(BaseRenderer):
@@ -122,6 +121,11 @@ def _measure_out(m: Measure) -> dict:
     }
 
 
+def _refused(exc: actions.ActionRefused) -> errors.ApiError:
+    """An action's refusal as the API's error: 409 for a stale version, else 400."""
+    return errors.ApiError(exc.status, str(exc), exc.message, code=exc.code)
+
+
 def _plan(agency: Agency, year: int) -> Plan:
     plan = agency.plans.filter(fiscal_year=year).first()
     if plan is None:
@@ -185,7 +189,18 @@ def assessment(request, slug: str, year: int):
     tags=["assessments"],
     summary="Store an assessment as published; answers what the engine computed and found",
 )
-def put_assessment(request, slug: str, year: int, payload: RecordAssessment):
+def put_assessment(
+    request,
+    slug: str,
+    year: int,
+    payload: RecordAssessment,
+    version: int | None = Query(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description="the assessment's version as read (0: none was stored); a later change answers 409",
+    ),
+):
     a = _agency(request, slug)
     if not can(request.user, Action.EDIT, a):
         raise errors.forbidden(
@@ -199,17 +214,22 @@ def put_assessment(request, slug: str, year: int, payload: RecordAssessment):
             f"fiscal_year: ปีงบประมาณในข้อมูล ({payload.fiscal_year}) ไม่ตรงกับปีในลิงก์ ({year})",
             fields=[{"field": "fiscal_year", "message": "does not match the URL"}],
         )
-    with transaction.atomic():
-        stored = records.save_published(a, payload)
+    try:
+        stored = actions.store_assessment(a, payload, expected_version=version, user=request.user)
+    except actions.ActionRefused as exc:
+        raise _refused(exc) from None
     # Scored beside the earlier years, so the changes the record states are checked too.
-    earlier = a.assessments.filter(fiscal_year__lt=year).order_by("fiscal_year")
-    doc = Document(
-        agency=records.agency_record(a),
-        assessments=[*(records.assessment_record(x) for x in earlier), records.assessment_record(stored)],
-    )
+    earlier = list(a.assessments.filter(fiscal_year__lt=year).order_by("fiscal_year"))
+    doc = records.agency_document(a, [*earlier, stored])
     (scored,) = [s for s in score_document(doc) if s.fiscal_year == year]
     out = scored.to_dict()
-    return {**out, "overall": stored.overall, "level": stored.level, "passed": stored.passed}
+    return {
+        **out,
+        "overall": stored.overall,
+        "level": stored.level,
+        "passed": stored.passed,
+        "version": stored.version,
+    }
 
 
 @api.get(
@@ -256,27 +276,20 @@ def progress(request, slug: str, year: int, measure_id: int, payload: ProgressIn
             "only the editors and the contributors of the measure's unit may report its progress",
             "เฉพาะผู้จัดทำและผู้รายงานของส่วนราชการที่รับผิดชอบมาตรการนี้เท่านั้นที่รายงานความก้าวหน้าได้",
         )
-    expected = m.version if payload.version is None else payload.version
+    # Without a version the client read nothing to protect: the report simply comes last.
     try:
-        with transaction.atomic():
-            m.status = payload.status
-            m.save_checked(expected, ["status"])
-            entry = ProgressEntry.objects.create(
-                measure=m,
-                as_of=payload.as_of or timezone.localdate(),
-                status=payload.status,
-                result=payload.result,
-                outcome=payload.outcome,
-                suggestion=payload.suggestion,
-                author=request.user,
-            )
-    except StaleEdit:
-        raise errors.ApiError(
-            409,
-            f"the measure was changed by someone else (version {expected} is no longer current): "
-            "read it again and resend",
-            "มีผู้อื่นแก้ไขมาตรการนี้หลังจากที่เปิดอ่าน: โปรดโหลดข้อมูลใหม่แล้วส่งอีกครั้ง",
-        ) from None
+        entry = actions.record_progress(
+            m,
+            as_of=payload.as_of,
+            status=payload.status,
+            result=payload.result,
+            outcome=payload.outcome,
+            suggestion=payload.suggestion,
+            expected_version=payload.version,
+            user=request.user,
+        )
+    except actions.ActionRefused as exc:
+        raise _refused(exc) from None
     m.refresh_from_db()
     return Status(201, {"entry": ProgressEntryOut.from_orm(entry).model_dump(), "measure": _measure_out(m)})
 

@@ -72,6 +72,7 @@ class ScoredAssessment(Schema):
     computed: dict[str, Any] = Field(description="the engine's scores at every level")
     findings: list[FindingOut]
     uncertain_facts: list[dict[str, Any]]
+    version: int = Field(description="the stored assessment's version, to send back with the next change")
 
 
 class MeasureOut(Schema):
@@ -90,7 +91,10 @@ class ProgressIn(Schema):
     suggestion: str = ""
     as_of: dt.date | None = Field(default=None, description="defaults to today")
     version: int | None = Field(
-        default=None, description="the measure's version as read; a later change answers 409"
+        default=None,
+        ge=0,
+        le=2**31 - 1,
+        description="the measure's version as read; a later change answers 409 (none: no check)",
     )
 
 

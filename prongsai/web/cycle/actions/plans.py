@@ -190,7 +190,9 @@ def edit_measure(m: Measure, expected_version: int | None, values: dict, units=N
         for name, value in values.items():
             setattr(m, name, value)
         m.version = expected_version + 1
-        m.save()  # through save(), so the audit trail records the change
+        # Only what the caller changed (the rest of ``m`` may be older than the row); through
+        # save(), so the audit trail records the change.
+        m.save(update_fields=[*values, "version"])
         if units is not None:
             m.units.set(units)
         bump_plan(m.plan)
