@@ -3,10 +3,16 @@ national mode, small here), overseers; idempotent; --reset starts over."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from prongsai.demo import DEMO_DIR
+from prongsai.interchange import load_document
+from prongsai.ita.api import score_document
 from prongsai.web.agencies import demo
 from prongsai.web.agencies.models import Agency, Membership, OverseerGrant, Role, Unit
 from prongsai.web.cycle import records
@@ -126,3 +132,48 @@ def test_idempotent_and_reset(loaded, capsys):
     call_command("load_demo", "--reset", "--national", "20")
     assert counts() == before
     assert User.objects.get(username="editor003").password != password  # a new account
+
+
+def test_demo_documents_are_read_from_the_repository_only(fast_passwords, monkeypatch):
+    """A clone of the repository alone loads the demo: every document comes from prongsai/demo/."""
+    read: list[Path] = []
+
+    def recording(path, *args, **kwargs):
+        read.append(Path(path).resolve())
+        return load_document(path, *args, **kwargs)
+
+    monkeypatch.setattr(demo, "load_document", recording)
+    demo.Loader(out=lambda _: None).seeds()
+    assert sorted(p.name for p in read) == sorted(f"{slug}.json" for slug in demo.SEED_SLUGS)
+    assert {p.parent for p in read} == {DEMO_DIR}
+
+
+def test_each_agency_shows_its_document(loaded):
+    for slug in demo.SEED_SLUGS:
+        doc = load_document(DEMO_DIR / f"{slug}.json")
+        agency = Agency.objects.get(slug=slug)
+        assert agency.name == doc.agency.name
+        plan = agency.plans.get(fiscal_year=doc.report_fiscal_year)
+        assert list(plan.measures.order_by("position").values_list("title", flat=True)) == [
+            m.title for m in doc.measures
+        ]
+        assert plan.status == PlanStatus.APPROVED
+        for a in doc.assessments:
+            assert agency.assessments.get(fiscal_year=a.fiscal_year).overall == pytest.approx(a.overall)
+    # The memo of ศรีสังคราม's report, with its signers.
+    memo = Plan.objects.get(agency__slug="srisongkhram", fiscal_year=2564).memos.get()
+    names = {memo.preparer_name, memo.checker_name, memo.executive_name}
+    assert memo.ref_no == "ลย ๗๔๓๐๑/" and {"นางสาวสุภาพร ใจซื่อ", "นายวิชัย ทองดี"} <= names
+
+
+# Paths of somebody's computer, photo placeholders left by a text extraction, English notes.
+NOT_DEMO_TEXT = re.compile(r"[A-Za-z]:\\|/home/|/work/|/tmp/|\[image|inconsistencies|source")
+
+
+@pytest.mark.parametrize("path", sorted(DEMO_DIR.glob("*.json")), ids=lambda p: p.stem)
+def test_demo_document_is_valid_scored_and_clean(path):
+    doc = load_document(path)
+    scored = score_document(doc)
+    assert scored, "every demo agency has an assessment to show"
+    assert not [f for s in scored for f in s.findings if f.severity == "error"]
+    assert not NOT_DEMO_TEXT.search(path.read_text(encoding="utf-8"))
