@@ -108,3 +108,38 @@ def find_thai_dates(text: str) -> list[date]:
 def fiscal_year_of(day: date) -> int:
     """B.E. fiscal year a Gregorian date falls in (October starts the next one)."""
     return ce_to_be(day.year + (1 if day.month >= 10 else 0))
+
+
+def be_numeric(day: date) -> str:
+    """'03/12/2569': how a date field shows a date (day/month/B.E. year)."""
+    return f"{day.day:02d}/{day.month:02d}/{ce_to_be(day.year)}"
+
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}|\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class NoSuchDate(ValueError):
+    """Written as a date, but the calendar has no such day (31/02/2569)."""
+
+
+def parse_be_date(text: str) -> date:
+    """A date as a person types it: 'วว/ดด/ปปปป' in B.E. (also with '.' or '-', Thai digits, a
+    two-digit B.E. year), a Thai written date ('3 ธ.ค. 2569'), or ISO 'yyyy-mm-dd'. A year below
+    2400 is taken as C.E. (a browser's or a spreadsheet's). ValueError when it is not a date,
+    NoSuchDate when the calendar has no such day."""
+    s = to_arabic_digits(text or "").strip()
+    if m := _DMY.match(s):
+        d, mo, y = (int(g) for g in m.groups())
+        if y < 100:
+            y += 2500
+    elif m := _ISO.match(s):
+        y, mo, d = (int(g) for g in m.groups())
+    elif (m := _DATE.fullmatch(s)) and m.group(1) and (found := find_thai_dates(s)):
+        return found[0]
+    else:
+        raise ValueError(f"not a date: {text!r}")
+    try:
+        return date(be_to_ce(y) if y >= 2400 else y, mo, d)
+    except ValueError:
+        raise NoSuchDate(f"no such day: {text!r}") from None

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from prongsai.web.cycle import links
-from prongsai.web.cycle.models import Evidence, EvidenceKind, LinkCheck
+from prongsai.web.cycle.models import Evidence, EvidenceKind, LinkCheck, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +249,28 @@ def test_check_holds_until_the_plan_changes(linked_plan):
 
     plan.touch()  # any later edit
     assert links.latest_check_ok(plan) == (False, "แผนมีการแก้ไขหลังการตรวจสอบลิงก์")
+
+
+def test_a_link_added_as_evidence_after_the_check_needs_a_new_check(linked_plan, world, login):
+    """Evidence is not an edit of the plan (its version stays, issue 12), so the check holds only
+    while every link the plan gives now was among those it checked."""
+    plan, server = linked_plan["plan"], linked_plan["server"]
+    bad = linked_plan["bad"]
+    bad.url = bad.url.replace("/missing", "/good")
+    bad.save()
+    Evidence.objects.filter(caption__contains="ภาพกิจกรรม").update(caption="ภาพกิจกรรม")
+    plan.touch()
+    links.start_check(plan)
+    assert links.latest_check_ok(plan) == (True, "")
+    version = Plan.objects.get(pk=plan.pk).content_version
+    m = linked_plan["m3"]
+    r = login(world["users"]["editor"]).post(
+        reverse("evidence_add", kwargs={"agency": "tonyongmat", "measure": m.pk}),
+        {"url": f"{server}/added-later", "caption": "ลิงก์ใหม่", "added_on": "01/12/2569"},
+    )
+    assert r.status_code == 302
+    assert Plan.objects.get(pk=plan.pk).content_version == version
+    assert links.latest_check_ok(plan) == (False, "มีลิงก์ใหม่ที่ยังไม่ได้ตรวจสอบ กรุณาตรวจสอบลิงก์อีกครั้ง")
 
 
 def test_check_of_plan_without_links(world):

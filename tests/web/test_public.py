@@ -108,3 +108,46 @@ def test_fonts_are_served(client):
         pytest.skip("TH Sarabun New is not installed (make fonts)")
     assert response["Content-Type"] == "font/ttf"
     assert b"".join(response.streaming_content)[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO")
+
+
+def test_approved_evidence_files_are_linked_by_name(world, login, client, settings, tmp_path):
+    """The public page names each approved evidence file as uploaded, linked to its public
+    download (issue 12, defect 8); files not in the approved version are not served."""
+    from urllib.parse import quote
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    users, plan = world["users"], world["our_plan"]
+    m = plan.measures.order_by("position", "pk").first()
+    pdf = b"%PDF-1.4\n%%EOF\n"
+
+    def upload(name: str) -> None:
+        editor = login(users["editor"])  # one test client: the approval logs out
+        r = editor.post(
+            reverse("evidence_add", kwargs={"agency": "tonyongmat", "measure": m.pk}),
+            {"file": SimpleUploadedFile(name, pdf), "added_on": "01/12/2569"},
+        )
+        assert r.status_code == 302
+
+    upload("บันทึกข้อความ.pdf")
+    approve_through_workflow(login, users["approver"], plan)
+    upload("ร่างที่ยังไม่อนุมัติ.pdf")  # after the approval: not public
+    approved, later = m.evidence.order_by("pk")
+    client.logout()
+
+    page = client.get(reverse("public_year", kwargs={"agency": "tonyongmat", "year": 2569}))
+    html = page.content.decode()
+    link = reverse("public_evidence", kwargs={"agency": "tonyongmat", "year": 2569, "evidence": approved.pk})
+    assert f'<a href="{link}">บันทึกข้อความ.pdf</a>' in html
+    assert "ร่างที่ยังไม่อนุมัติ" not in html and approved.file.name not in html  # no storage path
+    r = client.get(link)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == pdf
+    assert f"filename*=utf-8''{quote('บันทึกข้อความ.pdf')}" in r["Content-Disposition"]
+    for pk, year in ((later.pk, 2569), (approved.pk, 2570)):
+        url = reverse("public_evidence", kwargs={"agency": "tonyongmat", "year": year, "evidence": pk})
+        assert client.get(url).status_code == 404
+    theirs = reverse(
+        "public_evidence", kwargs={"agency": "srisongkhram", "year": 2569, "evidence": approved.pk}
+    )
+    assert client.get(theirs).status_code == 404

@@ -200,12 +200,54 @@ def test_decompression_bomb_refused(monkeypatch):
     _refused("huger.png", _image("PNG", size=(100, 100)), "image_bomb")  # past Pillow's own 2x error
 
 
-def test_safe_names():
-    assert safe_name("../../etc/รายงาน ผล (ฉบับที่ 1).JPG", ".jpg") == "รายงาน_ผล_ฉบับที่_1.jpg"
+def test_safe_names_keep_the_persons_name():
+    """The name is given back on download: Thai vowels and tone marks, spaces and brackets stay
+    (issue 12, defect 8); only the path, control and format characters and what file systems
+    refuse go."""
+    assert safe_name("บันทึกข้อความ.pdf", ".pdf") == "บันทึกข้อความ.pdf"
+    assert safe_name("../../etc/รายงาน ผล (ฉบับที่ 1).JPG", ".jpg") == "รายงาน ผล (ฉบับที่ 1).jpg"
     assert safe_name("C:\\Users\\สมชาย\\photo.png", ".png") == "photo.png"
     assert safe_name("<script>alert(1)</script>.png", ".png") == "script.png"  # "/" ends a path
-    assert safe_name("<b>x|y;rm -rf $HOME`.png", ".png") == "bxyrm_-rf_HOME.png"
+    assert safe_name('<b>x|y:z?"*.png', ".png") == "bxyz.png"  # what Windows refuses
     assert safe_name("...", ".pdf") == "evidence.pdf"
-    assert safe_name("a\x00b\u202e.pdf", ".pdf") == "ab.pdf"  # NUL and right-to-left override dropped
-    long = safe_name("ก" * 300 + ".pdf", ".pdf")
-    assert long == "ก" * 60 + ".pdf"
+    assert safe_name("a\x00b\u202e\tc.pdf", ".pdf") == "abc.pdf"  # NUL, right-to-left override, tab
+    assert safe_name("ก" * 300 + ".pdf", ".pdf") == "ก" * 150 + ".pdf"
+    assert safe_name("re\u0301sume\u0301.pdf", ".pdf") == "r\u00e9sum\u00e9.pdf"  # NFC (a Mac sends NFD)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.django_db
+def test_a_thai_file_name_is_kept_and_given_back(world, login, settings, tmp_path):
+    """บันทึกข้อความ.pdf stays บันทึกข้อความ.pdf (issue 12, defect 8): stored under a random name,
+    shown and downloaded under the person's own (RFC 5987 filename*)."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    m = world["our_plan"].measures.order_by("position", "pk").first()
+    c = login(world["users"]["editor"])
+    name = "บันทึกข้อความ รายงานผล (ฉบับที่ 2).pdf"
+    r = c.post(
+        reverse("evidence_add", kwargs={"agency": "tonyongmat", "measure": m.pk}),
+        {"file": SimpleUploadedFile(name, PDF, content_type="application/pdf"), "added_on": "03/12/2569"},
+    )
+    assert r.status_code == 302
+    ev = m.evidence.get(kind="file")
+    assert ev.original_name == name and ev.file_name == name
+    stored = ev.file.name
+    assert stored.isascii() and stored.endswith(".pdf") and "บ" not in stored
+    page = c.get(
+        reverse("measure_progress", kwargs={"agency": "tonyongmat", "measure": m.pk})
+    ).content.decode()
+    assert name in page and stored not in page
+    r = c.get(reverse("evidence_file", kwargs={"agency": "tonyongmat", "evidence": ev.pk}))
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    assert f"filename*=utf-8''{quote(name)}" in r["Content-Disposition"]
+    assert r["Content-Disposition"].startswith("attachment")
+    # Documents print the name as uploaded too.
+    from prongsai.web.cycle.records import measure_record
+
+    assert [e.ref for e in measure_record(m).evidence if e.kind == "file"] == [name]

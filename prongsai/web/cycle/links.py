@@ -13,10 +13,11 @@ address that was checked after DNS resolution, so a link cannot reach the intern
 development on a laptop opt in to private addresses with ``PRONGSAI_LINKCHECK_ALLOW_PRIVATE``.
 
 Whether a check still holds: a check records the plan's ``content_version`` it read (in every
-result row). ``Plan.touch()`` bumps that version on every change of the plan, its measures,
-progress or evidence (and it is what approvals compare against), so "the latest finished check
-read the current version and found no failure" is exact, where comparing timestamps with the
-audit trail would miss changes made through ``touch()`` alone, which writes no history row.
+result row), which every edit of the plan or its measures moves on (and approvals compare
+against); progress and evidence are not edits of the plan and leave it, so the check also holds
+only while the links the plan gives now are all among those it checked. "The latest finished
+check read the current version, covered every current link and found no failure" is exact, where
+comparing timestamps with the audit trail would miss changes that write no history row.
 """
 
 from __future__ import annotations
@@ -396,6 +397,9 @@ def latest_check_ok(plan: Plan) -> tuple[bool, str]:
         return False, _("แผนมีการแก้ไขหลังการตรวจสอบลิงก์")
     if check.done < check.total:
         return False, _("การตรวจสอบลิงก์ครั้งล่าสุดไม่เสร็จสมบูรณ์ กรุณาตรวจสอบอีกครั้ง")
+    checked = {r.get("url") for r in check.results}
+    if any(t.url not in checked for t in collect(plan)):  # evidence or progress added since
+        return False, _("มีลิงก์ใหม่ที่ยังไม่ได้ตรวจสอบ กรุณาตรวจสอบลิงก์อีกครั้ง")
     failures = check.failures
     if failures:
         shown = ", ".join(r["url"] for r in failures[:3]) + (" …" if len(failures) > 3 else "")

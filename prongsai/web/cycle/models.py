@@ -7,7 +7,9 @@ format has it) and, beside it, what the engine computed, refreshed on every save
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models, transaction
@@ -193,6 +195,9 @@ class ProgressEntry(models.Model):
     suggestion = models.TextField(_("ข้อเสนอแนะ"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Set when the entry is corrected after it was recorded ("แก้ไขเมื่อ …"); who and what it was
+    # before are in the history.
+    edited = models.DateTimeField(_("แก้ไขเมื่อ"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -208,10 +213,21 @@ class EvidenceKind(models.TextChoices):
     NOTE = "note", _("หมายเหตุ")
 
 
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Where an evidence file is stored: a random name with the checked extension. The person's
+    own name (Thai vowels and tone marks, which storage back ends and Django's
+    ``get_valid_filename`` strip) is kept in ``Evidence.original_name`` and given back on
+    download."""
+    ext = PurePath(filename).suffix.lower()
+    day = timezone.localdate()
+    return f"evidence/{day:%Y/%m}/{uuid.uuid4().hex}{ext if ext.isascii() else ''}"
+
+
 class Evidence(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("ประเภท"), max_length=10, choices=EvidenceKind.choices)
-    file = models.FileField(_("ไฟล์"), upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(_("ไฟล์"), upload_to=evidence_path, blank=True)
+    original_name = models.CharField(_("ชื่อไฟล์"), max_length=255, blank=True)
     url = models.URLField(_("ลิงก์"), max_length=500, blank=True)
     caption = models.CharField(_("คำอธิบาย"), max_length=300, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
@@ -222,6 +238,14 @@ class Evidence(models.Model):
         verbose_name = _("หลักฐาน")
         verbose_name_plural = _("หลักฐาน")
         ordering = ["measure", "added_on", "pk"]
+
+    @property
+    def file_name(self) -> str:
+        """The file's name as the person uploaded it (files stored before names were kept: the
+        stored name)."""
+        if not self.file:
+            return ""
+        return self.original_name or PurePath(self.file.name).name
 
 
 class Decision(models.TextChoices):

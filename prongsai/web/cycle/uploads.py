@@ -8,8 +8,9 @@ Thai message: empty, over ``settings.EVIDENCE_MAX_BYTES``, any other type, a nam
 says another type than the content (an .exe renamed .pdf, a text renamed .png), a ZIP bomb, a
 damaged image or archive.
 
-The stored name is the user's name made safe (no path, no control or shell characters, Thai kept,
-short enough for the FileField) with the extension of what the content is.
+The name kept is the user's own (no path, no control characters or what file systems refuse; Thai
+vowels and tone marks kept) with the extension of what the content is; the file is stored under a
+random name (``models.evidence_path``) and given back under this one.
 """
 
 from __future__ import annotations
@@ -65,13 +66,13 @@ _OOXML_MAIN = {
     ),
     "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
 }
-MAX_NAME = 60  # characters of the stem: upload_to adds "evidence/YYYY/MM/" within FileField's 100
+MAX_NAME = 150  # characters of the stem kept in Evidence.original_name (255)
 
 
 @dataclass(frozen=True)
 class Upload:
     kind: Kind
-    name: str  # the safe stored name
+    name: str  # the user's name, made safe to show and to give back
 
 
 def validate_upload(uploaded_file) -> str:
@@ -250,19 +251,22 @@ def _extension(name: str) -> str:
     return "." + base.rsplit(".", 1)[1].lower()
 
 
+# What Windows, macOS or Linux refuse in a file name (besides controls): the name is given back
+# on download, and a person saves it on their own machine.
+_REFUSED = frozenset('<>:"/\\|?*')
+
+
 def safe_name(name: str, ext: str) -> str:
-    """The user's file name without path, control characters or anything a shell or URL would
-    misread; Thai letters and marks kept; the extension the content has."""
+    """The user's file name as they wrote it (NFC: Thai vowels and tone marks kept, spaces and
+    punctuation too), without its path, control or format characters (NUL, a right-to-left
+    override that would disguise the extension) or what file systems refuse; at most
+    ``MAX_NAME`` characters before the extension the content has. It is a name to show and to
+    give back on download, never a storage path (``Evidence.file`` is stored under a random
+    name)."""
     base = unicodedata.normalize("NFC", _base_name(name or ""))
     stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
-    cleaned = []
-    for ch in stem:
-        category = unicodedata.category(ch)
-        if category[0] in "LMN" or ch in "-_":
-            cleaned.append(ch)
-        elif ch in " .()+,":
-            cleaned.append("_")
-    stem = re.sub(r"_+", "_", "".join(cleaned)).strip("_-")[:MAX_NAME].strip("_-")
+    kept = "".join(ch for ch in stem if unicodedata.category(ch)[0] != "C" and ch not in _REFUSED)
+    stem = re.sub(r"\s+", " ", kept).strip(" .")[:MAX_NAME].strip(" .")
     return f"{stem or 'evidence'}{ext}"
 
 

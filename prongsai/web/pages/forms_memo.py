@@ -3,57 +3,25 @@ memo is left to the document's default, which the form shows as the field's plac
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prongsai.documents.builders.common import officers
 from prongsai.documents.builders.reports import DECISIONS
 from prongsai.interchange.models import Agency as RecordAgency
-from prongsai.thai.dates import be_to_ce, ce_to_be, thai_date
-from prongsai.thai.digits import to_arabic_digits
+from prongsai.thai.dates import be_numeric, thai_date
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import Memo, MemoDecision, Plan
 from prongsai.web.cycle.uploads import EMBLEM_MAX_BYTES, EMBLEM_MAX_SIDE, validate_emblem
-
-_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+from prongsai.web.pages.widgets import BEDateField
 
 
 def be_text(day: date | None) -> str:
     """dd/mm/yyyy with the Buddhist-era year: how the memo form shows a date."""
-    return f"{day.day:02d}/{day.month:02d}/{ce_to_be(day.year)}" if day else ""
-
-
-class BEDateField(forms.DateField):
-    """A date typed as วว/ดด/ปปปป in the Buddhist era (Thai or Arabic digits), or yyyy-mm-dd; a
-    year below 2400 is taken as C.E."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, date):
-            return value
-        text = to_arabic_digits(str(value)).strip()
-        if m := _DMY.match(text):
-            d, mo, y = (int(g) for g in m.groups())
-        elif m := _ISO.match(text):
-            y, mo, d = (int(g) for g in m.groups())
-        else:
-            raise ValidationError(_("กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น 15/01/2568"), code="invalid")
-        if y >= 2400:
-            y = be_to_ce(y)
-        try:
-            return date(y, mo, d)
-        except ValueError:
-            raise ValidationError(_("ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวัน เดือน และปี"), code="invalid") from None
-
-    def prepare_value(self, value):
-        return be_text(value) if isinstance(value, date) else value
+    return be_numeric(day) if day else ""
 
 
 # The executive's choices are the ones the memo prints for its report (the builder's DECISIONS);
@@ -94,11 +62,7 @@ def default_subject(kind: str, year: int, assessed: int | None = None) -> str:
 
 
 class MemoForm(forms.ModelForm):
-    date = BEDateField(
-        label=_("วันที่ (พ.ศ.)"),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    date = BEDateField(label=_("วันที่ (พ.ศ.)"), required=False)
     decision = forms.ChoiceField(
         label=_("ผลการพิจารณา"),
         required=False,

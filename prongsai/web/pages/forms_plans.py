@@ -1,5 +1,6 @@
 """Forms of the plan editor, progress tracking and approval. Thai labels first (English through the
-locale catalogue); the choices of indicators come from the engine's edition data."""
+locale catalogue); the choices of indicators come from the engine's edition data; dates are typed
+and shown in the Buddhist era (``widgets.BEDateField``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from prongsai.ita.edition import nearest_edition
 from prongsai.web.agencies.models import Agency, Unit
 from prongsai.web.cycle.models import Measure, MeasureStatus
+from prongsai.web.pages.widgets import BEDateField
 
 ITEM_RE = re.compile(r"^[ieo][1-9][0-9]?$")
 
@@ -20,13 +22,6 @@ def indicator_choices(fiscal_year: int) -> list[tuple[int, str]]:
     """The 10 indicators with their names (the names every edition shares)."""
     edition = nearest_edition(fiscal_year)
     return [(i.id, f"{i.id}. {i.name_th}") for i in sorted(edition.indicators, key=lambda i: i.id)]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MeasureForm(forms.Form):
@@ -49,7 +44,7 @@ class MeasureForm(forms.Form):
         label=_("ขั้นตอนหรือวิธีการดำเนินการ"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     period = forms.CharField(label=_("ระยะเวลาดำเนินการ"), required=False, max_length=200)
-    period_end = forms.DateField(label=_("กำหนดแล้วเสร็จ"), required=False, widget=DateInput())
+    period_end = BEDateField(label=_("กำหนดแล้วเสร็จ"), required=False)
     units = forms.ModelMultipleChoiceField(
         label=_("ผู้รับผิดชอบ"),
         queryset=Unit.objects.none(),
@@ -132,7 +127,7 @@ class CreatePlanForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    as_of = forms.DateField(label=_("ข้อมูล ณ วันที่"), widget=DateInput(), initial=timezone.localdate)
+    as_of = BEDateField(label=_("ข้อมูล ณ วันที่"), initial=timezone.localdate)
     status = forms.ChoiceField(label=_("สถานะ"), choices=MeasureStatus.choices)
     result = forms.CharField(
         label=_("ผลการดำเนินงาน"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -141,19 +136,15 @@ class ProgressForm(forms.Form):
     suggestion = forms.CharField(
         label=_("ข้อเสนอแนะ"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def clean_as_of(self):
-        day = self.cleaned_data["as_of"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("วันที่ของข้อมูลต้องไม่เกินวันนี้"))
-        return day
+    # A day in the future, or an entry reporting nothing, is refused by the action itself
+    # (prongsai.web.cycle.actions: record_progress, edit_progress), for the API too.
 
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("ไฟล์หรือภาพถ่าย"), required=False)
     url = forms.URLField(label=_("หรือลิงก์"), required=False, max_length=500, assume_scheme="https")
     caption = forms.CharField(label=_("คำอธิบาย"), required=False, max_length=300)
-    added_on = forms.DateField(label=_("วันที่"), widget=DateInput(), initial=timezone.localdate)
+    added_on = BEDateField(label=_("วันที่"), initial=timezone.localdate)
 
     def clean(self):
         data = super().clean()

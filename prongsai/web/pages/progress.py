@@ -2,37 +2,45 @@
 (an uploaded file or photo, checked by content before it is stored, or a link).
 
 Editors update any measure of their agency; a unit contributor only the measures of their unit
-(``access.can_update_measure``); everyone else who may read the agency reads.
+(``access.can_update_measure``); everyone else who may read the agency reads. Whoever may update
+a measure may also correct or delete its entries (history kept). Progress and evidence are not
+edits of the plan: they leave its version and approval as they are. The rules are the cycle's
+actions (``record_progress``, ``edit_progress``, ``delete_progress``); this module is HTTP only.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from prongsai.web.agencies.access import can_update_measure
+from prongsai.web.cycle.actions import ActionRefused, record_progress
+from prongsai.web.cycle.actions.entries import delete_progress, edit_progress
+from prongsai.web.cycle.downloads import evidence_response
 from prongsai.web.cycle.models import Evidence, EvidenceKind, Measure, ProgressEntry
 from prongsai.web.cycle.uploads import validate_upload
 from prongsai.web.pages.forms_plans import EvidenceForm, ProgressForm
-from prongsai.web.pages.plans import agency_or_404, measure_or_404, post_only, th_date
+from prongsai.web.pages.plans import agency_or_404, measure_or_404, post_only
 
 
-# Extensions an evidence file keeps; anything else is stored as .bin, so a file is never served
-# as a type (HTML, SVG, script) other than the content it was checked to be.
-def _page(request, agency_obj, m: Measure, progress_form=None, evidence_form=None, status=200):
+def _entries(m: Measure) -> list[ProgressEntry]:
+    """Newest first; a corrected entry with who corrected it (its latest history row)."""
     entries = list(m.progress.select_related("author").order_by("-as_of", "-pk"))
     for e in entries:
-        e.as_of_th = th_date(e.as_of)
+        e.editor = None
+        if e.edited:
+            last = e.history.select_related("history_user").first()
+            e.editor = last.history_user if last else None
+    return entries
+
+
+def _page(request, agency_obj, m: Measure, progress_form=None, evidence_form=None, status=200, editing=None):
+    entries = _entries(m)
     evidence = list(m.evidence.select_related("owner").order_by("added_on", "pk"))
-    for e in evidence:
-        e.added_th = th_date(e.added_on)
     allowed = can_update_measure(request.user, m)
     return render(
         request,
@@ -42,8 +50,9 @@ def _page(request, agency_obj, m: Measure, progress_form=None, evidence_form=Non
             "plan": m.plan,
             "measure": m,
             "units": [u.name for u in m.units.all()] or ([m.responsible_text] if m.responsible_text else []),
-            "period_end": th_date(m.period_end),
+            "due": m.due,
             "entries": entries,
+            "editing": editing,
             "evidence": evidence,
             "can_update": allowed,
             "progress_form": progress_form
@@ -67,27 +76,64 @@ def measure_progress(request, agency: str, measure: int):
         return _page(request, agency_obj, m)
     _require_update(request, m)
     form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            record_progress(m, **form.cleaned_data, user=request.user)
+        except ActionRefused as exc:
+            form.add_error(_field_of(exc), exc.message)
     if not form.is_valid():
         return _page(request, agency_obj, m, progress_form=form, status=400)
-    data = form.cleaned_data
-    with transaction.atomic():
-        ProgressEntry.objects.create(
-            measure=m,
-            as_of=data["as_of"],
-            status=data["status"],
-            result=data["result"],
-            outcome=data["outcome"],
-            suggestion=data["suggestion"],
-            author=request.user,
-        )
-        # The measure's status is the one of its latest report (not a field of the editor's form,
-        # so no version: an editor's open form is not made stale by a progress report).
-        latest = m.progress.order_by("-as_of", "-pk").first()
-        if m.status != latest.status:
-            m.status = latest.status
-            m.save(update_fields=["status"])
-        m.plan.touch()
     messages.success(request, _("บันทึกความก้าวหน้าแล้ว"))
+    return redirect("measure_progress", agency=agency, measure=m.pk)
+
+
+def _field_of(exc: ActionRefused) -> str | None:
+    """The form field a refusal is about (shown beside it), else the whole form."""
+    return {"future": "as_of", "status": "status"}.get(exc.code)
+
+
+def _entry_or_404(request, m: Measure) -> ProgressEntry:
+    """The entry named by ``entry`` (query or form), among this measure's only."""
+    raw = request.POST.get("entry") if request.method == "POST" else request.GET.get("entry")
+    if not (raw or "").isdigit():
+        raise Http404
+    return get_object_or_404(ProgressEntry, pk=int(raw), measure=m)
+
+
+@login_required
+def progress_edit(request, agency: str, measure: int):
+    """Correct one entry: GET shows the page with the entry in the form, POST saves it."""
+    agency_obj = agency_or_404(request, agency)
+    m = measure_or_404(agency_obj, measure)
+    entry = _entry_or_404(request, m)
+    _require_update(request, m)
+    if request.method != "POST":
+        form = ProgressForm(
+            initial={f: getattr(entry, f) for f in ("as_of", "status", "result", "outcome", "suggestion")}
+        )
+        return _page(request, agency_obj, m, progress_form=form, editing=entry)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            edit_progress(entry, **form.cleaned_data, user=request.user)
+        except ActionRefused as exc:
+            form.add_error(_field_of(exc), exc.message)
+    if not form.is_valid():
+        return _page(request, agency_obj, m, progress_form=form, status=400, editing=entry)
+    messages.success(request, _("แก้ไขความก้าวหน้าแล้ว"))
+    return redirect("measure_progress", agency=agency, measure=m.pk)
+
+
+@login_required
+def progress_delete(request, agency: str, measure: int):
+    agency_obj = agency_or_404(request, agency)
+    m = measure_or_404(agency_obj, measure)
+    entry = _entry_or_404(request, m)
+    if refused := post_only(request):
+        return refused
+    _require_update(request, m)
+    delete_progress(entry, user=request.user)
+    messages.success(request, _("ลบรายการความก้าวหน้าแล้ว (ยังเก็บไว้ในประวัติการแก้ไข)"))
     return redirect("measure_progress", agency=agency, measure=m.pk)
 
 
@@ -104,8 +150,8 @@ def evidence_add(request, agency: str, measure: int):
         upload = form.cleaned_data.get("file")
         if upload:
             try:
-                # Checked by content; also gives the file a safe name (Thai letters kept) with
-                # the extension its content really has.
+                # Checked by content; also gives the file its name made safe (Thai vowels and
+                # tone marks kept) with the extension its content really has.
                 kind = validate_upload(upload)
             except ValidationError as exc:
                 form.add_error("file", exc)
@@ -116,17 +162,18 @@ def evidence_add(request, agency: str, measure: int):
     if not form.is_valid() or kind is None:
         return _page(request, agency_obj, m, evidence_form=form, status=400)
     data = form.cleaned_data
-    with transaction.atomic():
-        Evidence.objects.create(
-            measure=m,
-            kind=kind,
-            file=data.get("file") if kind != EvidenceKind.LINK else "",
-            url=data.get("url") or "",
-            caption=data.get("caption") or "",
-            owner=request.user,
-            added_on=data["added_on"],
-        )
-        m.plan.touch()
+    upload = data.get("file") if kind != EvidenceKind.LINK else None
+    # Evidence is not an edit of the plan: no new plan version, its approval stands.
+    Evidence.objects.create(
+        measure=m,
+        kind=kind,
+        file=upload or "",
+        original_name=upload.name if upload else "",  # given back on download; stored under a random name
+        url=data.get("url") or "",
+        caption=data.get("caption") or "",
+        owner=request.user,
+        added_on=data["added_on"],
+    )
     messages.success(request, _("เพิ่มหลักฐานแล้ว"))
     return redirect("measure_progress", agency=agency, measure=m.pk)
 
@@ -139,20 +186,7 @@ def evidence_file(request, agency: str, evidence: int):
     ev = get_object_or_404(Evidence, pk=evidence, measure__plan__agency=agency_obj)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    if not ev.file:
-        raise Http404
-    try:
-        handle = ev.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=ev.kind != EvidenceKind.PHOTO, filename=PurePath(ev.file.name).name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response
+    return evidence_response(ev)
 
 
 @login_required
@@ -165,9 +199,7 @@ def evidence_delete(request, agency: str, evidence: int):
         return refused
     m = ev.measure
     _require_update(request, m)
-    with transaction.atomic():
-        # The stored file is kept: the audit trail's earlier versions still name it.
-        ev.delete()
-        m.plan.touch()
+    # The stored file is kept: the audit trail's earlier versions still name it.
+    ev.delete()
     messages.success(request, _("ลบหลักฐานแล้ว"))
     return redirect("measure_progress", agency=agency, measure=m.pk)

@@ -16,4 +16,5 @@ urlpatterns = [
     *_fonts,
     path("<slug:agency>/", views.agency, name="public_agency"),
     path("<slug:agency>/<int:year>/", views.year, name="public_year"),
+    path("<slug:agency>/<int:year>/evidence/<int:evidence>/", views.evidence, name="public_evidence"),
 ]

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
@@ -25,8 +26,9 @@ from prongsai.documents.service import DocumentError, build
 from prongsai.interchange.models import Document as Record
 from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.models import Agency
+from prongsai.web.cycle.downloads import evidence_response
 from prongsai.web.cycle.images import evidence_images
-from prongsai.web.cycle.models import Approval, Decision, Evidence, Plan
+from prongsai.web.cycle.models import Approval, Decision, Evidence, EvidenceKind, Plan
 
 KINDS = (
     ("analysis", "ผลการวิเคราะห์"),
@@ -83,6 +85,42 @@ def sections(approval: Approval) -> list[dict]:
     return out
 
 
+def _approved_ids(approval: Approval) -> list[tuple[int, str]]:
+    """(evidence id, the measure's label) of the files and photos the approved snapshot names,
+    in the plan's order."""
+    out = []
+    for k, m in enumerate(approval.snapshot.get("measures") or [], 1):
+        label = f"มาตรการที่ {m.get('no') or k} {m.get('title') or ''}".strip()
+        for e in m.get("evidence") or []:
+            if e.get("kind") in (EvidenceKind.FILE, EvidenceKind.PHOTO) and str(e.get("id") or "").isdigit():
+                out.append((int(e["id"]), label))
+    return out
+
+
+def approved_files(approval: Approval) -> list[dict]:
+    """The evidence files of the approved plan, grouped by measure: each file's name (as
+    uploaded) linked to its public download. Only files the approved snapshot names and that are
+    still stored with that plan's measures."""
+    named = _approved_ids(approval)
+    rows = {
+        e.pk: e
+        for e in Evidence.objects.filter(pk__in=[pk for pk, _ in named], measure__plan_id=approval.plan_id)
+        .exclude(file="")
+        .only("pk", "kind", "file", "original_name", "caption")
+    }
+    groups: dict[str, list[dict]] = {}
+    plan = approval.plan
+    for pk, label in named:
+        ev = rows.get(pk)
+        if ev is None:
+            continue
+        url = reverse(
+            "public_evidence", kwargs={"agency": plan.agency.slug, "year": plan.fiscal_year, "evidence": pk}
+        )
+        groups.setdefault(label, []).append({"name": ev.file_name, "caption": ev.caption, "url": url})
+    return [{"measure": label, "files": files} for label, files in groups.items()]
+
+
 @require_safe
 def agency(request, agency: str):
     a = get_object_or_404(Agency, slug=agency)
@@ -119,8 +157,21 @@ def year(request, agency: str, year: int):
             "approval": approval,
             "approved_on": thai_date(timezone.localtime(approval.decided_at).date()),
             "sections": parts,
+            "files": approved_files(approval),
         },
     )
+
+
+@require_safe
+def evidence(request, agency: str, year: int, evidence: int):
+    """One evidence file of the year's approved plan, under its own name; anything else (a
+    draft's file, another year's, another agency's) is not found."""
+    a = get_object_or_404(Agency, slug=agency)
+    approval = latest_approval(a, year)
+    if approval is None or evidence not in {pk for pk, _ in _approved_ids(approval)}:
+        raise Http404
+    ev = get_object_or_404(Evidence, pk=evidence, measure__plan_id=approval.plan_id)
+    return evidence_response(ev)
 
 
 @require_safe
