@@ -267,7 +267,7 @@ def submit_plan(plan: Plan, user=None) -> Plan:
         if not ok:
             raise ActionRefused(
                 _("ยังเสนออนุมัติไม่ได้: %(reason)s กรุณาตรวจสอบลิงก์ก่อน") % {"reason": reason},
-                f"plan {plan.pk}: links not checked ({reason})",
+                f"plan {plan.pk}: links not checked or failing",
                 code="links",
             )
         locked.status = PlanStatus.SUBMITTED
