@@ -25,6 +25,11 @@ LANDSCAPE_CM = 24.7  # A4 landscape (29.7 cm) less the same margins
 CELL_PAD_CM = 0.19  # left and right cell margins: Word's and LibreOffice's default, and ours in Typst
 SLACK_CM = 0.08  # kerning, mark positioning and rounding in the readers' own measuring
 PT_PER_CM = 72 / 2.54
+# A body row of at most this many lines never splits over two pages (Word's "allow row to break
+# across pages" off); taller rows may, as Word does by default, so a long measure does not leave
+# half a page empty. Keeping every row whole also cost Typst a second layout of each tall row that
+# did not fit, nearly doubling a report's compile time.
+WHOLE_ROW_LINES = 12
 
 _THAI = re.compile(r"[\u0e01-\u0e4f]")
 _WORDISH = re.compile(r"[\w\u0e01-\u0e5b]")
@@ -280,11 +285,18 @@ def cell_grid(rows: list[list[Cell]]) -> list[list[tuple[Cell, int]]]:
 
 
 def tall_rows(
-    table: Table, widths: list[float], font_pt: float, limit: int, *, thai_digits: bool = True
+    table: Table,
+    widths: list[float],
+    font_pt: float,
+    limit: int = WHOLE_ROW_LINES,
+    *,
+    thai_digits: bool = True,
+    grid: list[list[tuple[Cell, int]]] | None = None,
 ) -> set[int]:
-    """Body rows covered by a cell of more than ``limit`` lines (estimated_lines)."""
+    """Body rows covered by a cell of more than ``limit`` lines (estimated_lines); ``grid`` is
+    ``cell_grid(table.rows)`` when the caller has it."""
     tall: set[int] = set()
-    for r_idx, row in enumerate(cell_grid(table.rows)):
+    for r_idx, row in enumerate(grid if grid is not None else cell_grid(table.rows)):
         for cell, c_idx in row:
             width = sum(widths[c_idx : c_idx + cell.colspan])
             if estimated_lines(cell, width, font_pt, thai_digits=thai_digits) > limit:

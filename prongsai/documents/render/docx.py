@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -26,7 +27,14 @@ from docx.text.run import Run as DocxRun
 
 from prongsai.documents.charts import chart_png
 from prongsai.documents.fonts import BODY_PT, FAMILY
-from prongsai.documents.layout import LANDSCAPE_CM, PORTRAIT_CM, column_widths, name_spans
+from prongsai.documents.layout import (
+    LANDSCAPE_CM,
+    PORTRAIT_CM,
+    cell_grid,
+    column_widths,
+    name_spans,
+    tall_rows,
+)
 from prongsai.documents.model import (
     Block,
     BulletList,
@@ -184,6 +192,8 @@ class DocxRenderer:
         self.landscape = False
         self.d = new_docx()
         self._setup()
+        # Looked up once: python-docx finds a style by name by scanning every style.
+        self.grid_style = self.d.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
 
     def t(self, text: str, verbatim: bool = False) -> str:
         return to_thai_digits(text) if self.doc.thai_digits and not verbatim else text
@@ -263,7 +273,7 @@ class DocxRenderer:
             self.paragraph(Paragraph([Run(tb.caption, bold=True)], align="center", indent=False))
         n_rows = len(tb.header) + len(tb.rows)
         table = self.d.add_table(rows=n_rows, cols=tb.columns)
-        table.style = "Table Grid"
+        table._tbl.tblStyle_val = self.grid_style
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False  # fixed layout: the widths below, sized to the longest words
         size = tb.font_pt or BODY_PT - 1
@@ -276,22 +286,14 @@ class DocxRenderer:
         # table.cell() rescans the whole grid on every call; take the cells once, fill them, then
         # merge (merging only joins the corner elements, so the other references stay valid).
         grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
-        occupied: set[tuple[int, int]] = set()
         merges = []
-        for r_idx, row in enumerate([*tb.header, *tb.rows]):
+        for r_idx, row in enumerate(cell_grid([*tb.header, *tb.rows])):
             header = r_idx < len(tb.header)
-            c_idx = 0
-            for cell in row:
-                while (r_idx, c_idx) in occupied:
-                    c_idx += 1
+            for cell, c_idx in row:
                 self._fill(grid[r_idx][c_idx], cell, header, size)
                 if cell.rowspan > 1 or cell.colspan > 1:
                     merges.append((r_idx, c_idx, cell))
                 _cell_width(grid[r_idx][c_idx], sum(widths[c_idx : c_idx + cell.colspan], Cm(0)))
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        occupied.add((r_idx + dr, c_idx + dc))
-                c_idx += cell.colspan
         # Merges written directly as gridSpan/vMerge: python-docx's merge() rescans the table
         # for every call and took most of a report's DOCX time.
         for r_idx, c_idx, cell in merges:
@@ -311,13 +313,14 @@ class DocxRenderer:
                         vmerge.set(qn("w:val"), "restart")
                     tc_pr.append(vmerge)
                 _cell_width(grid[r_idx + dr][c_idx], sum(widths[c_idx : c_idx + cell.colspan], Cm(0)))
-        for r_idx, row in enumerate(table.rows):
-            tr_pr = row._tr.get_or_add_trPr()
+        cm_widths = [w.cm for w in widths]
+        tall = tall_rows(tb, cm_widths, size, thai_digits=self.doc.thai_digits)
+        for r_idx, tr in enumerate(table._tbl.tr_lst):
+            tr_pr = tr.get_or_add_trPr()
             if r_idx < len(tb.header):
-                el = OxmlElement("w:tblHeader")  # repeat the header on every page
-                tr_pr.append(el)
-            el = OxmlElement("w:cantSplit")  # a measure never splits over two pages
-            tr_pr.append(el)
+                tr_pr.append(OxmlElement("w:tblHeader"))  # repeat the header on every page
+            if r_idx - len(tb.header) not in tall:  # as the PDF: only tall rows may split
+                tr_pr.append(OxmlElement("w:cantSplit"))
         self.d.add_paragraph()
 
     def _fill(self, target, cell: Cell, header: bool, size: float) -> None:

@@ -22,6 +22,7 @@ from prongsai.documents.layout import (
     CELL_PAD_CM,
     LANDSCAPE_CM,
     PORTRAIT_CM,
+    WHOLE_ROW_LINES,
     cell_grid,
     chunk_pieces,
     column_widths,
@@ -49,10 +50,6 @@ from prongsai.thai.digits import to_thai_digits
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _SPACES = re.compile(r"(\s+)")
 HEADING_PT = {0: 20, 1: 18, 2: 16}
-# A body row of at most this many lines never splits over two pages (Word's "allow row to break
-# across pages" off); taller rows may, as in Word by default. Keeping every row whole costs Typst a
-# second layout of each tall row that does not fit, nearly doubling a report's compile time.
-WHOLE_ROW_LINES = 12
 EXT = {"image/png": "png", "image/jpeg": "jpg"}
 DOTTED = '(paint: black, thickness: 0.6pt, dash: "dotted")'
 
@@ -190,10 +187,11 @@ class TypstRenderer:
         widths = column_widths(tb, size, avail, thai_digits=self.doc.thai_digits, names=self.names)
         cols = "(" + ", ".join(cm(w) for w in widths) + ",)"
         head = ", ".join(self.cell(c, True) for row in tb.header for c in row)
-        tall = tall_rows(tb, widths, size, WHOLE_ROW_LINES, thai_digits=self.doc.thai_digits)
+        grid = cell_grid(tb.rows)
+        tall = tall_rows(tb, widths, size, WHOLE_ROW_LINES, thai_digits=self.doc.thai_digits, grid=grid)
         body = ",\n  ".join(
             self.cell(c, False, whole=not tall.intersection(range(r, r + c.rowspan)))
-            for r, row in enumerate(cell_grid(tb.rows))
+            for r, row in enumerate(grid)
             for c, _ in row
         )
         parts = [f"#table(columns: {cols}, align: left,"]
