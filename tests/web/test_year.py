@@ -223,6 +223,13 @@ def test_english_place_names_are_not_run_together(world, login):
     assert not re.search(r"(District|Province)[\u0e00-\u0e7f]", html)
 
 
+def test_english_analysis_labels_come_from_the_catalogue(world, login):
+    html = page(login(world["users"]["editor"]), f"/en/a/{SLUG}/analysis/2568/")
+    assert "EIT part 1" in html and "ส่วนที่" not in html
+    assert "To improve" in html or "Keep up" in html
+    assert "ควรพัฒนา" not in html and "รักษามาตรฐาน" not in html
+
+
 # ---- defect 11: error pages and the menu by role ---------------------------------------------
 
 

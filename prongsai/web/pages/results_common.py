@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from prongsai.interchange.models import Document as Record
 from prongsai.ita.edition import EditionError, all_editions, get_edition, nearest_edition
@@ -19,7 +21,11 @@ from prongsai.web.cycle.models import Assessment
 from prongsai.web.cycle.records import agency_record, assessment_record
 
 TOOL_ORDER = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
-SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "ข้อควรตรวจสอบ", "info": "ข้อสังเกต"}
+SEVERITY_TH = {
+    "error": gettext_lazy("ข้อผิดพลาด"),
+    "warning": gettext_lazy("ข้อควรตรวจสอบ"),
+    "info": gettext_lazy("ข้อสังเกต"),
+}
 
 
 def agency_for(user, slug: str, action: Action = Action.VIEW) -> Agency:
@@ -63,7 +69,15 @@ def indicator_names(year: int) -> dict[int, str]:
 
 
 def tool_label(tool: str) -> str:
-    return tool.replace("_", " ส่วนที่ ")
+    """'EIT_1' → 'EIT ส่วนที่ 1' (English: 'EIT part 1')."""
+    name, _sep, part = tool.partition("_")
+    return _("%(tool)s ส่วนที่ %(part)s") % {"tool": name, "part": part} if part else name
+
+
+def _message(d: dict) -> str:
+    """The engine's finding in the page's language (it writes both)."""
+    first, second = ("message_en", "message_th") if get_language() == "en" else ("message_th", "message_en")
+    return d.get(first) or d.get(second) or d.get("code") or ""
 
 
 def finding_rows(findings: list) -> list[dict]:
@@ -75,7 +89,7 @@ def finding_rows(findings: list) -> list[dict]:
             {
                 "severity": d.get("severity", "info"),
                 "severity_th": SEVERITY_TH.get(d.get("severity", "info"), ""),
-                "message": d.get("message_th") or d.get("message_en") or d.get("code"),
+                "message": _message(d),
                 "where": where_th(d.get("path") or ""),
                 "code": d.get("code"),
             }

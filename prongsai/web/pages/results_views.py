@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -70,7 +71,11 @@ def _indicator_rows(analysis) -> list[dict]:
     ]
 
 
-_CLASS_TH = {"keep_up": "รักษามาตรฐาน", "improve": "ควรพัฒนา", "urgent": "เร่งด่วน"}
+_CLASS_TH = {
+    "keep_up": gettext_lazy("รักษามาตรฐาน"),
+    "improve": gettext_lazy("ควรพัฒนา"),
+    "urgent": gettext_lazy("เร่งด่วน"),
+}
 
 
 def _priorities(analysis, limit: int = 10) -> list[dict]:
