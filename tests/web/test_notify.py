@@ -263,3 +263,18 @@ def test_english_reader_gets_the_message_from_the_catalogue(world, people, act, 
     page = client.get("/en/notifications/").content.decode()
     assert "waiting for your approval" in page
     assert "Plan waiting for approval" in page
+
+
+def test_a_failing_notification_does_not_undo_or_break_the_action(
+    world, people, act, links_ok, monkeypatch, caplog
+):
+    from prongsai.web.notify import events
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("notification store down")
+
+    monkeypatch.setattr(events, "notify", broken)
+    submit(act, people)  # still a redirect, not a server error
+    world["our_plan"].refresh_from_db()
+    assert world["our_plan"].status == "submitted"
+    assert "receiver" in caplog.text and "notification store down" in caplog.text
