@@ -303,14 +303,14 @@ def progress(request, slug: str, year: int, measure_id: int, payload: ProgressIn
 def record(request, slug: str, year: int | None = None):
     """``year`` picks the plan (default: the latest one)."""
     a = _agency(request, slug)
-    everything = [records.assessment_record(x) for x in a.assessments.order_by("fiscal_year")]
+    everything = records.agency_document(a, list(a.assessments.order_by("fiscal_year")))
     plans = a.plans.order_by("-fiscal_year")
     p = plans.filter(fiscal_year=year).first() if year else plans.first()
     if year and p is None:
         raise errors.not_found()
     if p is None:
-        return Document(agency=records.agency_record(a), assessments=everything)
-    return records.plan_record(p).model_copy(update={"assessments": everything})
+        return everything
+    return records.plan_record(p).model_copy(update={"assessments": everything.assessments})
 
 
 @api.get(

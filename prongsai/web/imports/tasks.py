@@ -7,13 +7,13 @@ The importer writes nothing; this stores its draft (or its refusal) on the job, 
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
 
 from django.utils import timezone
 from django_tasks import task
 
 from prongsai.importers import ImportFailure
 from prongsai.importers.service import import_bytes
+from prongsai.web.cycle.actions import acting_as
 from prongsai.web.imports.models import ImportJob, JobStatus
 
 log = logging.getLogger(__name__)
@@ -21,34 +21,12 @@ log = logging.getLogger(__name__)
 INTERNAL_TH = "อ่านไฟล์ไม่สำเร็จเนื่องจากข้อผิดพลาดภายในระบบ กรุณาลองใหม่หรือแจ้งผู้ดูแลระบบ"
 
 
-class _history_user:
-    """Credit the uploader in the audit trail when no request is around (a task worker)."""
-
-    def __init__(self, user):
-        self.user = user
-
-    def __enter__(self):
-        from simple_history.models import HistoricalRecords
-
-        self.set = getattr(HistoricalRecords.context, "request", None) is None and self.user is not None
-        if self.set:
-            HistoricalRecords.context.request = SimpleNamespace(user=self.user)
-        return self
-
-    def __exit__(self, *exc):
-        from simple_history.models import HistoricalRecords
-
-        if self.set:
-            del HistoricalRecords.context.request
-        return False
-
-
 def run(job_id: int) -> str:
     """Import the job's file; the job ends done (with a draft) or failed (with the Thai message)."""
     job = ImportJob.objects.select_related("uploaded_by").filter(pk=job_id).first()
     if job is None or job.status != JobStatus.QUEUED:
         return job.status if job else "missing"
-    with _history_user(job.uploaded_by):
+    with acting_as(job.uploaded_by):
         job.status = JobStatus.RUNNING
         job.save(update_fields=["status"])
         try:
