@@ -18,6 +18,7 @@ from django.urls import reverse
 from prongsai.web.agencies.access import Action, can
 from prongsai.web.agencies.models import Invitation, Membership, Role, Unit
 from prongsai.web.cycle.records import plan_record
+from prongsai.web.notify.models import Notification
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -315,8 +316,15 @@ def test_roles_change_and_members_are_removed(world, editor):
     assert can(user, Action.APPROVE, world["ours"]) and not can(user, Action.UPDATE_MEASURE, world["ours"])
     assert viewer.history.count() >= 3  # every change is in the audit trail
 
+    told = Notification.objects.create(
+        recipient=users["viewer"], agency=world["ours"], kind="plan_submitted", text="แผนรออนุมัติ"
+    )
+    elsewhere = Notification.objects.create(recipient=users["viewer"], kind="plan_approved", text="อื่น")
     r = editor.post(url("team_members"), {"op": "remove", "member": viewer.pk}, follow=True)
     assert "ออกจากหน่วยงานแล้ว" in r.content.decode()
+    # What they were told about this agency goes with the role; nothing else of theirs.
+    assert not Notification.objects.filter(pk=told.pk).exists()
+    assert Notification.objects.filter(pk=elsewhere.pk).exists()
     assert not Membership.objects.filter(pk=viewer.pk).exists()
     editor.force_login(users["viewer"])
     assert editor.get(url("agency_dashboard")).status_code == 404

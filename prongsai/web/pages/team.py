@@ -23,6 +23,7 @@ from prongsai.web.agencies.access import Action, leaves_no_editor
 from prongsai.web.agencies.models import Invitation, Membership, Role, Unit, new_nonce
 from prongsai.web.cycle.models import Measure
 from prongsai.web.notify import mail
+from prongsai.web.notify.models import Notification
 from prongsai.web.pages.forms_team import AcceptForm, InviteForm, MemberForm, UnitForm
 from prongsai.web.pages.results_common import agency_for
 
@@ -196,6 +197,8 @@ def team_members(request, agency: str):
                 messages.error(request, _("ลบ %(name)s ไม่ได้ หน่วยงานต้องมีผู้จัดทำอย่างน้อยหนึ่งคน") % {"name": name})
                 return redirect("team", agency=ag.slug)
             m.delete()
+            # What they were told about the agency (measure titles, comments) goes with the role.
+            Notification.objects.filter(recipient_id=m.user_id, agency=ag).delete()
             messages.success(request, _("นำ %(name)s ออกจากหน่วยงานแล้ว") % {"name": name})
             if m.user_id == request.user.pk:
                 return redirect("home")
