@@ -14,8 +14,10 @@ to their neighbours, since a line breaker with another dictionary may cut such a
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from prongsai.documents.model import Cell, Table
 from prongsai.thai.digits import to_thai_digits
@@ -35,17 +37,21 @@ _THAI = re.compile(r"[\u0e01-\u0e4f]")
 _WORDISH = re.compile(r"[\w\u0e01-\u0e5b]")
 
 
+# TH Sarabun New's advance widths by code point, read from the pinned font files by
+# scripts/font_metrics.py (tests/test_font_metrics.py checks them against the installed fonts):
+# loading the font with fontTools at run time was a tenth of a CLI document's time.
+METRICS = Path(__file__).with_name("font_metrics.json")
+
+
+@lru_cache(maxsize=1)
+def _metrics() -> dict:
+    return json.loads(METRICS.read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[dict[int, int], int]:
-    from fontTools.ttLib import TTFont
-
-    from prongsai.documents.fonts import font_path
-
-    font = TTFont(font_path("bold" if bold else "normal"), lazy=True)
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"].metrics
-    upem = font["head"].unitsPerEm
-    return {cp: hmtx[name][0] for cp, name in cmap.items()}, upem
+    face = _metrics()["bold" if bold else "normal"]
+    return {int(cp): adv for cp, adv in face["advances"].items()}, face["units_per_em"]
 
 
 def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
