@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AliasChoices,
@@ -25,7 +25,7 @@ from pydantic import (
 from prongsai.thai.dates import ce_to_be
 from prongsai.thai.digits import to_arabic_digits
 
-FORMAT = "prongsai/1"
+FORMAT: Final = "prongsai/1"
 
 # A year below this is taken as C.E. (no Thai B.E. fiscal year of the ITA is below 2500).
 _CE_LIMIT = 2400

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from prongsai.interchange.models import Document
 
@@ -25,7 +26,7 @@ def _location(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _bounds_message(err: dict) -> str:
+def _bounds_message(err: ErrorDetails) -> str:
     """'score 120 is outside 0-100' for scores; the real bounds for changes and budgets."""
     field = err["loc"][-1] if err["loc"] else ""
     loc = [str(x) for x in err["loc"]]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from prongsai.interchange.models import FORMAT, Document
 
 SCHEMA_FILE = Path(__file__).with_name("prongsai-1.schema.json")
 
 
-def interchange_schema() -> dict:
+def interchange_schema() -> dict[str, Any]:
     schema = Document.model_json_schema(by_alias=False)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://prongsai.example/schema/{FORMAT.replace('/', '-')}.json"

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prongsai.interchange.models import Document
 from prongsai.ita.analysis import Analysis
 from prongsai.ita.api import AssessmentScore
 from prongsai.ita.edition import CONFIDENCE_TH, Edition
+from prongsai.ita.findings import Finding
 from prongsai.ita.narrative import CLASS_TH
 from prongsai.ita.numbers import fmt
 from prongsai.ita.plan import Plan
 from prongsai.report.table import table
 from prongsai.thai.digits import to_thai_digits
+
+if TYPE_CHECKING:  # the importer (pdfplumber, OCR) is loaded only by the commands that import
+    from prongsai.importers.service import ImportResult
+    from prongsai.ita.preaudit import PreauditResult
 
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "ข้อควรตรวจสอบ", "info": "ข้อสังเกต"}
 BASIS_TH = {"computed": "คำนวณ", "published": "ตามที่ระบุ", "missing": "-"}
@@ -31,7 +38,7 @@ def _wrap(text: str, indent: str = "    ") -> str:
     )
 
 
-def _findings(findings, indent: str = "  ") -> list[str]:
+def _findings(findings: Sequence[Finding], indent: str = "  ") -> list[str]:
     if not findings:
         return [f"{indent}ไม่พบความไม่สอดคล้องของตัวเลข"]
     return [f"{indent}- [{SEVERITY_TH[f.severity]}] {f.message_th}" for f in findings]
@@ -51,7 +58,10 @@ def _uncertain(edition: Edition) -> list[str]:
 
 
 def scores(
-    doc: Document, results: list[AssessmentScore], thai_digits: bool = False, skipped: list | None = None
+    doc: Document,
+    results: list[AssessmentScore],
+    thai_digits: bool = False,
+    skipped: list[Finding] | None = None,
 ) -> str:
     out = [f"หน่วยงาน: {doc.agency.name}"]
     if skipped:
@@ -172,7 +182,7 @@ def validation(
     doc: Document,
     results: list[AssessmentScore],
     counts: dict[str, int],
-    skipped: list | None = None,
+    skipped: list[Finding] | None = None,
 ) -> str:
     out = [
         f"{path}: ถูกต้องตามรูปแบบ prongsai/1 (valid interchange file)",
@@ -204,7 +214,7 @@ def editions(all_: dict[int, Edition], show_uncertain: bool) -> str:
     return "\n".join(out)
 
 
-def preaudit(path: Path, result) -> str:
+def preaudit(path: Path, result: PreauditResult) -> str:
     head = "พร้อมเผยแพร่" if result.ready else "ยังไม่พร้อมเผยแพร่"
     out = [f"{path}: ตรวจสอบก่อนเผยแพร่ ({result.kind}, ปีงบประมาณ พ.ศ. {result.fiscal_year}): {head}"]
     if not result.problems:
@@ -224,7 +234,7 @@ KIND_TH = {
 }
 
 
-def import_summary(path: Path, result) -> str:
+def import_summary(path: Path, result: ImportResult) -> str:
     """What the importer read from one file: enough to decide whether to open the review."""
     d = result.truth_view
     ex = result.extracted
