@@ -18,6 +18,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from prongsai.importers.extract import MAX_BYTES
 from prongsai.interchange.models import Document as Record
@@ -299,23 +300,24 @@ def _show(value) -> str:
     return str(value)
 
 
+# Translated where shown (gettext_noop marks them for the catalogue).
 _MEASURE_LABELS = {
-    "title": "มาตรการ/กิจกรรม",
-    "analysis": "ประเด็นที่ต้องแก้ไข/การวิเคราะห์",
-    "steps": "วิธีการดำเนินการ/ขั้นตอน",
-    "period": "ระยะเวลาดำเนินการ",
-    "indicators": "ตัวชี้วัด",
-    "items": "ข้อ",
-    "responsible_text": "ผู้รับผิดชอบ",
-    "monitoring": "การกำกับติดตาม",
-    "budget": "งบประมาณ (บาท)",
-    "status": "สถานะ",
+    "title": gettext_noop("มาตรการ/กิจกรรม"),
+    "analysis": gettext_noop("ประเด็นที่ต้องแก้ไข/การวิเคราะห์"),
+    "steps": gettext_noop("วิธีการดำเนินการ/ขั้นตอน"),
+    "period": gettext_noop("ระยะเวลาดำเนินการ"),
+    "indicators": gettext_noop("ตัวชี้วัด"),
+    "items": gettext_noop("ข้อ"),
+    "responsible_text": gettext_noop("ผู้รับผิดชอบ"),
+    "monitoring": gettext_noop("การกำกับติดตาม"),
+    "budget": gettext_noop("งบประมาณ (บาท)"),
+    "status": gettext_noop("สถานะ"),
 }
 _STATES = {
-    "added": "เพิ่มใหม่",
-    "changed": "เปลี่ยนแปลง",
-    "unchanged": "เหมือนเดิม",
-    "absent": "ไม่มีในรายงาน",
+    "added": gettext_noop("เพิ่มใหม่"),
+    "changed": gettext_noop("เปลี่ยนแปลง"),
+    "unchanged": gettext_noop("เหมือนเดิม"),
+    "absent": gettext_noop("ไม่มีในรายงาน"),
 }
 
 
