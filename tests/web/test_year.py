@@ -10,10 +10,11 @@ import re
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
 from prongsai.interchange import load_document
+from prongsai.thai.dates import fiscal_year_of
 from prongsai.web.cycle.models import Assessment, PlanStatus
 from prongsai.web.cycle.records import save_published
 from tests.conftest import DEMO
@@ -152,12 +153,23 @@ def test_analysis_download_on_a_years_page_is_that_years_analysis(world, login):
 
 def test_empty_score_form_creates_no_year(world, login):
     client = login(world["users"]["editor"])
-    response = client.post(f"/a/{SLUG}/scores/2571/", {"edition": "2569", "version": ""})
+    response = client.post(f"/a/{SLUG}/scores/2569/", {"edition": "2569", "version": ""})
     assert response.status_code == 200
-    assert not Assessment.objects.filter(agency=world["ours"], fiscal_year=2571).exists()
+    assert not Assessment.objects.filter(agency=world["ours"], fiscal_year=2569).exists()
     html = response.content.decode()
     assert "ยังไม่ได้กรอกคะแนน" in html
     assert "มีช่องที่กรอกไม่ถูกต้อง" not in html  # no field is wrong: the message says what is
+    assert f"/a/{SLUG}/years/2570/" not in page(client, f"/a/{SLUG}/")  # no new headline year
+
+
+def test_a_year_not_yet_assessed_is_refused(world, login):
+    client = login(world["users"]["editor"])
+    future = fiscal_year_of(timezone.localdate()) + 1
+    response = client.post(f"/a/{SLUG}/scores/", {"fiscal_year": str(future), "edition": "2569"})
+    assert response.status_code == 200 and "ยังไม่มีผลการประเมิน ITA ปี" in response.content.decode()
+    response = client.post(f"/a/{SLUG}/scores/{future}/", {"edition": "2569", "overall": "90"})
+    assert "ยังไม่มีผลการประเมิน ITA ปี" in response.content.decode()
+    assert not Assessment.objects.filter(agency=world["ours"], fiscal_year=future).exists()
 
 
 def test_editor_deletes_a_year_with_confirmation_and_history(world, login):

@@ -5,11 +5,13 @@ stored; the arithmetic stays in the engine."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.ita.edition import Edition
 from prongsai.ita.numbers import fmt, round2
+from prongsai.thai.dates import fiscal_year_of
 from prongsai.thai.digits import to_arabic_digits
 from prongsai.web.pages.results_common import TOOL_ORDER, edition_years, tool_label
 
@@ -95,6 +97,8 @@ class AssessmentForm(forms.Form):
         """A year is made of scores: a form with none (an accidental บันทึก) must not create or
         blank a year. Deleting a year is its own confirmed action."""
         cd = super().clean()
+        if self.fiscal_year > current_fiscal_year():
+            raise forms.ValidationError(not_yet_assessed(self.fiscal_year), code="future_year")
         scored = [n for n in self.fields if n == "overall" or n.startswith(("tool_", "ind_", "item_"))]
         if not self.errors and all(cd.get(n) is None for n in scored):
             raise forms.ValidationError(
@@ -182,6 +186,17 @@ class AssessmentForm(forms.Form):
         return initial
 
 
+def current_fiscal_year() -> int:
+    return fiscal_year_of(timezone.localdate())
+
+
+def not_yet_assessed(year: int) -> str:
+    return _("ยังไม่มีผลการประเมิน ITA ปี %(year)s: ปีงบประมาณปัจจุบันคือ %(now)s") % {
+        "year": year,
+        "now": current_fiscal_year(),
+    }
+
+
 class NewYearForm(forms.Form):
     fiscal_year = forms.IntegerField(
         label=_("ปีงบประมาณที่ประเมิน (พ.ศ.)"),
@@ -200,6 +215,12 @@ class NewYearForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edition"].choices = [(y, str(y)) for y in edition_years()]
+
+    def clean_fiscal_year(self):
+        year = self.cleaned_data["fiscal_year"]
+        if year > current_fiscal_year():
+            raise forms.ValidationError(not_yet_assessed(year))
+        return year
 
     def full_clean(self):
         if self.data and "fiscal_year" in self.data:
