@@ -14,8 +14,8 @@ from django.views.decorators.cache import cache_control
 
 from prongsai.documents.builders.common import officers
 from prongsai.documents.service import sniff_image
-from prongsai.interchange.models import Agency as RecordAgency
 from prongsai.web.agencies.access import Action, can
+from prongsai.web.cycle.records import agency_interchange
 from prongsai.web.pages.forms_memo import EmblemForm
 from prongsai.web.pages.plans import agency_or_404
 
@@ -46,7 +46,7 @@ def agency_settings(request, agency: str):
             messages.success(request, _("บันทึกตราครุฑแล้ว บันทึกข้อความที่ดาวน์โหลดต่อจากนี้จะแสดงตรานี้"))
             return redirect("agency_settings", agency=agency_obj.slug)
         status = 400
-    off = officers(RecordAgency(name=agency_obj.name, type=agency_obj.type or None))
+    off = officers(agency_interchange(agency_obj))
     return render(
         request,
         "pages/agency_settings.html",

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from prongsai.documents.builders.common import officers
 from prongsai.documents.builders.reports import DECISIONS
-from prongsai.interchange.models import Agency as RecordAgency
 from prongsai.thai.dates import be_numeric, thai_date
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import Memo, MemoDecision, Plan
+from prongsai.web.cycle.records import agency_interchange
 from prongsai.web.cycle.uploads import EMBLEM_MAX_BYTES, EMBLEM_MAX_SIDE, validate_emblem
 from prongsai.web.pages.widgets import BEDateField
 
@@ -96,7 +96,7 @@ class MemoForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, kind: str, approver_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        off = officers(RecordAgency(name=plan.agency.name, type=plan.agency.type or None))
+        off = officers(agency_interchange(plan.agency))
         today = timezone.localdate()
         assessed = (
             plan.agency.assessments.filter(fiscal_year__lt=plan.fiscal_year)

@@ -18,7 +18,7 @@ from prongsai.ita.numbers import fmt
 from prongsai.web.agencies.access import Action, can, member_agencies
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import Assessment
-from prongsai.web.cycle.records import agency_record, assessment_record
+from prongsai.web.cycle.records import agency_document
 
 TOOL_ORDER = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
 SEVERITY_TH = {
@@ -44,10 +44,7 @@ def record_of(agency: Agency, assessments: list[Assessment] | None = None, extra
     interchange assessment that replaces the stored one of its year (a form not yet saved)."""
     if assessments is None:
         assessments = list(agency.assessments.order_by("fiscal_year"))
-    records = [assessment_record(a) for a in assessments]
-    if extra is not None:
-        records = [r for r in records if r.fiscal_year != extra.fiscal_year] + [extra]
-    return Record(agency=agency_record(agency), assessments=records)
+    return agency_document(agency, assessments, extra=extra)
 
 
 def edition_or_none(year: int | None):
