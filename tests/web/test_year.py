@@ -148,6 +148,16 @@ def test_analysis_download_on_a_years_page_is_that_years_analysis(world, login):
     assert "๙๓.๙๖" not in text[:first] or text.index("๙๓.๙๖") > first
 
 
+def test_the_plans_analysis_is_named_for_the_year_it_analyses(world, login):
+    client = login(world["users"]["editor"])
+    response = client.get(
+        reverse("document_download", kwargs={"agency": SLUG, "year": 2569, "kind": "analysis", "fmt": "docx"})
+    )
+    assert response.status_code == 200
+    assert "%E0%B8%9B%E0%B8%B5%202568" in response["Content-Disposition"]  # "ปี 2568"
+    assert "ประจำปีงบประมาณ พ.ศ. ๒๕๖๘" in _docx_text(response.content)
+
+
 # ---- defect 4: an empty form creates no year; a year can be deleted --------------------------
 
 

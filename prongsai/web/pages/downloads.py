@@ -65,6 +65,9 @@ def plan_document(
 def document_response(request, plan: Plan, kind: str, fmt: str, *, layout: str, wraps: str):
     agency_obj = plan.agency
     year = plan.fiscal_year
+    if kind == "analysis":  # named for the ITA year it analyses (the plan's year answers the one before)
+        assessed = agency_obj.assessments.filter(fiscal_year__lt=year).order_by("-fiscal_year").first()
+        year = assessed.fiscal_year if assessed else year
     try:
         data = plan_document(plan, kind, fmt, layout=layout, wraps=wraps)
     except DocumentError as exc:
