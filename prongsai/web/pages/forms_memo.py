@@ -14,7 +14,7 @@ from prongsai.documents.builders.reports import DECISIONS
 from prongsai.thai.dates import be_numeric, thai_date
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import Memo, MemoDecision, Plan
-from prongsai.web.cycle.records import agency_interchange
+from prongsai.web.cycle.records import agency_interchange, latest_assessments
 from prongsai.web.cycle.uploads import EMBLEM_MAX_BYTES, EMBLEM_MAX_SIDE, validate_emblem
 from prongsai.web.pages.widgets import BEDateField
 
@@ -98,12 +98,8 @@ class MemoForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         off = officers(agency_interchange(plan.agency))
         today = timezone.localdate()
-        assessed = (
-            plan.agency.assessments.filter(fiscal_year__lt=plan.fiscal_year)
-            .order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .first()
-        )
+        latest = latest_assessments(plan.agency, before=plan.fiscal_year)
+        assessed = latest[-1].fiscal_year if latest else None
         self.fields["decision"].choices = [("", _("ยังไม่ระบุ")), *DECISION_CHOICES[kind]]
         hints = {
             "unit": off.unit,

@@ -25,8 +25,9 @@ from prongsai.ita.api import analyse_document, score_document
 from prongsai.ita.edition import EditionError, all_editions, nearest_edition
 from prongsai.thai.dates import fiscal_year_of, thai_date
 from prongsai.web.agencies.access import Action, can
+from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Assessment, Decision, MeasureStatus, Plan, PlanStatus
-from prongsai.web.cycle.records import plan_record, save_published
+from prongsai.web.cycle.records import latest_assessments, plan_record
 from prongsai.web.pages import score_import
 from prongsai.web.pages.downloads import CONTENT_TYPES, content_disposition, file_title
 from prongsai.web.pages.forms_results import AssessmentForm, NarrativeForm, NewYearForm, UploadForm
@@ -221,8 +222,7 @@ def _score_form(request, ag, year: int, assessment: Assessment | None, data=None
 
 def _check_context(ag, year: int, record) -> dict:
     """What the engine says of ``record`` (not saved), checked against the year before."""
-    earlier = ag.assessments.filter(fiscal_year__lt=year).order_by("-fiscal_year").first()
-    doc = record_of(ag, [earlier] if earlier else [], extra=record)
+    doc = record_of(ag, latest_assessments(ag, before=year)[-1:], extra=record)
     try:
         scored = next(s for s in score_document(doc) if s.fiscal_year == year)
     except (EditionError, ValueError) as exc:
@@ -399,31 +399,22 @@ def _stored_record(assessment: Assessment):
 
 
 def _save_scores(form: AssessmentForm, ag, year: int) -> Assessment | None:
-    """Store the form through ``records.save_published`` in one transaction, unless someone saved
-    this year since the form was opened (then a form error, nothing stored)."""
-    with transaction.atomic():
-        current = Assessment.objects.select_for_update().filter(agency=ag, fiscal_year=year).first()
-        expected = form.cleaned_data.get("version") or 0
-        if current is not None and current.version != expected:
-            form.add_error(
-                None,
-                _(
-                    "มีผู้อื่นบันทึกผลการประเมินปีนี้หลังจากที่คุณเปิดหน้านี้ "
-                    "กรุณาเปิดหน้าใหม่เพื่อดูข้อมูลล่าสุดก่อนแก้ไข (ยังไม่ได้บันทึกข้อมูลของคุณ)"
-                ),
-            )
-            return None
-        try:
-            record = form.record(current.published if current else None)
-        except ValidationError as exc:
-            for err in exc.errors():
-                form.add_error(None, err["msg"].removeprefix("Value error, "))
-            return None
-        saved = save_published(ag, record)
-        saved.comments = form.comments()
-        saved.version = (current.version + 1) if current else 1
-        saved.save(update_fields=["comments", "version"])
-    return saved
+    """Store the form through the versioned action (``cycle.actions.store_assessment``), unless
+    someone saved this year since the form was opened (then a form error, nothing stored)."""
+    current = Assessment.objects.filter(agency=ag, fiscal_year=year).first()
+    try:
+        record = form.record(current.published if current else None)
+    except ValidationError as exc:
+        for err in exc.errors():
+            form.add_error(None, err["msg"].removeprefix("Value error, "))
+        return None
+    try:
+        return actions.store_assessment(
+            ag, record, expected_version=form.cleaned_data.get("version") or 0, comments=form.comments()
+        )
+    except actions.ActionRefused as exc:
+        form.add_error(None, exc.message)
+        return None
 
 
 @login_required
@@ -569,8 +560,7 @@ def _analysis_of(ag, year: int):
     current = Assessment.objects.filter(agency=ag, fiscal_year=year).first()
     if current is None:
         raise Http404
-    earlier = ag.assessments.filter(fiscal_year__lt=year).order_by("-fiscal_year").first()
-    doc = record_of(ag, [a for a in (earlier, current) if a is not None])
+    doc = record_of(ag, latest_assessments(ag, before=year + 1))  # this year and the one before
     analysis, _scores = analyse_document(doc, year)
     return current, analysis
 
@@ -596,8 +586,7 @@ def analysis_record(ag, year: int):
     current = Assessment.objects.filter(agency=ag, fiscal_year=year).first()
     if current is None:
         raise Http404
-    earlier = ag.assessments.filter(fiscal_year__lt=year).order_by("-fiscal_year").first()
-    doc = record_of(ag, [a for a in (earlier, current) if a is not None])
+    doc = record_of(ag, latest_assessments(ag, before=year + 1))  # this year and the one before
     return doc.model_copy(update={"report_fiscal_year": year + 1})
 
 
