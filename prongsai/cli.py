@@ -14,10 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from prongsai import __version__
-from prongsai.interchange import InterchangeError, load_document
+from prongsai.interchange import Document, InterchangeError, load_document
 from prongsai.interchange.schema import interchange_schema
-from prongsai.ita.api import analyse_document, score_document, uncertain_facts
+from prongsai.ita.analysis import Analysis
+from prongsai.ita.api import AssessmentScore, analyse_document, score_document, uncertain_facts
 from prongsai.ita.edition import EditionError, all_editions
+from prongsai.ita.findings import Finding
 from prongsai.ita.library import LibraryError
 from prongsai.ita.plan import draft_plan
 from prongsai.report import text as report
@@ -39,7 +41,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     doc = load_document(args.file)
     if not doc.assessments:
         raise UsageError(f"{args.file}: the file has no assessment to score (ไม่มีผลการประเมินให้คำนวณ)")
-    skipped: list = []
+    skipped: list[Finding] = []
     scores = score_document(doc, skipped)
     if args.json:
         _dump(
@@ -55,7 +57,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analysis(args: argparse.Namespace):
+def _analysis(args: argparse.Namespace) -> tuple[Document, Analysis, list[AssessmentScore]]:
     doc = load_document(args.file)
     try:
         return doc, *analyse_document(doc, args.year)
@@ -96,7 +98,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     doc = load_document(args.file)
-    skipped: list = []
+    skipped: list[Finding] = []
     scores = score_document(doc, skipped)
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in [*skipped, *(f for s in scores for f in s.findings)]:
@@ -120,12 +122,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_document(args: argparse.Namespace) -> int:
     from prongsai.documents.fonts import FontMissing
-    from prongsai.documents.service import DocumentError, build, render
+    from prongsai.documents.service import FORMATS, DocumentError, build, is_format, render
 
     doc = load_document(args.file)
     fmt = args.format or (args.output.suffix.lstrip(".").lower() if args.output else "pdf")
-    if fmt not in ("docx", "pdf", "html"):
-        raise UsageError(f"{args.output}: unknown format {fmt!r} (docx, pdf or html)")
+    if not is_format(fmt):
+        raise UsageError(f"{args.output}: unknown format {fmt!r} ({', '.join(FORMATS)})")
     out = args.output or Path(f"{args.kind}.{fmt}")
     try:
         model = build(
@@ -203,7 +205,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if failed else 0
 
 
-def _write_draft(out_dir: Path, source: Path, document) -> None:
+def _write_draft(out_dir: Path, source: Path, document: Document) -> None:
     """One interchange file per source, written whole or not at all."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{Path(source).stem}.json"
@@ -261,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         help_: str,
         file_arg: bool = True,
         kinds: list[str] | None = None,
-    ):
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         if kinds:
             p.add_argument("kind", choices=kinds, help="document kind")
@@ -346,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return func(args)
     except EditionError as exc:
         where = getattr(args, "file", None)
         prefix = f"{where}: " if where and not str(exc).startswith(str(where)) else ""

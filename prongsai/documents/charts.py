@@ -8,10 +8,14 @@ labels are TH Sarabun New shaped by Typst, with Thai digits when the document us
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from prongsai.documents.model import Chart
 from prongsai.ita.numbers import fmt
 from prongsai.thai.digits import to_thai_digits
+
+if TYPE_CHECKING:
+    from prongsai.documents.render.typst import OutputFormat
 
 COLORS = ["#9bb7d4", "#1f4e79", "#c55a11", "#70ad47"]
 PNG_PPI = 180  # sharp at the 15 cm a chart is printed, small enough for a DOCX
@@ -101,7 +105,13 @@ def chart_markup(c: Chart, thai_digits: bool = True, width_cm: float | None = No
     return f"block(width: {_cm(w)}, height: {_cm(h)}, breakable: false, {{\n  " + "\n  ".join(out) + "\n})"
 
 
-def _key(c: Chart, thai_digits: bool) -> tuple:
+# Everything a chart's drawing depends on, hashable: categories, series, title, sizes, digits.
+_ChartKey = tuple[
+    tuple[str, ...], tuple[tuple[str, tuple[float | None, ...]], ...], str, float, float, float, bool
+]
+
+
+def _key(c: Chart, thai_digits: bool) -> _ChartKey:
     return (
         tuple(c.categories),
         tuple((k, tuple(v)) for k, v in c.series.items()),
@@ -114,7 +124,7 @@ def _key(c: Chart, thai_digits: bool) -> tuple:
 
 
 @lru_cache(maxsize=256)
-def _image(key: tuple, fmt_: str) -> bytes:
+def _image(key: _ChartKey, fmt_: OutputFormat) -> bytes:
     from prongsai.documents.fonts import FAMILY
     from prongsai.documents.render.typst import compile_typst
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypedDict
 
 from prongsai.documents.model import Cell, Table
 from prongsai.thai.digits import to_thai_digits
@@ -43,9 +45,15 @@ _WORDISH = re.compile(r"[\w\u0e01-\u0e5b]")
 METRICS = Path(__file__).with_name("font_metrics.json")
 
 
+class _FaceMetrics(TypedDict):
+    advances: dict[str, int]  # code point (JSON keys are strings) -> advance in font units
+    units_per_em: int
+
+
 @lru_cache(maxsize=1)
-def _metrics() -> dict:
-    return json.loads(METRICS.read_text(encoding="utf-8"))
+def _metrics() -> dict[str, _FaceMetrics]:
+    metrics: dict[str, _FaceMetrics] = json.loads(METRICS.read_text(encoding="utf-8"))
+    return metrics
 
 
 @lru_cache(maxsize=2)
@@ -86,11 +94,12 @@ class _Words:
 
 
 @lru_cache(maxsize=1)
-def _newmm():
+def _newmm() -> Callable[[str], list[str]]:
     from pythainlp.tokenize.newmm import segment
 
     words = _Words(_dictionary())
-    return lambda text: segment(text, custom_dict=words)
+    # newmm's hint asks for a Trie; it only calls prefixes() and `in`, which _Words answers.
+    return lambda text: segment(text, custom_dict=words)  # type: ignore[arg-type]
 
 
 def unbreakable_runs(text: str, names: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -183,7 +192,7 @@ def available_cm(table: Table) -> float:
     return LANDSCAPE_CM if table.landscape else PORTRAIT_CM
 
 
-_WIDTHS: dict[tuple, tuple[Table, list[float]]] = {}
+_WIDTHS: dict[tuple[int, float, float | None, bool, tuple[str, ...]], tuple[Table, list[float]]] = {}
 
 
 def column_widths(

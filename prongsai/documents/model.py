@@ -8,9 +8,27 @@ except in runs marked ``verbatim`` (URLs, file names, reference numbers a person
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 Align = Literal["left", "center", "right", "justify"]
+
+
+class ParagraphOptions(TypedDict, total=False):
+    """The keywords ``Paragraph.of`` passes on (its fields besides the runs)."""
+
+    align: Align
+    indent: bool
+    size: int | None
+    space_before: int
+
+
+class CellOptions(TypedDict, total=False):
+    """The keywords ``Cell.of`` and ``text_cell`` pass on (its fields besides the content)."""
+
+    colspan: int
+    rowspan: int
+    align: Align
+    bold: bool
 
 
 @dataclass(slots=True)
@@ -30,7 +48,7 @@ class Paragraph:
     space_before: int = 0  # points
 
     @classmethod
-    def of(cls, text: str, **kw) -> Paragraph:
+    def of(cls, text: str, **kw: Unpack[ParagraphOptions]) -> Paragraph:
         return cls([Run(text)], **kw)
 
     @property
@@ -58,7 +76,7 @@ class Cell:
     bold: bool = False
 
     @classmethod
-    def of(cls, text: str, **kw) -> Cell:
+    def of(cls, text: str, **kw: Unpack[CellOptions]) -> Cell:
         return cls([Paragraph([Run(text)], align=kw.get("align", "left"), indent=False)], **kw)
 
     @property

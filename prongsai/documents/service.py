@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from prongsai.documents.builders.analysis import build_analysis
 from prongsai.documents.builders.common import unbreakable_names
@@ -22,6 +22,11 @@ Kind = Literal["analysis", "plan", "progress", "memo"]
 Format = Literal["docx", "pdf", "html"]
 KINDS = ("analysis", "plan", "progress", "memo")
 FORMATS = ("docx", "pdf", "html")
+
+
+def is_format(name: str) -> TypeGuard[Format]:
+    return name in FORMATS
+
 
 # An image as (bytes, MIME type): a PNG or JPEG checked by its bytes.
 Image = tuple[bytes, str]
@@ -106,7 +111,17 @@ def build(
     return doc
 
 
-def _build(kind, record, year, layout, wraps, thai_digits, as_of, images, emblem) -> Document:
+def _build(
+    kind: Kind,
+    record: Record,
+    year: int | None,
+    layout: str,
+    wraps: Kind,
+    thai_digits: bool,
+    as_of: date | None,
+    images: ImageLookup | None,
+    emblem: Image | None,
+) -> Document:
     if kind == "analysis":
         analysis = _analysis(record, year)
         if analysis is None:

@@ -8,7 +8,7 @@ from prongsai.documents.builders.common import indicator_label, measure_label, t
 from prongsai.documents.model import BulletList, Cell, Chart, Document, Heading, Paragraph, Run, Table
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Measure
-from prongsai.ita.analysis import Analysis
+from prongsai.ita.analysis import Analysis, Change
 from prongsai.ita.api import report_year
 from prongsai.ita.edition import Edition, EditionError, get_edition
 from prongsai.ita.numbers import fmt
@@ -45,11 +45,13 @@ def build_analysis(
     )
     figures = 0
 
-    def chart(categories: list[str], series: dict, title: str, **kw) -> Chart:
+    def chart(
+        categories: list[str], series: dict[str, list[float | None]], title: str, **size: float
+    ) -> Chart:
         nonlocal figures
         figures += 1
         caption = f"ภาพที่ {figures} {title} ประจำปีงบประมาณ พ.ศ. {year}"
-        return Chart(categories, series, title, caption, **kw)
+        return Chart(categories, series, title, caption, **size)
 
     missing = [str(i.id) for i in analysis.indicators if i.score is None]
     if len(missing) == len(analysis.indicators):
@@ -128,13 +130,13 @@ def build_analysis(
         )
     else:
         doc.add(Paragraph.of(f"ผลการประเมินที่บันทึกไว้ของปีงบประมาณ พ.ศ. {year} ยังไม่มีคะแนนรายแบบวัด"))
-    drops = [c for c in tools if c.delta is not None and c.delta < 0]
+    drops = [(c.path, c.delta) for c in tools if c.delta is not None and c.delta < 0]
     if drops:
         doc.add(
             Paragraph.of(
                 "แบบวัดที่มีคะแนนลดลง ได้แก่ "
                 + thai_list(
-                    f"{TOOL_TH[c.path.split('.')[1]]} (ลดลง {fmt(abs(c.delta))} คะแนน)" for c in drops
+                    f"{TOOL_TH[path.split('.')[1]]} (ลดลง {fmt(abs(delta))} คะแนน)" for path, delta in drops
                 )
             )
         )
@@ -158,11 +160,11 @@ def build_analysis(
             f"การประเมินรายตัวชี้วัดจำนวน {len(scored)} ตัวชี้วัด ตัวชี้วัดที่ได้คะแนนสูงสุด ได้แก่ {best} ({fmt(hi)} คะแนน) "
             f"และตัวชี้วัดที่ได้คะแนนต่ำสุด ได้แก่ {worst} ({fmt(lo)} คะแนน)"
         )
-        changed = [i for i in scored if i.delta is not None]
+        changed = [(i.id, i.delta) for i in scored if i.delta is not None]
         if changed:
-            up = [str(i.id) for i in changed if i.delta > 0]
-            down = [str(i.id) for i in changed if i.delta < 0]
-            same = [str(i.id) for i in changed if i.delta == 0]
+            up = [str(n) for n, delta in changed if delta > 0]
+            down = [str(n) for n, delta in changed if delta < 0]
+            same = [str(n) for n, delta in changed if delta == 0]
             parts = []
             for label, ids in (("เพิ่มขึ้น", up), ("ลดลง", down), ("คงที่", same)):
                 if ids:
@@ -215,7 +217,7 @@ def build_analysis(
     return doc
 
 
-def _change_table(label: str, rows, prev: int | None, year: int) -> Table:
+def _change_table(label: str, rows: list[tuple[str, Change]], prev: int | None, year: int) -> Table:
     header = [
         [
             Cell.of(label, rowspan=2),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Unpack
 
-from prongsai.documents.model import Cell, Paragraph, Run
+from prongsai.documents.model import Cell, CellOptions, Paragraph, Run
 from prongsai.interchange.models import Agency, Measure
 from prongsai.interchange.models import Document as Record
 from prongsai.thai.text import thai_list
@@ -38,7 +39,7 @@ def officers(agency: Agency) -> Officers:
     return Officers(name, "ผู้จัดทำรายงาน", f"หัวหน้าส่วนราชการ {name}")
 
 
-def text_cell(text: str | None, **kw) -> Cell:
+def text_cell(text: str | None, **kw: Unpack[CellOptions]) -> Cell:
     """A cell whose text keeps the document's line breaks (steps written as '- …' lines)."""
     lines = [line.strip() for line in (text or "-").splitlines() if line.strip()] or ["-"]
     return Cell([Paragraph([Run(line)], align="left", indent=False) for line in lines], **kw)

@@ -20,6 +20,7 @@ from prongsai.documents.builders.common import (
     text_cell,
 )
 from prongsai.documents.model import (
+    Block,
     Cell,
     Document,
     Figure,
@@ -42,6 +43,8 @@ from prongsai.thai.dates import thai_date
 
 # (bytes, MIME) of an evidence photo from the agency's store, or None (see documents.service).
 ImageLookup = Callable[[Evidence], "tuple[bytes, str] | None"]
+# Per measure (by position), the photos found: the evidence, its bytes and MIME type.
+Photos = dict[int, list[tuple[Evidence, bytes, str]]]
 
 PLAN_TITLE = "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
 PROGRESS_TITLE = "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
@@ -132,7 +135,7 @@ def build_progress(
         optional = optional[:2]
     for attr, label, width in optional:
         if _has(measures, attr):
-            columns.append((label, width, lambda m, a=attr: text_cell(getattr(m, a))))
+            columns.append((label, width, _attribute_cell(attr)))
     if layout == "status" and any(_has(measures, a) for a in ("result", "outcome", "suggestion")):
         columns.append(("ผลการดำเนินงาน", 5.0, _results_cell))
     if any(evidence_text.values()):
@@ -184,11 +187,13 @@ def _results_cell(m: Measure) -> Cell:
     return Cell(paragraphs or [Paragraph([Run("-")], align="left", indent=False)])
 
 
-def _photos(
-    measures: list[Measure], images: ImageLookup | None
-) -> dict[int, list[tuple[Evidence, bytes, str]]]:
+def _attribute_cell(attr: str) -> Callable[[Measure], Cell]:
+    return lambda m: text_cell(getattr(m, attr))
+
+
+def _photos(measures: list[Measure], images: ImageLookup | None) -> Photos:
     """Per measure (by position), the photos found in the agency's store."""
-    out: dict[int, list[tuple[Evidence, bytes, str]]] = {}
+    out: Photos = {}
     if images is None:
         return out
     for k, m in enumerate(measures):
@@ -211,7 +216,7 @@ def _shown_name(e: Evidence) -> str | None:
     return None
 
 
-def _evidence_lines(m: Measure, photos: dict[int, list]) -> list[list[Run]]:
+def _evidence_lines(m: Measure, photos: Photos) -> list[list[Run]]:
     lines: list[list[Run]] = []
     embedded = {id(e) for k, found in photos.items() for e, _, _ in found}
     for e in m.evidence:
@@ -236,7 +241,7 @@ def _lines_cell(lines: list[list[Run]]) -> Cell:
     return Cell([Paragraph(runs, align="left", indent=False) for runs in lines])
 
 
-def _evidence_appendix(measures: list[Measure], photos: dict[int, list]) -> list[Section]:
+def _evidence_appendix(measures: list[Measure], photos: Photos) -> list[Section]:
     """Per measure with photos: its heading, then each photo with its caption (seed 004)."""
     sections = []
     number = 0
@@ -244,7 +249,7 @@ def _evidence_appendix(measures: list[Measure], photos: dict[int, list]) -> list
         found = photos.get(k)
         if not found:
             continue
-        blocks = []
+        blocks: list[Block] = []
         for e, data, mime in found:
             number += 1
             caption = f"ภาพที่ {number} {_shown_name(e) or measure_label(m)}"

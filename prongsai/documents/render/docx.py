@@ -13,6 +13,7 @@ import re
 from copy import deepcopy
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -21,8 +22,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
 from prongsai.documents.charts import chart_png
@@ -85,7 +89,7 @@ def keep_names(text: str | None, names: tuple[str, ...]) -> str | None:
     return "".join(join_name(seg) if is_name else seg for seg, is_name in name_spans(text, names))
 
 
-def _set_fonts(rpr, size_pt: float, bold: bool = False) -> None:
+def _set_fonts(rpr: BaseOxmlElement, size_pt: float, bold: bool = False) -> None:
     """rFonts (all four scripts), b/bCs, sz/szCs and lang, in the schema's order."""
     for tag in ("w:rFonts", "w:b", "w:bCs", "w:sz", "w:szCs", "w:lang"):
         for old in rpr.findall(qn(tag)):
@@ -110,10 +114,10 @@ def _set_fonts(rpr, size_pt: float, bold: bool = False) -> None:
 
 
 @lru_cache(maxsize=64)
-def _run_template(size_pt: float, bold: bool):
+def _run_template(size_pt: float, bold: bool) -> CT_R:
     """An empty ``w:r`` with its fonts, copied for every run: python-docx's element-by-element
     construction of each run's properties was most of a report's DOCX time."""
-    run = OxmlElement("w:r")
+    run = cast(CT_R, OxmlElement("w:r"))  # python-docx's parser makes every w:r a CT_R
     rpr = OxmlElement("w:rPr")
     _set_fonts(rpr, size_pt, bold)
     run.append(rpr)
@@ -124,7 +128,7 @@ _CONTROL = re.compile(r"([\t\n\r])")
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "thaiDistribute"}
 
 
-def _new_run(text: str | None, size_pt: float, bold: bool):
+def _new_run(text: str | None, size_pt: float, bold: bool) -> CT_R:
     """A ``w:r`` of ``text`` with its fonts; tabs and line ends become w:tab and w:br, as
     python-docx's ``add_run`` makes them."""
     run = deepcopy(_run_template(size_pt, bold))
@@ -142,7 +146,7 @@ def _new_run(text: str | None, size_pt: float, bold: bool):
     return run
 
 
-def _align(paragraph, align: str) -> None:
+def _align(paragraph: DocxParagraph, align: str) -> None:
     """``paragraph.alignment`` without python-docx's property machinery (a fresh paragraph)."""
     jc = OxmlElement("w:jc")
     jc.set(_W_VAL, _JC[align])
@@ -161,7 +165,7 @@ def _cell_width(cell: _Cell, width: int) -> None:
     tcw.set(_W_TYPE, "dxa")
 
 
-def _field(paragraph, instruction: str, size: float) -> None:
+def _field(paragraph: DocxParagraph, instruction: str, size: float) -> None:
     """A complex field (PAGE, NUMPAGES) whose result Word computes."""
     for kind, text in (
         ("begin", None),
@@ -193,7 +197,10 @@ class DocxRenderer:
         self.d = new_docx()
         self._setup()
         # Looked up once: python-docx finds a style by name by scanning every style.
-        self.grid_style = self.d.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        # python-docx leaves get_style_id without hints; None would mean the default table style.
+        self.grid_style: str | None = self.d.part.get_style_id(  # type: ignore[no-untyped-call]
+            "Table Grid", WD_STYLE_TYPE.TABLE
+        )
 
     def t(self, text: str, verbatim: bool = False) -> str:
         return to_thai_digits(text) if self.doc.thai_digits and not verbatim else text
@@ -228,14 +235,14 @@ class DocxRenderer:
             self._run(footer, Run(" / "), 14)
             _field(footer, "NUMPAGES \\* THAIARABIC" if self.doc.thai_digits else "NUMPAGES", 14)
 
-    def _run(self, paragraph, r: Run, size: float, bold: bool = False):
+    def _run(self, paragraph: DocxParagraph, r: Run, size: float, bold: bool = False) -> DocxRun:
         text = keep_names(self.t(r.text, r.verbatim), self.names)
         run = _new_run(text, size, bold or r.bold)
         paragraph._p.append(run)
         return DocxRun(run, paragraph)
 
-    def paragraph(self, p: Paragraph, container=None):
-        para = (container or self.d).add_paragraph()
+    def paragraph(self, p: Paragraph) -> DocxParagraph:
+        para = self.d.add_paragraph()
         _align(para, p.align)
         if p.indent:
             para.paragraph_format.first_line_indent = Cm(2.5)
@@ -323,7 +330,7 @@ class DocxRenderer:
                 tr_pr.append(OxmlElement("w:cantSplit"))
         self.d.add_paragraph()
 
-    def _fill(self, target, cell: Cell, header: bool, size: float) -> None:
+    def _fill(self, target: _Cell, cell: Cell, header: bool, size: float) -> None:
         first = True
         for p in cell.content:
             para = target.paragraphs[0] if first else target.add_paragraph()
@@ -408,13 +415,13 @@ class DocxRenderer:
         ):
             para = self.d.add_paragraph()
             self._run(para, Run(label + " "), 20, bold=True)
-            run = self._run(para, Run(value), BODY_PT)
+            run = self._run(para, Run(value or ""), BODY_PT)  # none yet: a dotted space to fill
             run.font.underline = True  # dotted leader look is a DOTTED underline
             run._r.get_or_add_rPr().find(qn("w:u")).set(qn("w:val"), "dotted")
             if extra:
                 self._run(para, Run("\t"), BODY_PT)
                 self._run(para, Run(extra[0] + " "), 20, bold=True)
-                run = self._run(para, Run(extra[1]), BODY_PT)
+                run = self._run(para, Run(extra[1] or ""), BODY_PT)
                 run.font.underline = True
                 run._r.get_or_add_rPr().find(qn("w:u")).set(qn("w:val"), "dotted")
                 para.paragraph_format.tab_stops.add_tab_stop(Cm(8))

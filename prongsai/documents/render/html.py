@@ -105,7 +105,7 @@ class HtmlRenderer:
         return "".join(out)
 
     def paragraph(self, p: Paragraph) -> str:
-        classes = [p.align]
+        classes: list[str] = [p.align]
         if p.indent:
             classes.append("indent")
         style = []

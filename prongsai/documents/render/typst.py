@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from prongsai.documents.fonts import BODY_PT, FAMILY, FONT_DIR, font_path
 from prongsai.documents.layout import (
@@ -321,11 +322,16 @@ def to_typst(doc: Document) -> tuple[str, dict[str, bytes]]:
     return source, r.files
 
 
+if TYPE_CHECKING:
+    import typst
+
+OutputFormat = Literal["pdf", "png", "svg"]
+
 _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _compiler():
+def _compiler() -> typst.Compiler:
     import typst
 
     font_path()  # fail clearly when the font is not installed
@@ -343,19 +349,27 @@ os.register_at_fork(after_in_child=_after_fork)
 
 
 def compile_typst(
-    source: str, files: dict[str, bytes] | None = None, fmt: str = "pdf", ppi: float | None = None
-):
+    source: str, files: dict[str, bytes] | None = None, fmt: OutputFormat = "pdf", ppi: float | None = None
+) -> bytes:
     """Compile Typst ``source`` (with ``files`` beside it) to pdf, png or svg bytes.
 
     One compiler per process keeps the parsed fonts; it is not re-entrant, hence the lock."""
     compiler = _compiler()
     with _lock:
         if not files:
-            return compiler.compile(source.encode("utf-8"), format=fmt, ppi=ppi)
+            return _one_file(compiler.compile(source.encode("utf-8"), format=fmt, ppi=ppi))
         with tempfile.TemporaryDirectory(prefix="prongsai-typst-") as tmp:
             root = Path(tmp)
             for name, data in files.items():
                 (root / name).write_bytes(data)
             main = root / "main.typ"
             main.write_text(source, encoding="utf-8")
-            return compiler.compile(main, format=fmt, ppi=ppi, root=str(root))
+            return _one_file(compiler.compile(main, format=fmt, ppi=ppi, root=str(root)))
+
+
+def _one_file(result: bytes | list[bytes] | None) -> bytes:
+    """Without an output path Typst returns bytes, or one image per page for a multi-page PNG or
+    SVG; what we compile as an image (a chart) is one page, a PDF is always one file."""
+    if not isinstance(result, bytes):
+        raise TypeError(f"Typst returned {type(result).__name__}, not one file's bytes")
+    return result

@@ -1,0 +1,1 @@
+"""Builders: an interchange document in, a format-neutral document model out."""
