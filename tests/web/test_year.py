@@ -64,14 +64,14 @@ def test_year_page_shows_the_cycle_as_steps_with_state_and_next_action(world, lo
     assert "รายงานรอบ 6 เดือน" in progress and "31 มีนาคม 2569" in progress
     assert "30 กันยายน 2569" in progress
     approval = html[html.index('id="step-approval"') : html.index('id="step-published"')]
-    assert "เสนออนุมัติ" in approval
+    assert "เสนออนุมัติแผน" in approval
     assert "ขั้นต่อไป" in html
 
 
 def test_year_page_offers_only_what_the_role_may_do(world, login):
     plan = world["our_plan"]
     viewer_html = page(login(world["users"]["viewer"]), f"/a/{SLUG}/years/2569/")
-    assert "เสนออนุมัติ</a>" not in viewer_html
+    assert "เสนออนุมัติแผน" not in viewer_html
     assert "แก้ไขแผนมาตรการ" not in viewer_html
     assert reverse("memo_edit", kwargs={"agency": SLUG, "year": 2569, "kind": "plan"}) not in viewer_html
     assert "เปิดแผนมาตรการ" in viewer_html  # reading is allowed

@@ -38,7 +38,7 @@ YEARS_AHEAD = 2
 DONE, ACTIVE, WAITING, NOT_STARTED = "done", "active", "waiting", "not_started"
 STATE_LABELS = {
     DONE: gettext_lazy("เสร็จแล้ว"),
-    ACTIVE: gettext_lazy("กำลังดำเนินการ"),
+    ACTIVE: gettext_lazy("อยู่ระหว่างดำเนินการ"),
     WAITING: gettext_lazy("รอขั้นก่อนหน้า"),
     NOT_STARTED: gettext_lazy("ยังไม่เริ่ม"),
 }
@@ -318,7 +318,7 @@ class YearSteps:
             elif self.approval is not None:
                 step.detail = _("แผนแก้ไขหลังอนุมัติ ต้องเสนออนุมัติใหม่")
             if self.can_submit:
-                step.links.append(Link(_("เสนออนุมัติ"), url, primary=True))
+                step.links.append(Link(_("เสนออนุมัติแผน"), url, primary=True))
         return step
 
     def published(self) -> Step:

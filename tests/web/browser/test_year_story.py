@@ -145,7 +145,7 @@ def test_a_whole_year_by_links_and_buttons(site, world, settings, tmp_path):
     assert step_state(page, "memo") == "done"
     assert step_state(page, "approval") == "not_started"
     save_year_shots(page)
-    click_in_step(page, "approval", "เสนออนุมัติ")
+    click_in_step(page, "approval", "เสนออนุมัติแผน")
     page.locator("#approval form[action*='linkcheck'] button[type=submit]").click()
     page.locator(".linkcheck-status:not([hx-get])").wait_for(timeout=30_000)
     click(page, f"เสนออนุมัติฉบับที่ {Plan.objects.get(pk=plan.pk).content_version}", within="#approval")
