@@ -132,7 +132,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 PRONGSAI_INVITATION_DAYS = int(os.environ.get("PRONGSAI_INVITATION_DAYS", "7"))
 
 # E-mail (notifications, digests, password resets, invitations): printed on the console in
-# development, SMTP in deployment (docs/deploy.md). Links in e-mails sent outside a request (the
+# development, SMTP in deployment (docs/deploy.md). Links in e-mails sent by tasks (events, the
 # daily digest) start with PRONGSAI_SITE_URL.
 PRONGSAI_SITE_URL = os.environ.get("PRONGSAI_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get(
