@@ -92,10 +92,13 @@ def _field_of(exc: ActionRefused) -> str | None:
     return {"future": "as_of", "status": "status"}.get(exc.code)
 
 
-def _entry_or_404(request, m: Measure) -> ProgressEntry:
-    """The entry named by ``entry`` (query or form), among this measure's only."""
+def _entry_or_404(request, m: Measure) -> ProgressEntry | None:
+    """The entry named by ``entry`` (query or form), among this measure's only; None when no
+    entry is named (the caller goes back to the measure's page)."""
     raw = request.POST.get("entry") if request.method == "POST" else request.GET.get("entry")
-    if not (raw or "").isdigit():
+    if not raw:
+        return None
+    if not raw.isdigit():
         raise Http404
     return get_object_or_404(ProgressEntry, pk=int(raw), measure=m)
 
@@ -105,8 +108,10 @@ def progress_edit(request, agency: str, measure: int):
     """Correct one entry: GET shows the page with the entry in the form, POST saves it."""
     agency_obj = agency_or_404(request, agency)
     m = measure_or_404(agency_obj, measure)
-    entry = _entry_or_404(request, m)
     _require_update(request, m)
+    entry = _entry_or_404(request, m)
+    if entry is None:
+        return redirect("measure_progress", agency=agency, measure=m.pk)
     if request.method != "POST":
         form = ProgressForm(
             initial={f: getattr(entry, f) for f in ("as_of", "status", "result", "outcome", "suggestion")}
@@ -128,10 +133,12 @@ def progress_edit(request, agency: str, measure: int):
 def progress_delete(request, agency: str, measure: int):
     agency_obj = agency_or_404(request, agency)
     m = measure_or_404(agency_obj, measure)
-    entry = _entry_or_404(request, m)
     if refused := post_only(request):
         return refused
     _require_update(request, m)
+    entry = _entry_or_404(request, m)
+    if entry is None:
+        return redirect("measure_progress", agency=agency, measure=m.pk)
     delete_progress(entry, user=request.user)
     messages.success(request, _("ลบรายการความก้าวหน้าแล้ว (ยังเก็บไว้ในประวัติการแก้ไข)"))
     return redirect("measure_progress", agency=agency, measure=m.pk)
