@@ -285,3 +285,6 @@ def test_menu_offers_imports_only_to_editors(world, login):
     # Every agency page carries the menu, the plan page included.
     plan_html = page(login(world["users"]["viewer"]), f"/a/{SLUG}/plans/2569/")
     assert 'class="agency-nav"' in plan_html
+    # The public page looks the same to a member as to anyone: no agency menu there.
+    public = page(login(world["users"]["editor"]), reverse("public_agency", kwargs={"agency": SLUG}))
+    assert 'class="agency-nav"' not in public

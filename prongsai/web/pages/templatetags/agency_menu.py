@@ -19,6 +19,9 @@ def agency_menu(context) -> dict:
     user = getattr(request, "user", None)
     if not slug or user is None or not can(user, Action.VIEW, agency):
         return {"links": []}
+    match = getattr(request, "resolver_match", None)
+    if match is not None and (match.url_name or "").startswith("public_"):
+        return {"links": []}  # the public page looks the same to a member as to anyone
 
     def link(name: str, label: str, **kwargs) -> dict:
         url = reverse(name, kwargs={"agency": slug, **kwargs})
