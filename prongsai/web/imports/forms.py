@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from prongsai.interchange.models import Document
 from prongsai.ita.numbers import fmt
-from prongsai.thai.dates import thai_date
+from prongsai.thai.dates import be_numeric, parse_be_date, thai_date
 from prongsai.web.cycle.records import memo_has_content
 
 LOW_CONFIDENCE = 0.75
@@ -121,6 +121,14 @@ class Layout:
 
 def _text(v: Any) -> str:
     return "" if v is None else str(v)
+
+
+def _be_date(v: Any) -> str:
+    """A draft's ISO date as the form shows dates: วว/ดด/ปปปป in the Buddhist era."""
+    try:
+        return be_numeric(dt.date.fromisoformat(str(v)))
+    except ValueError:
+        return _text(v)
 
 
 def _score(v: Any) -> str:
@@ -225,7 +233,7 @@ def fields_of(
                 hint = thai_date(dt.date.fromisoformat(date))
             except ValueError:
                 hint = ""
-        memo_fields.insert(2, f("memo.date", _("วันที่ (ปปปป-ดด-วว, ค.ศ.)"), _text(date), "date", help=hint))
+        memo_fields.insert(2, f("memo.date", _("วันที่ (วว/ดด/ปปปป พ.ศ.)"), _be_date(date), "date", help=hint))
         for j, s in enumerate(memo.get("signers") or []):
             signers.append(
                 [
@@ -328,7 +336,7 @@ def thai_error(err: dict) -> str:
     if kind in ("literal_error", "enum"):
         return _("ค่าไม่อยู่ในตัวเลือกที่กำหนด")
     if kind.startswith("date"):
-        return _("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (ปี ค.ศ.)")
+        return _("วันที่ไม่ถูกต้อง ใช้รูปแบบ วว/ดด/ปปปป (ปี พ.ศ.)")
     if "is not 1..10" in msg:
         return _("ตัวชี้วัดต้องเป็นเลข 1 ถึง 10")
     if "item id" in msg or "given twice" in msg:
@@ -354,6 +362,9 @@ def _clean(field_: Field, raw: str) -> Any:
         return [p for p in re.split(r"[,\s]+", text) if p]
     if text == "":
         return None
+    if field_.kind == "date":
+        with contextlib.suppress(ValueError):  # else the record's validation names the error
+            return parse_be_date(text).isoformat()
     return text
 
 
