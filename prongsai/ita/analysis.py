@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prongsai.ita import narrative
-from prongsai.ita.edition import Edition
+from prongsai.ita.edition import Edition, per_edition
 from prongsai.ita.findings import Finding
 from prongsai.ita.library import agency_kind
 from prongsai.ita.numbers import round2
@@ -38,11 +38,14 @@ class Change:
     previous: float | None
     delta: float | None = field(init=False)  # of the printed (two-decimal) values
 
-    def __post_init__(self) -> None:
-        if self.current is None or self.previous is None:
-            self.delta = None
-        else:
-            self.delta = round2(round2(self.current) - round2(self.previous))
+    # Written out (dataclass keeps it) rather than __post_init__: a national run builds millions.
+    def __init__(self, path: str, current: float | None, previous: float | None) -> None:
+        self.path = path
+        self.current = current
+        self.previous = previous
+        self.delta = (
+            None if current is None or previous is None else round2(round2(current) - round2(previous))
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -200,11 +203,6 @@ def _same_questions(a: Edition, b: Edition) -> frozenset[str]:
     return hit
 
 
-def _comparable_items(cur: ScoreResult, prev: ScoreResult) -> list[str]:
-    same = _same_questions(cur.edition, prev.edition)
-    return [i for i in cur.items if i in same and i in prev.items]
-
-
 def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap | None, bool]:
     """The level to explain: last year's when it was higher (the level fell), else the next one up."""
     ed = result.edition
@@ -223,16 +221,21 @@ def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap
 
 
 def _full_marks(
-    result: ScoreResult, tool: str, value: float, share: float, overall_gain: float, gap: LevelGap | None
+    result: ScoreResult,
+    tools: dict[str, float | None],
+    tool: str,
+    value: float,
+    share: float,
+    overall_gain: float,
+    gap: LevelGap,
 ) -> narrative.FullMarks | None:
-    """What full marks on one indicator give, said only when its tool is below the target's floor."""
-    if gap is None or not any(t == tool for t, _ in gap.tools_short):
-        return None
-    tools = result.tool_values()
+    """What full marks on one indicator give, said only when its tool is below the target's floor
+    (the caller checks that); ``tools``: the current tool scores, left unchanged."""
     now = tools.get(tool)
     total = result.overall.value
     if now is None or total is None:
         return None
+    tools = dict(tools)
     tools[tool] = now + (FULL_MARKS - value) * share
     after = decide_level(result.edition, total + overall_gain, tools)
     reaches = after.label is not None and level_rank(result.edition, after.label) <= level_rank(
@@ -256,11 +259,11 @@ def _item_gains(
     by_indicator: dict[int, list[str]] = {}
     for b in below:
         by_indicator.setdefault(b.indicator, []).append(b.id)
+    members = _facts(ed).items_of
     for ind, ids in by_indicator.items():
         target = indicator_gains.get(ind)
-        members = ed.items_of_indicator[ind]
         total = sum(raw[i] for i in ids)
-        if target is None or total <= 0 or not all(m.id in result.items for m in members):
+        if target is None or total <= 0 or not all(m in result.items for m in members[ind]):
             continue
         for i in ids:
             out[i] = raw[i] * target / total
@@ -307,42 +310,55 @@ def analyse(
     """``published_level``: the level as NACC printed it (stated, with the engine's if it
     differs); ``suggestions``: the assessor's, each quoted under the indicator whose items it names."""
     ed = result.edition
+    fx = _facts(ed)
     prev = previous
     overall = Change("overall", result.overall.value, prev.overall.value if prev else None)
-    tool_ids = ["IIT", "EIT", *ed.part_ids, "OIT"]
     tools = [
-        Change(
-            f"tools.{t}",
-            result.tools[t].value,
-            prev.tools[t].value if prev and t in prev.tools else None,
-        )
-        for t in tool_ids
+        Change(path, result.tools[t].value, prev.tools[t].value if prev and t in prev.tools else None)
+        for t, path in fx.tool_paths
     ]
     indicator_changes = [
-        Change(f"indicators.{n}", node.value, prev.indicators[n].value if prev else None)
+        Change(fx.indicator_path[n], node.value, prev.indicators[n].value if prev else None)
         for n, node in result.indicators.items()
     ]
-    item_changes = (
-        [Change(f"items.{i}", result.items[i], prev.items[i]) for i in _comparable_items(result, prev)]
-        if prev
-        else []
-    )
+    item_meta = fx.items
+    # Items compared with last year (the same question in both editions), and per indicator those
+    # that lost points, in the same order.
+    item_changes: list[Change] = []
+    fell_by: dict[int, list[narrative.ItemLine]] = {}
+    if prev:
+        same = _same_questions(ed, prev.edition)
+        before = prev.items
+        for i, v in result.items.items():
+            if i in same and i in before:
+                c = Change(item_meta[i].path, v, before[i])
+                item_changes.append(c)
+                if c.delta < 0:  # type: ignore[operator]
+                    meta = item_meta[i]
+                    fell_by.setdefault(meta.indicator, []).append(
+                        narrative.ItemLine(i, meta.name_th, c.current, c.previous)  # type: ignore[arg-type]
+                    )
 
-    per_indicator, per_item = sensitivities(ed)
-    order = _item_orders(ed)
-    items_meta = ed.item_by_id
-    below = [
-        ItemScore(i, items_meta[i].name_th, items_meta[i].indicator, v)
-        for i, v in result.items.items()
-        if v < 99.995  # prints as less than 100.00
-    ]
-    below.sort(key=lambda x: (x.score, x.indicator, order[x.id]))
+    per_indicator, per_item = fx.per_indicator, fx.per_item
+    order = fx.order
+    # Items below full marks, in item order per indicator; then all of them lowest first.
     by_indicator: dict[int, list[ItemScore]] = {}
-    for b in sorted(below, key=lambda x: order[x.id]):
-        by_indicator.setdefault(b.indicator, []).append(b)
-    pass_mark = ed.pass_mark.value
-    top = ed.levels.rules[0].min_total
+    below: list[ItemScore] = []
+    scores = result.items
+    for i in fx.ordered_items:
+        v = scores.get(i)
+        if v is not None and v < 99.995:  # prints as less than 100.00
+            meta = item_meta[i]
+            b = ItemScore(i, meta.name_th, meta.indicator, v)
+            below.append(b)
+            by_indicator.setdefault(meta.indicator, []).append(b)
+    below.sort(key=lambda x: (x.score, x.indicator, order[x.id]))
+    pass_mark, top = fx.pass_mark, fx.top
     gap, level_fell = _target_gap(result, prev)
+    # Full marks on an indicator are spelt out only where its tool is below the target's floor.
+    short = {t for t, _ in gap.tools_short} if gap else set()
+    tool_values = result.tool_values() if short else {}
+    codes = [(x, narrative.item_codes(x)) for x in suggestions]
 
     indicators: list[IndicatorAnalysis] = []
     for ind, change in zip(ed.indicators, indicator_changes, strict=True):
@@ -367,13 +383,7 @@ def analyse(
             continue
         cls = classify(value, change.delta, pass_mark, top)
         gain = (FULL_MARKS - value) * per_indicator[ind.id]
-        own_items = {i.id for i in ed.items_of_indicator[ind.id]}
-        fell = [
-            narrative.ItemLine(c.path[6:], items_meta[c.path[6:]].name_th, c.current, c.previous)
-            for c in item_changes
-            if c.path[6:] in own_items and c.delta is not None and c.delta < 0
-        ]
-        tool_weight = ed.tool_by_id[ind.tool].weight
+        own_items = fx.own_items[ind.id]
         text = narrative.indicator_narrative(
             number=ind.id,
             name_th=ind.name_th,
@@ -383,11 +393,11 @@ def analyse(
             previous_year=previous_year if change.delta is not None else None,
             classification=cls,
             below_full=[narrative.ItemLine(b.id, b.name_th, b.score) for b in mine],
-            fell=fell,
-            full_marks=_full_marks(result, ind.tool, value, per_indicator[ind.id] / tool_weight, gain, gap)
-            if gain > 0
+            fell=fell_by.get(ind.id, []),
+            full_marks=_full_marks(result, tool_values, ind.tool, value, fx.share[ind.id], gain, gap)  # type: ignore[arg-type]
+            if gain > 0 and ind.tool in short
             else None,
-            suggestions=[x for x in suggestions if narrative.item_codes(x) & own_items],
+            suggestions=[x for x, named in codes if named & own_items],
         )
         indicators.append(
             IndicatorAnalysis(
@@ -405,32 +415,25 @@ def analyse(
             )
         )
 
-    scored = [i for i in indicators if i.score is not None]
+    scored = [(i, round2(i.score)) for i in indicators if i.score is not None]  # type: ignore[arg-type]
     strongest_ids: list[int] = []
     weakest_ids: list[int] = []
     if scored:
-        hi = max(round2(i.score) for i in scored)
-        lo = min(round2(i.score) for i in scored)
-        strongest_ids = [i.id for i in scored if round2(i.score) == hi]
-        weakest_ids = [i.id for i in scored if round2(i.score) == lo]
+        hi = max(r for _, r in scored)
+        lo = min(r for _, r in scored)
+        strongest_ids = [i.id for i, r in scored if r == hi]
+        weakest_ids = [i.id for i, r in scored if r == lo]
 
-    base_conf = weakest(ed.overall.confidence, *(t.confidence for t in ed.tools))
+    base_conf = fx.base_confidence
     priorities = [
-        Priority("indicator", str(i.id), i.name_th, i.id, i.score, i.gain_to_full, base_conf)
-        for i in scored
-        if round2(i.score) < FULL_MARKS
+        Priority("indicator", str(i.id), i.name_th, i.id, i.score, i.gain_to_full, base_conf)  # type: ignore[arg-type]
+        for i, r in scored
+        if r < FULL_MARKS
     ]
-    item_gains = _item_gains(ed, result, below, {i.id: i.gain_to_full for i in scored}, per_item)
+    item_gains = _item_gains(ed, result, below, {i.id: i.gain_to_full for i, _ in scored}, per_item)
+    item_conf = fx.item_confidence
     priorities += [
-        Priority(
-            "item",
-            b.id,
-            b.name_th,
-            b.indicator,
-            b.score,
-            item_gains[b.id],
-            weakest(base_conf, ed.indicator_by_id[b.indicator].items_rule_confidence),
-        )
+        Priority("item", b.id, b.name_th, b.indicator, b.score, item_gains[b.id], item_conf[b.indicator])
         for b in below
     ]
     priorities.sort(key=lambda p: (-p.gain, p.kind != "indicator", p.indicator, order.get(p.id, (0, 0))))
@@ -493,12 +496,54 @@ def _item_order(item_id: str) -> tuple[int, int]:
     return ("ieo".find(item_id[0]), int(item_id[1:]))
 
 
-_ORDERS: dict[int, tuple[Edition, dict[str, tuple[int, int]]]] = {}
+@dataclass(slots=True, frozen=True)
+class _ItemFacts:
+    path: str  # items.i11
+    name_th: str | None
+    indicator: int
 
 
-def _item_orders(ed: Edition) -> dict[str, tuple[int, int]]:
-    hit = _ORDERS.get(id(ed))
-    if hit is None or hit[0] is not ed:
-        hit = (ed, {i: _item_order(i) for i in ed.item_by_id})
-        _ORDERS[id(ed)] = hit
-    return hit[1]
+@dataclass(slots=True, frozen=True)
+class _Facts:
+    """What analysing needs of one edition, worked out once for every agency assessed under it."""
+
+    tool_paths: tuple[tuple[str, str], ...]  # (tool or part, its change's path), in report order
+    indicator_path: dict[int, str]
+    items: dict[str, _ItemFacts]
+    ordered_items: tuple[str, ...]  # i1 < … < e1 < … < o1 < …
+    order: dict[str, tuple[int, int]]
+    own_items: dict[int, frozenset[str]]
+    items_of: dict[int, tuple[str, ...]]
+    per_indicator: dict[int, float]  # overall points per point of the indicator
+    per_item: dict[str, float]
+    share: dict[int, float]  # the indicator's points in its tool's score, per point
+    pass_mark: float
+    top: float
+    base_confidence: str  # of an indicator's gain
+    item_confidence: dict[int, str]  # of an item's gain, per indicator
+
+
+def _build_facts(ed: Edition) -> _Facts:
+    per_indicator, per_item = sensitivities(ed)
+    order = {i: _item_order(i) for i in ed.item_by_id}
+    base = weakest(ed.overall.confidence, *(t.confidence for t in ed.tools))
+    return _Facts(
+        tool_paths=tuple((t, f"tools.{t}") for t in ("IIT", "EIT", *ed.part_ids, "OIT")),
+        indicator_path={i.id: f"indicators.{i.id}" for i in ed.indicators},
+        items={i.id: _ItemFacts(f"items.{i.id}", i.name_th, i.indicator) for i in ed.item_by_id.values()},
+        ordered_items=tuple(sorted(order, key=order.__getitem__)),
+        order=order,
+        own_items={n: frozenset(i.id for i in items) for n, items in ed.items_of_indicator.items()},
+        items_of={n: tuple(i.id for i in items) for n, items in ed.items_of_indicator.items()},
+        per_indicator=per_indicator,
+        per_item=per_item,
+        share={i.id: per_indicator[i.id] / ed.tool_by_id[i.tool].weight for i in ed.indicators},
+        pass_mark=ed.pass_mark.value,
+        top=ed.levels.rules[0].min_total,
+        base_confidence=base,
+        item_confidence={i.id: weakest(base, i.items_rule_confidence) for i in ed.indicators},
+    )
+
+
+def _facts(ed: Edition) -> _Facts:
+    return per_edition(ed, "analysis", _build_facts)

@@ -14,10 +14,10 @@ naming the file, the key and the problem.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -28,6 +28,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGED_DIR = Path(__file__).with_name("editions")
 EDITIONS_DIR_ENV = "PRONGSAI_EDITIONS_DIR"
 FORMAT = "prongsai-edition/1"
+T = TypeVar("T")
 
 Confidence = Literal["high", "medium", "low"]
 ToolId = Literal["IIT", "EIT", "OIT"]
@@ -413,9 +414,21 @@ def all_editions() -> dict[int, Edition]:
     return _load_all(tuple(edition_dirs()))
 
 
+# Editions already found, by year and editions directory: the engine asks for one per agency-year.
+_BY_YEAR: dict[tuple[int, str | None], Edition] = {}
+
+
 def get_edition(year: int) -> Edition:
     """One edition, reading only its own file when it is named by its year (a command that needs
     two editions does not parse all seven)."""
+    key = (year, os.environ.get(EDITIONS_DIR_ENV))
+    hit = _BY_YEAR.get(key)
+    if hit is None:
+        hit = _BY_YEAR[key] = _find_edition(year)
+    return hit
+
+
+def _find_edition(year: int) -> Edition:
     dirs = tuple(edition_dirs())
     path = _files(dirs).get(year)
     if path is not None:
@@ -438,6 +451,24 @@ def nearest_edition(year: int) -> Edition:
 
 
 def clear_cache() -> None:
+    _BY_YEAR.clear()
+    _DERIVED.clear()
     _load_all.cache_clear()
     _files.cache_clear()
     _load_one.cache_clear()
+
+
+# ---- what the engine derives from an edition, once ----------------------------------------------
+
+_DERIVED: dict[tuple[int, str], tuple[Edition, object]] = {}
+
+
+def per_edition(edition: Edition, key: str, build: Callable[[Edition], T]) -> T:
+    """``build(edition)``, computed once per edition object and kept: lookups that depend on the
+    edition alone (layouts, sensitivities, orders) are not rebuilt for every agency."""
+    hit = _DERIVED.get((id(edition), key))
+    if hit is not None and hit[0] is edition:
+        return hit[1]  # type: ignore[return-value]
+    value = build(edition)
+    _DERIVED[(id(edition), key)] = (edition, value)
+    return value

@@ -126,32 +126,17 @@ def _order(ind: IndicatorAnalysis) -> tuple:
     return (CLASS_ORDER.get(ind.classification or "", 3), -(ind.gain_to_full or 0.0), score, ind.id)
 
 
-def _choose(
-    candidates: list[LibraryMeasure],
-    gains: dict[str, float],
-    named: set[str],
-    own_items: dict[str, set[str]],
-    used: set[str],
-    k: int,
-    assessed: str,
-) -> list[LibraryMeasure]:
-    """Measures ranked by the points of the weak items they answer (``gains``: overall points per
-    item of this indicator), then by the items the assessor named, then by whether they answer an
-    item of this indicator at all in the assessed or the plan year's edition (a measure whose item
-    NACC dropped is kept only when nothing better exists), then library order; each measure once."""
+@dataclass(slots=True, frozen=True)
+class _Candidate:
+    """A library measure as one indicator's candidate, with what ranking and drafting need of it
+    for one assessed edition and plan year: the same for every agency, so worked out once."""
 
-    def key(n_m: tuple[int, LibraryMeasure]) -> tuple:
-        n, m = n_m
-        # Item ids mean different things in different editions: points and names count only the
-        # assessed edition's items; relevance looks at the plan year's edition too.
-        items = set(m.items.get(assessed, ()))
-        relevant = any(set(m.items.get(e, ())) & own for e, own in own_items.items())
-        points = sum(gains.get(i, 0.0) for i in items)
-        return (-round(points, 6), -len(items & named), not relevant, n)
-
-    ranked = [m for _, m in sorted(enumerate(candidates), key=key)]
-    fresh = [m for m in ranked if m.id not in used]
-    return fresh[:k] if fresh else ranked[:1]
+    measure: LibraryMeasure
+    n: int  # library order among the indicator's candidates
+    items: tuple[str, ...]  # its item ids in the assessed edition, sorted
+    item_set: frozenset[str]
+    irrelevant: bool  # answers no item of this indicator in the assessed or the plan year's edition
+    period: tuple[str, date, date]  # text, start, end in the plan year
 
 
 def _own_items(indicator: int, editions: list[int]) -> dict[str, set[str]]:
@@ -166,6 +151,63 @@ def _own_items(indicator: int, editions: list[int]) -> dict[str, set[str]]:
     return out
 
 
+def _build_candidates(
+    lib: Library, indicator: int, kind: str, assessed: int, year: int
+) -> tuple[list[_Candidate], list[_Candidate]]:
+    """The indicator's candidates for this kind of agency (else the local ones), and their order
+    when no weak item tells them apart."""
+    measures = lib.for_indicator(indicator, kind) or lib.for_indicator(indicator, "local")
+    own = _own_items(indicator, [assessed, year])
+    out = []
+    for n, m in enumerate(measures):
+        items = frozenset(m.items.get(str(assessed), ()))
+        relevant = any(set(m.items.get(e, ())) & ids for e, ids in own.items())
+        out.append(_Candidate(m, n, tuple(sorted(items)), items, not relevant, period_text(m.period, year)))
+    return out, sorted(out, key=lambda c: (c.irrelevant, c.n))
+
+
+_CANDIDATES: dict[tuple, tuple[Library, tuple[list[_Candidate], list[_Candidate]]]] = {}
+
+
+def _candidates(
+    lib: Library, indicator: int, kind: str, assessed: int, year: int
+) -> tuple[list[_Candidate], list[_Candidate]]:
+    key = (id(lib), indicator, kind, assessed, year)
+    hit = _CANDIDATES.get(key)
+    if hit is None or hit[0] is not lib:
+        hit = (lib, _build_candidates(lib, indicator, kind, assessed, year))
+        _CANDIDATES[key] = hit
+    return hit[1]
+
+
+def _choose(
+    candidates: tuple[list[_Candidate], list[_Candidate]],
+    gains: dict[str, float],
+    named: set[str],
+    used: set[str],
+    k: int,
+) -> list[_Candidate]:
+    """Measures ranked by the points of the weak items they answer (``gains``: overall points per
+    weak item of this indicator), then by the items the assessor named, then by whether they answer
+    an item of this indicator at all in the assessed or the plan year's edition (a measure whose
+    item NACC dropped is kept only when nothing better exists), then library order; each measure
+    once."""
+    in_order, by_relevance = candidates
+    if not gains and not named:
+        ranked = by_relevance  # no points and no names: relevance, then library order
+    else:
+
+        def key(c: _Candidate) -> tuple:
+            # Item ids mean different things in different editions: points and names count only
+            # the assessed edition's items.
+            points = sum(gains.get(i, 0.0) for i in c.items)
+            return (-round(points, 6), -len(c.item_set & named), c.irrelevant, c.n)
+
+        ranked = sorted(in_order, key=key)
+    fresh = [c for c in ranked if c.measure.id not in used]
+    return fresh[:k] if fresh else ranked[:1]
+
+
 def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int | None = None) -> Plan:
     lib = lib or library()
     year = fiscal_year or analysis.fiscal_year + 1
@@ -176,22 +218,21 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
     measures: list[PlannedMeasure] = []
     for ind in sorted(analysis.indicators, key=_order):
         weak_items = {b.id for b in ind.below_full}
-        own = _own_items(ind.id, [edition, year])
         chosen = _choose(
-            lib.for_indicator(ind.id, analysis.agency_kind) or lib.for_indicator(ind.id, "local"),
+            _candidates(lib, ind.id, analysis.agency_kind, edition, year),
             {i: gains.get(i, 0.0) for i in weak_items},
             named & weak_items,
-            own,
             used,
             MEASURES_PER_CLASS[ind.classification],
-            str(edition),
         )
-        for m in chosen:
+        for c in chosen:
+            m = c.measure
             used.add(m.id)
-            text, start, end = period_text(m.period, year)
+            text, start, end = c.period
             answers = ind.narrative_th or (
                 f"ตัวชี้วัดที่ {ind.id} {ind.name_th}: ยังไม่มีคะแนนของปี พ.ศ. {analysis.fiscal_year}"
             )
+            items = [i for i in c.items if i in weak_items]
             measures.append(
                 PlannedMeasure(
                     no=len(measures) + 1,
@@ -207,12 +248,9 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
                     period_end=end,
                     responsible=m.responsible_th,
                     oit_evidence=m.oit_evidence_th,
-                    items=sorted(weak_items.intersection(m.items.get(str(edition), []))),
+                    items=items,
                     # The points this measure answers: its weak items', else its indicator's.
-                    gain=sum(
-                        gains.get(i, 0.0) for i in weak_items.intersection(m.items.get(str(edition), []))
-                    )
-                    or ind.gain_to_full,
+                    gain=sum(gains.get(i, 0.0) for i in items) or ind.gain_to_full,
                 )
             )
     return Plan(fiscal_year=year, assessed_year=analysis.fiscal_year, measures=measures)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from prongsai.ita import findings as F
-from prongsai.ita.edition import Edition, LevelRule
+from prongsai.ita.edition import Edition, LevelRule, per_edition
 from prongsai.ita.findings import Finding
 from prongsai.ita.numbers import round2, same_printed
 
@@ -428,17 +428,6 @@ def _check_level(
 
 # ---- per-edition layout, built once --------------------------------------------------------
 
-_CACHE: dict[tuple[int, str], tuple[Edition, object]] = {}
-
-
-def _cached(edition: Edition, key: str, build):
-    hit = _CACHE.get((id(edition), key))
-    if hit is not None and hit[0] is edition:
-        return hit[1]
-    value = build(edition)
-    _CACHE[(id(edition), key)] = (edition, value)
-    return value
-
 
 @dataclass(slots=True, frozen=True)
 class _Layout:
@@ -472,7 +461,7 @@ def _build_layout(edition: Edition) -> _Layout:
 
 
 def _layout(edition: Edition) -> _Layout:
-    return _cached(edition, "layout", _build_layout)
+    return per_edition(edition, "layout", _build_layout)
 
 
 # ---- what-if ---------------------------------------------------------------------------------
@@ -486,7 +475,7 @@ def sensitivities(edition: Edition) -> tuple[dict[int, float], dict[str, float]]
     taken through their indicators (an EIT part is a way of counting respondents, not something an
     agency can act on), so the EIT parts are left out.
     """
-    return _cached(edition, "sensitivities", _build_sensitivities)
+    return per_edition(edition, "sensitivities", _build_sensitivities)
 
 
 def _build_sensitivities(edition: Edition) -> tuple[dict[int, float], dict[str, float]]:
