@@ -15,8 +15,8 @@ from django.views.defaults import server_error
 
 from prongsai.interchange import load_document
 from prongsai.thai.dates import fiscal_year_of
-from prongsai.web.cycle.models import Assessment, PlanStatus
-from prongsai.web.cycle.records import save_published
+from prongsai.web.cycle.models import Approval, Assessment, Decision, PlanStatus
+from prongsai.web.cycle.records import plan_record, save_published
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.django_db
@@ -286,5 +286,15 @@ def test_menu_offers_imports_only_to_editors(world, login):
     plan_html = page(login(world["users"]["viewer"]), f"/a/{SLUG}/plans/2569/")
     assert 'class="agency-nav"' in plan_html
     # The public page looks the same to a member as to anyone: no agency menu there.
-    public = page(login(world["users"]["editor"]), reverse("public_agency", kwargs={"agency": SLUG}))
+    plan = world["our_plan"]
+    Approval.objects.create(
+        plan=plan,
+        version=plan.content_version,
+        decision=Decision.APPROVED,
+        approver_name="นายสมชาย ใจดี",
+        snapshot=plan_record(plan).model_dump(mode="json"),
+    )
+    public_url = reverse("public_year", kwargs={"agency": SLUG, "year": 2569})
+    public = page(login(world["users"]["editor"]), public_url)
+    assert plan.measures.first().title[:30] in public
     assert 'class="agency-nav"' not in public
