@@ -548,3 +548,13 @@ def test_defect3_a_choice_is_required_and_viewers_cannot_accept(world, login):
     assert viewer.post(undo_url(world, job)).status_code == 403
     other = login(world["users"]["other_editor"])
     assert other.get(compare_url(world, job)).status_code == 404
+
+
+def test_defect3_comparison_in_english(world, login):
+    client = login(world["users"]["editor"])
+    _plan, job = _report_of_our_plan(world)
+    _review_then_compare(client, world, job)
+    page = client.get("/en" + compare_url(world, job), follow=True).content.decode()
+    assert "Check what will change before saving" in page
+    assert "New 1 · changed 1 · unchanged 8 · existing measures not in the report 1" in page
+    assert "Merge with the existing measures (matched by title)" in page
