@@ -84,8 +84,9 @@ class Plan(models.Model):
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
     )
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    # Every change to the plan, its measures, progress or evidence bumps this; an approval
-    # names the version it approved, so a later edit visibly needs a new approval.
+    # Every change to the plan or its measures bumps this; an approval names the version it
+    # approved, so a later edit visibly needs a new approval. Progress and evidence are not edits
+    # of the plan and leave it (issue 12: it climbed with every upload).
     content_version = models.PositiveIntegerField(default=1)
     approved_version = models.PositiveIntegerField(null=True, blank=True)
     return_comment = models.TextField(blank=True)
