@@ -267,16 +267,37 @@ def _column_widths(
     return [fixed.get(i, widths.get(i, 0.0)) for i in range(n)]
 
 
-def estimated_lines(cell: Cell, width_cm: float, font_pt: float, *, thai_digits: bool = True) -> int:
-    """About how many lines ``cell`` takes in a column ``width_cm`` wide: its text's advance width
-    over the column's, per paragraph. An estimate (breaks fall between words, not anywhere), used
-    only to tell short rows, which must never split over two pages, from tall ones."""
-    usable_pt = max(width_cm - 2 * CELL_PAD_CM, 0.5) * PT_PER_CM
+def estimated_lines(
+    cell: Cell, width_cm: float, font_pt: float, *, thai_digits: bool = True, names: tuple[str, ...] = ()
+) -> int:
+    """How many lines ``cell`` takes in a column ``width_cm`` wide: its words (the pieces a line
+    may break between, unbreakable_runs) filled first-fit into lines, as the renderers' line
+    breakers do. Used to tell short rows, which must never split over two pages, from tall ones."""
+    usable_em = max(width_cm - 2 * CELL_PAD_CM, 0.5) * PT_PER_CM / font_pt
     lines = 0
     for p in cell.content:
-        text = "".join(r.text if r.verbatim or not thai_digits else to_thai_digits(r.text) for r in p.runs)
         bold = cell.bold or any(r.bold for r in p.runs)
-        lines += max(1, -(-int(width_em(text, bold) * font_pt) // int(usable_pt)))
+        text = "".join(r.text if r.verbatim or not thai_digits else to_thai_digits(r.text) for r in p.runs)
+        lines += _filled_lines(text, usable_em, bold, names)
+    return lines
+
+
+@lru_cache(maxsize=65536)
+def _filled_lines(text: str, usable_em: float, bold: bool, names: tuple[str, ...]) -> int:
+    space = width_em(" ", bold)
+    lines, line = 1, 0.0
+    for chunk in text.split():
+        for i, piece in enumerate(chunk_pieces(chunk, names)):
+            w = width_em(piece, bold)
+            gap = space if i == 0 and line else 0.0
+            if line and line + gap + w > usable_em:
+                lines += 1
+                line = w
+            else:
+                line += gap + w
+            while line > usable_em:  # a piece wider than the column wraps anywhere
+                lines += 1
+                line -= usable_em
     return lines
 
 
@@ -307,6 +328,7 @@ def tall_rows(
     *,
     thai_digits: bool = True,
     grid: list[list[tuple[Cell, int]]] | None = None,
+    names: tuple[str, ...] = (),
 ) -> set[int]:
     """Body rows covered by a cell of more than ``limit`` lines (estimated_lines); ``grid`` is
     ``cell_grid(table.rows)`` when the caller has it."""
@@ -314,6 +336,6 @@ def tall_rows(
     for r_idx, row in enumerate(grid if grid is not None else cell_grid(table.rows)):
         for cell, c_idx in row:
             width = sum(widths[c_idx : c_idx + cell.colspan])
-            if estimated_lines(cell, width, font_pt, thai_digits=thai_digits) > limit:
+            if estimated_lines(cell, width, font_pt, thai_digits=thai_digits, names=names) > limit:
                 tall.update(range(r_idx, r_idx + cell.rowspan))
     return tall

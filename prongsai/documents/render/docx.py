@@ -321,7 +321,7 @@ class DocxRenderer:
                     tc_pr.append(vmerge)
                 _cell_width(grid[r_idx + dr][c_idx], sum(widths[c_idx : c_idx + cell.colspan], Cm(0)))
         cm_widths = [w.cm for w in widths]
-        tall = tall_rows(tb, cm_widths, size, thai_digits=self.doc.thai_digits)
+        tall = tall_rows(tb, cm_widths, size, thai_digits=self.doc.thai_digits, names=self.names)
         for r_idx, tr in enumerate(table._tbl.tr_lst):
             tr_pr = tr.get_or_add_trPr()
             if r_idx < len(tb.header):

@@ -189,7 +189,9 @@ class TypstRenderer:
         cols = "(" + ", ".join(cm(w) for w in widths) + ",)"
         head = ", ".join(self.cell(c, True) for row in tb.header for c in row)
         grid = cell_grid(tb.rows)
-        tall = tall_rows(tb, widths, size, WHOLE_ROW_LINES, thai_digits=self.doc.thai_digits, grid=grid)
+        tall = tall_rows(
+            tb, widths, size, WHOLE_ROW_LINES, thai_digits=self.doc.thai_digits, grid=grid, names=self.names
+        )
         body = ",\n  ".join(
             self.cell(c, False, whole=not tall.intersection(range(r, r + c.rowspan)))
             for r, row in enumerate(grid)
