@@ -4,8 +4,10 @@ user's role allows; and the list of the agency's years that leads to each.
 
 A year is the plan's fiscal year (as every document and the public page name it): the plan of
 2569 answers the ITA result of 2568, so the scores and analysis steps show the year before.
-The progress step names the two reports NACC's OIT asks for during the year: the six-month
-report (status as of 31 March) and the year's report (as of 30 September).
+The progress step names the two reports the OIT asks for during the year: the six-month report
+(status as of 31 March, the half-year; earlier editions' items are named "รอบ 6 เดือน") and the
+year's report (as of 30 September), with the edition's OIT item. The dates by which NACC checks
+them are not confirmed (research/ita-facts.md: calendar unknown), so no deadline is shown.
 
 Nothing here decides access (``access.can``) or computes a score (the stored engine view)."""
 
