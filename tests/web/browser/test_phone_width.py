@@ -109,3 +109,12 @@ def test_public_and_error_pages_fit_a_phone(site, world):
         if over := page.evaluate(WIDER_THAN_THE_SCREEN):
             wide[start] = over
     assert not wide, f"wider than a 360 px phone: {wide}"
+
+
+def test_no_page_scrolls_sideways_in_english(site, world):
+    """English words are longer than Thai ones: the editor's pages once more under /en/."""
+    page = login(site, world["users"]["editor"])
+    pages = crawl(page, site.url, f"/en/a/{world['ours'].slug}/")
+    assert sum(p.startswith("/en/") for p in pages) >= 8, sorted(pages)
+    wide = {p: o for p, o in pages.items() if o}
+    assert not wide, f"English pages wider than a 360 px phone: {wide}"
