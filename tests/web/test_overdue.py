@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from prongsai.thai.dates import fiscal_year_of
+from prongsai.thai.dates import fiscal_year_of, thai_date
 from prongsai.web.cycle.models import Measure, MeasureStatus, Plan
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,4 @@ def test_measure_page_and_plan_page_mark_it_late(world, login):
     assert "เลยกำหนดแล้วเสร็จ" in page
     page = client.get(reverse("plan_detail", args=["tonyongmat", plan.fiscal_year])).content.decode()
     assert 'class="overdue"' in page
+    assert f"แล้วเสร็จ {thai_date(m.due)}" in page  # the end its written period names

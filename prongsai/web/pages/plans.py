@@ -81,7 +81,7 @@ def measure_rows(request, plan: Plan) -> list[dict]:
                 "indicators": [names.get(i, str(i)) for i in m.indicators],
                 "latest": latest,
                 "latest_as_of": th_date(latest.as_of) if latest else "",
-                "period_end": th_date(m.period_end),
+                "period_end": th_date(m.due),  # the date set, else the end its period names
                 "can_update": can_update_measure(request.user, m),
                 "first": n == 1,
                 "last": False,
