@@ -5,7 +5,7 @@ a row in the audit trail under the acting user, and writes nothing when it fails
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.web.cycle import actions
@@ -21,6 +21,13 @@ from prongsai.web.cycle.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def thai():
+    """Messages are asserted in Thai, whatever language an earlier request left active."""
+    with translation.override("th"):
+        yield
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from prongsai.web.cycle.models import Assessment, Evidence, Measure, Plan, ProgressEntry
 from prongsai.web.imports.models import ImportJob, JobStatus
@@ -537,6 +538,43 @@ def test_defect3_undo_refused_after_a_later_change(world, login):
     assert job.status == JobStatus.ACCEPTED
 
 
+def test_defect3_undo_refused_after_progress_reported_since(world, login):
+    """Progress does not move the plan's version, but an undo would still lose it: refused."""
+    from django.utils import timezone
+
+    from prongsai.web.cycle import actions
+
+    client = login(world["users"]["editor"])
+    plan, job = _report_of_our_plan(world, approved=False)
+    _review_then_compare(client, world, job)
+    assert client.post(compare_url(world, job), {"mode": "merge"}).status_code == 302
+    new = plan.measures.get(title="มาตรการใหม่จากรายงานที่นำเข้า")
+    actions.record_progress(
+        new, as_of=timezone.localdate(), status="done", result="เสร็จแล้ว", user=world["users"]["contributor"]
+    )
+    after_progress = _rows(world["ours"])
+    r = client.post(undo_url(world, job), follow=True)
+    assert "ถูกแก้ไขหลังการนำเข้า" in r.content.decode()
+    assert _rows(world["ours"]) == after_progress
+
+
+def test_defect3_skip_then_undo_leaves_later_plan_edits_alone(world, login):
+    """Skip did not touch the plan, so undoing it restores the scores only."""
+    from prongsai.web.cycle import actions
+
+    client = login(world["users"]["editor"])
+    plan, job = _report_of_our_plan(world, approved=False)
+    _review_then_compare(client, world, job)
+    assert client.post(compare_url(world, job), {"mode": "skip"}).status_code == 302
+    m = plan.measures.order_by("position", "pk").first()
+    actions.edit_measure(m, m.version, {"title": "แก้ไขหลังการนำเข้า"}, user=world["users"]["editor"])
+    client.post(undo_url(world, job))
+    assert Measure.objects.get(pk=m.pk).title == "แก้ไขหลังการนำเข้า"
+    assert Assessment.objects.get(agency=world["ours"], fiscal_year=2568).published["tools"]["OIT"] != 77.77
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+
+
 def test_defect3_a_choice_is_required_and_viewers_cannot_accept(world, login):
     client = login(world["users"]["editor"])
     _plan, job = _report_of_our_plan(world, approved=False)
@@ -554,7 +592,10 @@ def test_defect3_comparison_in_english(world, login):
     client = login(world["users"]["editor"])
     _plan, job = _report_of_our_plan(world)
     _review_then_compare(client, world, job)
-    page = client.get("/en" + compare_url(world, job), follow=True).content.decode()
+    try:
+        page = client.get("/en" + compare_url(world, job), follow=True).content.decode()
+    finally:
+        translation.activate("th")  # the request left English active in this thread
     assert "Check what will change before saving" in page
     assert "New 1 · changed 1 · unchanged 8 · existing measures not in the report 1" in page
     assert "Merge with the existing measures (matched by title)" in page

@@ -16,6 +16,7 @@ as nobody changed them since (their versions say so).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -194,25 +195,47 @@ def _rows(objs) -> list[dict]:
     return json.loads(json.dumps(serializers.serialize("python", objs), cls=_Exact))
 
 
-def _snapshot(agency: Agency, years: list[int], plan: Plan | None, plan_year: int | None) -> dict:
-    stored = list(Assessment.objects.filter(agency=agency, fiscal_year__in=years))
-    snap = {
-        "assessments": _rows(stored),
-        "scores": _rows(IndicatorScore.objects.filter(assessment__in=stored)),
-        "new_years": sorted(set(years) - {a.fiscal_year for a in stored}),
-        "plan_year": plan_year,
-        "plan": _rows([plan]) if plan else [],
-        "measures": [],
-        "progress": [],
-        "evidence": [],
-        "memos": [],
+def _plan_rows(plan: Plan) -> dict:
+    return {
+        "plan": _rows(Plan.objects.filter(pk=plan.pk)),  # as stored, not as held in memory
+        "measures": _rows(plan.measures.order_by("pk")),
+        "progress": _rows(ProgressEntry.objects.filter(measure__plan=plan).order_by("pk")),
+        "evidence": _rows(Evidence.objects.filter(measure__plan=plan).order_by("pk")),
+        "memos": _rows(plan.memos.order_by("pk")),
     }
-    if plan is not None:
-        snap["measures"] = _rows(plan.measures.all())
-        snap["progress"] = _rows(ProgressEntry.objects.filter(measure__plan=plan))
-        snap["evidence"] = _rows(Evidence.objects.filter(measure__plan=plan))
-        snap["memos"] = _rows(plan.memos.all())
-    return snap
+
+
+def _assessment_rows(agency: Agency, years: list[int]) -> dict:
+    stored = list(Assessment.objects.filter(agency=agency, fiscal_year__in=years).order_by("pk"))
+    return {
+        "assessments": _rows(stored),
+        "scores": _rows(IndicatorScore.objects.filter(assessment__in=stored).order_by("pk")),
+    }
+
+
+def _digest(rows: dict) -> str:
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _snapshot(agency: Agency, years: list[int], plan: Plan | None, plan_year: int | None) -> dict:
+    stored = _assessment_rows(agency, years)
+    empty = {"plan": [], "measures": [], "progress": [], "evidence": [], "memos": []}
+    return {
+        **stored,
+        "years": sorted(years),
+        "new_years": sorted(set(years) - {r["fields"]["fiscal_year"] for r in stored["assessments"]}),
+        "plan_year": plan_year,
+        **(_plan_rows(plan) if plan is not None else empty),
+    }
+
+
+def _after(agency: Agency, snapshot: dict, plan: Plan | None) -> dict:
+    """What accepting left, as digests: an undo goes ahead only if nothing changed since (any
+    edit, progress entry, evidence or score would otherwise be lost)."""
+    return {
+        "assessments": _digest(_assessment_rows(agency, snapshot["years"])),
+        "plan": _digest(_plan_rows(plan)) if plan is not None else None,
+    }
 
 
 def _restore(rows: list[dict]) -> list:
@@ -305,12 +328,13 @@ def accept_import(
                 plan.save(update_fields=["assessment"])
             if changed and not created:
                 bump_plan(plan)
-        snapshot["after"] = {
-            "plan": plan.content_version if plan is not None else None,
-            "assessments": {
-                str(a.fiscal_year): a.version for a in agency.assessments.filter(fiscal_year__in=years)
-            },
-        }
+            touched = created or changed
+        else:
+            touched = False
+        if not touched:  # the plan is as it was: an undo leaves it alone
+            snapshot.update(plan_year=None, plan=[], measures=[], progress=[], evidence=[], memos=[])
+            plan = None
+        snapshot["after"] = _after(agency, snapshot, plan)
         locked.draft = doc
         locked.status = JobStatus.ACCEPTED
         locked.mode = mode
@@ -360,15 +384,15 @@ def undo_import(job, user=None) -> None:
                 code="not_accepted",
             )
         after = snap.get("after") or {}
-        for year, version in (after.get("assessments") or {}).items():
-            a = Assessment.objects.select_for_update().filter(agency=agency, fiscal_year=int(year)).first()
-            if a is None or a.version != version:
-                raise _changed_since(job, _("ผลการประเมินปี %(year)s") % {"year": year})
+        years = snap.get("years") or []
+        list(Assessment.objects.select_for_update().filter(agency=agency, fiscal_year__in=years))
+        if _digest(_assessment_rows(agency, years)) != after.get("assessments"):
+            raise _changed_since(job, _("ผลการประเมินปี %(year)s") % {"year": ", ".join(str(y) for y in years)})
         year = snap.get("plan_year")
         plan = (
             Plan.objects.select_for_update().filter(agency=agency, fiscal_year=year).first() if year else None
         )
-        if after.get("plan") is not None and (plan is None or plan.content_version != after["plan"]):
+        if year and (plan is None or _digest(_plan_rows(plan)) != after.get("plan")):
             raise _changed_since(job, _("แผนมาตรการปี %(year)s") % {"year": year})
 
         Assessment.objects.filter(agency=agency, fiscal_year__in=snap["new_years"]).delete()
