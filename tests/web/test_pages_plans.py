@@ -147,6 +147,7 @@ def test_next_year_copies_measures_resets_status_and_moves_dates(world, login, u
     c.post(url("evidence_add", measure=first.pk), {"url": "https://example.org/a", "added_on": "2025-12-01"})
     first.refresh_from_db()
     first.period_end = first.period_end or __import__("datetime").date(2026, 9, 30)
+    first.title += " ประจำปีงบประมาณ พ.ศ. ๒๕๖๙"  # a year in the title moves on too
     first.save()
     r = c.get(url("plan_next_year", year=2569))
     assert r.status_code == 200
