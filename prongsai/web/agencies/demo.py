@@ -855,7 +855,7 @@ def reset() -> int:
 
 def load(*, national: int | None = None, out: Callable[[str], None] = print) -> Loader:
     loader = Loader(out=out)
-    out("หน่วยงานจากเอกสารตัวอย่าง (seeds)")
+    out("หน่วยงานจากเอกสารตัวอย่าง (prongsai/demo/)")
     loader.seeds()
     if national:
         out(f"หน่วยงานทั่วประเทศ {national} แห่ง x {len(national_years(random.Random(0)))} ปี")

@@ -21,8 +21,8 @@ def _pad(text: str, width: int) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: the five seed agencies with their users, a synthetic province of about "
-        "50 agencies (or --national N agencies nationwide), overseers and an admin. "
+        "Load the demo data: the five agencies of prongsai/demo/ with their users, a synthetic province of "
+        "about 50 agencies (or --national N agencies nationwide), overseers and an admin. "
         "Rerunning changes nothing."
     )
 
