@@ -4,8 +4,9 @@ each login nobody types an address (issue 12).
 The editor enters the ITA 2569 scores, opens the year page of 2570 from them, reads the analysis
 and drafts the 2570 plan from it, gives a measure to the finance unit and writes the memo; the
 finance unit's contributor records the measure done; the editor checks the links and submits;
-the executive approves; the year page then leads to the public page, which a visitor without an
-account reads. The database is asked after each step, so a page that only looks right fails.
+the executive approves; the year page then leads to the public page; a viewer reads the year
+and is offered nothing to change; a visitor without an account reads the public page. The
+database is asked after each step, so a page that only looks right fails.
 
 With PRONGSAI_SCREENSHOTS=1 the year page is saved at desktop and phone widths as
 docs/screenshots/year-desktop.png and year-phone.png.
@@ -171,6 +172,16 @@ def test_a_whole_year_by_links_and_buttons(site, world, settings, tmp_path):
     click_in_step(page, "published", "เปิดหน้าสาธารณะ")
     public_url = page.url
     assert re.search(rf"/p/{agency.slug}/{YEAR}/?$", public_url), public_url
+    # ---- a viewer reads the year and is offered nothing to change ------------------------------
+    page = site.login(users["viewer"])
+    click(page, f"เปิดขั้นตอนปี {YEAR}")
+    assert step_state(page, "published") == "done"
+    buttons = page.locator("ol.steps a.button").all_inner_texts()
+    changes = ("แก้ไขคะแนน", "แก้ไขแผนมาตรการ", "ร่างแผน", "เสนออนุมัติ", "พิจารณาอนุมัติ", "บันทึก")
+    assert buttons and not any(b.startswith(changes) for b in buttons), buttons
+    menu = page.locator("nav.agency-nav").inner_text()
+    assert "ปีงบประมาณ" in menu and "นำเข้า" not in menu
+
     # A visitor without an account, from the link the agency puts on its website.
     page = site.logout()
     page.goto(public_url)
