@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from prongsai.thai.dates import thai_datetime
 from prongsai.web.cycle.models import Measure, MeasureStatus
@@ -260,7 +261,8 @@ def test_notifications_pages_need_a_login(client):
 def test_english_reader_gets_the_message_from_the_catalogue(world, people, act, links_ok, client):
     submit(act, people)
     client.force_login(people["approver"])
-    page = client.get("/en/notifications/").content.decode()
+    with translation.override("th"):  # the /en/ request activates English: not for the next test
+        page = client.get("/en/notifications/").content.decode()
     assert "waiting for your approval" in page
     assert "Plan waiting for approval" in page
 
