@@ -49,7 +49,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -112,7 +114,10 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # \s misses the zero-width characters that Thai word processors insert between words.
 _SPACE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
 
-Units = dict[str, dict[tuple, object]]  # field group -> unit key -> normalised value
+UnitKey = tuple[object, ...]  # () for a single field; (year, n) for a score; (text, n) in a multiset
+Value = float | str  # a normalised value: a number, or text without spaces and tags
+Units = dict[str, dict[UnitKey, Value]]  # field group -> unit key -> normalised value
+Doc = dict[str, Any]  # a draft or ground-truth document as read from JSON
 
 
 def normalise_text(value: object) -> str:
@@ -122,7 +127,7 @@ def normalise_text(value: object) -> str:
     return _SPACE.sub("", s).replace("\u0e4d\u0e32", "\u0e33")
 
 
-def _value(group: str, v: object) -> object | None:
+def _value(group: str, v: object) -> Value | None:
     """The comparable form of one value, None when it is no unit."""
     if v is None:
         return None
@@ -140,10 +145,10 @@ def _value(group: str, v: object) -> object | None:
     return s or None
 
 
-def _multiset(values: list) -> dict[tuple, object]:
+def _multiset(values: list[object]) -> dict[UnitKey, Value]:
     """Keys (text, n-th occurrence): matching keys then is multiset intersection."""
     seen: Counter[str] = Counter()
-    out: dict[tuple, object] = {}
+    out: dict[UnitKey, Value] = {}
     for v in values:
         s = normalise_text(v) if v is not None else ""
         if s:
@@ -157,7 +162,7 @@ def _multiset(values: list) -> dict[tuple, object]:
 ALIASES = {"method": ("steps",)}
 
 
-def _either(d: dict, *keys: str) -> object:
+def _either(d: Doc, *keys: str) -> object:
     return next((d[k] for k in keys if d.get(k) is not None), None)
 
 
@@ -167,11 +172,11 @@ class Flat:
     measures: list[Units]  # measure groups, one Units per measure, aligned later
 
 
-def flatten(doc: dict) -> Flat:
+def flatten(doc: Doc) -> Flat:
     """The scorable units of one draft or truth document, normalised."""
     units: Units = {g: {} for g in FIELD_GROUPS if g not in MEASURE_GROUPS}
 
-    def put(target: Units, group: str, key: tuple, raw: object) -> None:
+    def put(target: Units, group: str, key: UnitKey, raw: object) -> None:
         v = _value(group, raw)
         if v is not None:
             target[group][key] = v
@@ -182,7 +187,7 @@ def flatten(doc: dict) -> Flat:
         put(units, f"agency.{f}", (), agency.get(f))
     put(units, "report_fiscal_year_be", (), _either(doc, "report_fiscal_year_be", "report_fiscal_year"))
 
-    nth: Counter = Counter()
+    nth: Counter[object] = Counter()
     for a in doc.get("assessments") or []:
         year = _either(a, "year_be", "fiscal_year")
         key = (year, nth[year])
@@ -215,8 +220,8 @@ def flatten(doc: dict) -> Flat:
     return Flat(units, measures)
 
 
-def _match(group: str, p: object, t: object) -> bool:
-    if group in FUZZY:
+def _match(group: str, p: Value, t: Value) -> bool:
+    if group in FUZZY and isinstance(p, str) and isinstance(t, str):  # long text is never a number
         return fuzz.ratio(p, t) >= FUZZY_MIN
     if isinstance(p, float) and isinstance(t, float):
         return abs(p - t) <= NUM_TOL
@@ -248,7 +253,7 @@ class Counts:
     def f1(self) -> float:
         return 1.0 if self.empty else 2 * self.tp / (2 * self.tp + self.fp + self.fn)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float]:
         return {
             "tp": self.tp,
             "fp": self.fp,
@@ -259,7 +264,7 @@ class Counts:
         }
 
 
-def _count(group: str, pred: dict, truth: dict, c: Counts) -> None:
+def _count(group: str, pred: dict[UnitKey, Value], truth: dict[UnitKey, Value], c: Counts) -> None:
     for key in pred.keys() | truth.keys():
         if key in pred and key in truth and _match(group, pred[key], truth[key]):
             c.tp += 1
@@ -268,7 +273,7 @@ def _count(group: str, pred: dict, truth: dict, c: Counts) -> None:
             c.fn += key in truth
 
 
-def _sum(counts) -> Counts:
+def _sum(counts: Iterable[Counts]) -> Counts:
     return sum(counts, Counts())
 
 
@@ -280,20 +285,21 @@ def align_measures(pred: list[Units], truth: list[Units]) -> list[Pair]:
     for i, pm in enumerate(pred):
         for j, tm in enumerate(truth):
             pt, tt = pm["measure.title"].get(()), tm["measure.title"].get(())
-            if pt is None or tt is None or (ratio := fuzz.ratio(pt, tt)) < PAIR_MIN:
+            if not isinstance(pt, str) or not isinstance(tt, str) or (ratio := fuzz.ratio(pt, tt)) < PAIR_MIN:
                 continue
             pn, tn = pm["measure.no"].get(()), tm["measure.no"].get(())
             bonus = NO_BONUS if pn is not None and tn is not None and _match("measure.no", pn, tn) else 0
             candidates.append((-(ratio + bonus), abs(i - j), i, j))
     used_p: set[int] = set()
     used_t: set[int] = set()
-    pairs: list[Pair] = []
+    matched: list[tuple[int, int]] = []
     for *_, i, j in sorted(candidates):
         if i not in used_p and j not in used_t:
             used_p.add(i)
             used_t.add(j)
-            pairs.append((i, j))
-    pairs.sort(key=lambda p: p[1])
+            matched.append((i, j))
+    matched.sort(key=lambda p: p[1])
+    pairs: list[Pair] = list(matched)
     pairs += [(i, None) for i in range(len(pred)) if i not in used_p]
     pairs += [(None, j) for j in range(len(truth)) if j not in used_t]
     return pairs
@@ -325,7 +331,7 @@ class Report:
         return sum(f1s) / len(f1s) if f1s else 1.0
 
 
-def compare(predicted: dict, truth: dict) -> DocScore:
+def compare(predicted: Doc, truth: Doc) -> DocScore:
     p, t = flatten(predicted), flatten(truth)
     groups = {g: Counts() for g in FIELD_GROUPS}
     for g, units in p.fields.items():
@@ -340,7 +346,7 @@ def compare(predicted: dict, truth: dict) -> DocScore:
     return DocScore(groups, pairs)
 
 
-def evaluate_pairs(pairs: list[tuple[str, dict, dict]]) -> Report:
+def evaluate_pairs(pairs: list[tuple[str, Doc, Doc]]) -> Report:
     docs = [replace(compare(predicted, truth), name=name) for name, predicted, truth in pairs]
     return Report(docs, {g: _sum(d.groups[g] for d in docs) for g in FIELD_GROUPS})
 
@@ -367,7 +373,7 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-def report_to_dict(report: Report) -> dict:
+def report_to_dict(report: Report) -> dict[str, Any]:
     return {
         "groups": {g: c.as_dict() for g, c in report.groups.items()},
         "documents": [

@@ -10,6 +10,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -18,6 +19,7 @@ from prongsai.importers.extract import Extracted, extract_bytes, extract_path
 from prongsai.importers.recognise import Draft, recognise
 from prongsai.interchange.models import Document
 from prongsai.ita.api import score_document
+from prongsai.ita.findings import Finding
 from prongsai.ita.preaudit import photo_problems
 
 log = logging.getLogger(__name__)
@@ -31,14 +33,14 @@ class ImportResult:
     extracted: Extracted
     draft: Draft
     document: Document  # the draft as an interchange document, provenance included
-    findings: list[dict] = field(default_factory=list)  # importer's notes and the engine's findings
+    findings: list[dict[str, Any]] = field(default_factory=list)  # importer's notes and the engine's findings
 
     @property
-    def truth_view(self) -> dict:
+    def truth_view(self) -> dict[str, Any]:
         """The draft in the ground-truth schema, for evaluation."""
         return self.draft.data
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "extraction": {
@@ -75,7 +77,7 @@ def _finish(name: str, extracted: Extracted) -> ImportResult:
     for w in extracted.warnings:
         findings.append({"code": "extraction_warning", "message_en": w, "message_th": w, "lines": []})
     try:
-        skipped: list = []
+        skipped: list[Finding] = []
         for score in score_document(document, skipped):
             for f in score.findings:
                 findings.append(
@@ -127,7 +129,7 @@ def to_document(draft: Draft, name: str) -> Document:
         return Document.model_validate(data)
     except ValidationError:
         pass
-    kept: list[dict] = []
+    kept: list[dict[str, Any]] = []
     for a in data["assessments"]:
         try:
             Document.model_validate({"agency": data["agency"], "assessments": [a]})
@@ -162,5 +164,5 @@ def to_document(draft: Draft, name: str) -> Document:
     return Document.model_validate(data)
 
 
-def failure_dict(exc: ImportFailure) -> dict:
+def failure_dict(exc: ImportFailure) -> dict[str, Any]:
     return exc.to_dict()

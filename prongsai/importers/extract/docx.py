@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from typing import Protocol
 
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract.result import Extracted
@@ -18,6 +20,20 @@ _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "
 # Subtrees with no reading text: properties, deleted text, field codes, and the VML copy of a
 # text box that Word stores next to the DrawingML one (reading both would double the text).
 _SKIP = {W + "pPr", W + "rPr", W + "tcPr", W + "trPr", W + "tblPr", W + "del", W + "instrText", MC_FALLBACK}
+
+
+class XmlElement(Protocol):
+    """What we read of an lxml element of the document (python-docx's own classes or plain ones)."""
+
+    tag: str
+    text: str | None
+
+    def __iter__(self) -> Iterator[XmlElement]: ...
+    def iter(self, tag: str) -> Iterator[XmlElement]: ...
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+    def find(self, path: str) -> XmlElement | None: ...
+    def getparent(self) -> XmlElement | None: ...
+
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
@@ -76,7 +92,7 @@ def extract_docx(data: bytes, source: str | None = None) -> Extracted:
     return Extracted(text=text, method="docx", pages=None, encoding=None)
 
 
-def _blocks(parent):
+def _blocks(parent: XmlElement) -> Iterator[str]:
     """One string per paragraph or table; a blank line goes between blocks, as in the legacy
     text exports, so a table's rows are never glued to the prose around it."""
     for child in parent:
@@ -88,7 +104,7 @@ def _blocks(parent):
             yield from _blocks(child)
 
 
-def _children(parent, tag):
+def _children(parent: XmlElement, tag: str) -> Iterator[XmlElement]:
     for child in parent:
         if child.tag == tag:
             yield child
@@ -96,7 +112,7 @@ def _children(parent, tag):
             yield from _children(child, tag)
 
 
-def _row_line(tr) -> str:
+def _row_line(tr: XmlElement) -> str:
     """Cells in grid order: a horizontally merged cell once, then an empty cell for each further
     column it spans; the lower parts of a vertical merge empty. Columns stay aligned across rows."""
     cells: list[str] = [""] * _val(tr.find(f"{W}trPr/{W}gridBefore"), 0)
@@ -110,14 +126,16 @@ def _row_line(tr) -> str:
     return "\t".join(cells)
 
 
-def _val(el, default: int) -> int:
+def _val(el: XmlElement | None, default: int) -> int:
+    if el is None:
+        return default
     try:
-        return max(0, int(el.get(W + "val"))) if el is not None else default
-    except (TypeError, ValueError):
+        return max(0, int(el.get(W + "val") or ""))
+    except ValueError:  # no value, or not a number
         return default
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc: XmlElement) -> str:
     """A cell's paragraphs, line breaks, tabs and nested tables joined with single spaces."""
     parts: list[str] = []
     # iter() reaches every paragraph: the cell's own, those of nested tables and of text boxes;
@@ -128,7 +146,7 @@ def _cell_text(tc) -> str:
     return " ".join(" ".join(p.split()) for p in parts if p.strip())
 
 
-def _inside(el, top, tag) -> bool:
+def _inside(el: XmlElement, top: XmlElement, tag: str) -> bool:
     parent = el.getparent()
     while parent is not None and parent is not top:
         if parent.tag == tag:
@@ -137,14 +155,14 @@ def _inside(el, top, tag) -> bool:
     return False
 
 
-def _own_text(p) -> str:
+def _own_text(p: XmlElement) -> str:
     """A paragraph's text without the paragraphs nested in it (text boxes), which iter() visits."""
     out: list[str] = []
     _collect(p, out)
     return "".join(out)
 
 
-def _inline_text(p) -> str:
+def _inline_text(p: XmlElement) -> str:
     """A body paragraph, then the paragraphs of text boxes anchored in it, each on its own line."""
     lines = [_own_text(p)]
     for inner in p.iter(P):
@@ -153,7 +171,7 @@ def _inline_text(p) -> str:
     return "\n".join(lines)
 
 
-def _collect(el, out: list[str]) -> None:
+def _collect(el: XmlElement, out: list[str]) -> None:
     for child in el:
         tag = child.tag
         if tag == T:

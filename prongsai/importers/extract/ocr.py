@@ -8,10 +8,14 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract.result import Extracted
 from prongsai.importers.extract.thai import normalise_thai
+
+if TYPE_CHECKING:  # Pillow is loaded only when an image is read
+    from PIL.Image import Image as PILImage
 
 PACKAGES = "tesseract-ocr tesseract-ocr-tha"
 LANGS = "tha+eng"  # the reports mix Thai with latin codes (ITA, IIT, EIT, OIT)
@@ -113,7 +117,7 @@ def _too_many(source: str | None, limit: int) -> ImportFailure:
     )
 
 
-def _open_image(data: bytes, source: str | None):
+def _open_image(data: bytes, source: str | None) -> PILImage:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -140,7 +144,7 @@ def _bad_image(source: str | None, exc: Exception) -> ImportFailure:
     )
 
 
-def _image_dpi(img) -> int:
+def _image_dpi(img: PILImage) -> int:
     try:
         dpi = round(float(img.info.get("dpi", (DPI,))[0]))
     except (TypeError, ValueError, IndexError):
@@ -148,14 +152,14 @@ def _image_dpi(img) -> int:
     return dpi if 70 <= dpi <= 1200 else DPI
 
 
-def _prepared(img):
+def _prepared(img: PILImage) -> PILImage:
     from PIL import ImageOps
 
     img = ImageOps.exif_transpose(img)  # phone photos are stored sideways with an EXIF flag
     return img.convert("L")
 
 
-def _ocr(img, dpi: int) -> str:
+def _ocr(img: PILImage, dpi: int) -> str:
     buf = io.BytesIO()
     try:
         _prepared(img).save(buf, format="PNG")

@@ -4,11 +4,20 @@ pages without a text layer (scans) are OCR'd one by one."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract.docx import corrupt
 from prongsai.importers.extract.result import Extracted
 from prongsai.importers.extract.thai import normalise_thai
+
+if TYPE_CHECKING:  # loaded only when a PDF is read
+    from pdfplumber.page import Page
+    from pypdfium2 import PdfDocument, PdfTextPage
+
+# A box on the page: x0, top, x1, bottom in points from the top left (pdfplumber's convention).
+BBox = tuple[float, float, float, float]
 
 MAX_PAGES = 300
 MIN_CHARS = 20  # fewer visible characters than this: a scan with at most a stamped page number
@@ -87,9 +96,9 @@ class _pdfium:
 
     def __init__(self, data: bytes):
         self.data = data
-        self.doc = None
+        self.doc: PdfDocument | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> PdfDocument | None:
         try:
             import pypdfium2
 
@@ -98,7 +107,7 @@ class _pdfium:
             self.doc = None
         return self.doc
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.doc is not None:
             self.doc.close()
 
@@ -108,11 +117,11 @@ class _Repair:
     pdfminer write '(cid:3)'; pdfium maps those glyphs. Text of a box is re-read through pdfium
     only where pdfminer failed."""
 
-    def __init__(self, doc, index: int, height: float):
+    def __init__(self, doc: PdfDocument | None, index: int, height: float):
         self.doc, self.index, self.height = doc, index, height
-        self._page = None
+        self._page: PdfTextPage | None = None
 
-    def __call__(self, text: str, bbox) -> str:
+    def __call__(self, text: str, bbox: BBox | None) -> str:
         if "(cid:" not in text or self.doc is None or bbox is None:
             return text
         if self._page is None:
@@ -124,7 +133,7 @@ class _Repair:
         return " ".join(got.split()) if got.strip() else text
 
 
-def _page_text(page, repair: _Repair | None = None) -> tuple[str, bool]:
+def _page_text(page: Page, repair: _Repair | None = None) -> tuple[str, bool]:
     """(text, needs OCR): lines outside tables and table rows, top to bottom."""
     visible = sum(1 for c in page.chars if not c["text"].isspace())
     # Scans are images and outlined text is curves; a page with neither keeps its few characters
@@ -134,13 +143,13 @@ def _page_text(page, repair: _Repair | None = None) -> tuple[str, bool]:
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
-    def outside(obj) -> bool:
+    def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return True
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    fix = repair or (lambda text, bbox: text)
+    fix: Callable[[str, BBox | None], str] = repair or (lambda text, bbox: text)
     rest = page.filter(outside) if boxes else page
     items = [
         (

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, TypedDict, TypeVar
 
 from prongsai.importers.errors import ImportFailure
-from prongsai.importers.recognise.agency import find_agency, find_memo, report_year
+from prongsai.importers.recognise.agency import MemoDraft, find_agency, find_memo, report_year
 from prongsai.importers.recognise.measures import (
     FieldValue,
     MeasureDraft,
@@ -23,6 +24,7 @@ from prongsai.importers.recognise.measures import (
 from prongsai.importers.recognise.measures_text import measures_from_text, text_measures_kinds
 from prongsai.importers.recognise.scores import (
     Scores,
+    YearScores,
     scores_from_prose,
     scores_from_running_text,
     scores_from_tables,
@@ -47,11 +49,35 @@ _ENGLISH_ITA = re.compile(r"\bITA\b|Integrity\s*(?:and|&)\s*Transparency\s*Asses
 _ITA_WORDS = ("คุณธรรมและความโปร่งใส", "ita", "มาตรการ", "ป.ป.ช", "การประเมินคุณธรรม")
 
 
+V = TypeVar("V")
+
+
+class Provenance(TypedDict):
+    """Where a field of the draft came from: its source lines and how sure the importer is."""
+
+    lines: list[int]
+    confidence: float
+
+
+class Note(TypedDict):
+    """One of the importer's own notes, English and Thai, with the lines it is about."""
+
+    code: str
+    message_en: str
+    message_th: str
+    lines: list[int]
+
+
 @dataclass
 class Draft:
-    data: dict
-    provenance: dict[str, dict] = field(default_factory=dict)
-    findings: list[dict] = field(default_factory=list)  # importer's own notes, English and Thai
+    data: dict[str, Any]  # the ground-truth schema: JSON values
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    findings: list[Note] = field(default_factory=list)
+
+    def lines_of(self, path: str) -> list[int]:
+        """The source lines of a field; none when the field was not read."""
+        source = self.provenance.get(path)
+        return source["lines"] if source else []
 
     def note(self, code: str, message_en: str, message_th: str, lines: list[int]) -> None:
         self.findings.append(
@@ -59,7 +85,7 @@ class Draft:
         )
 
 
-def _put(draft: Draft, path: str, fv: FieldValue | None, confidence_cap: float = 1.0) -> object:
+def _put(draft: Draft, path: str, fv: FieldValue[V] | None, confidence_cap: float = 1.0) -> V | None:
     if fv is None:
         return None
     draft.provenance[path] = {"lines": fv.lines, "confidence": round(min(fv.confidence, confidence_cap), 2)}
@@ -152,7 +178,7 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     if _ANALYSIS_TITLE.search(heading) or (broken_down and any(m.get("indicator") for m in measures)):
         # An analysis by its title, or measures set against the indicator scores they answer.
         kinds.add("analysis")
-    if memo is not None and memo.fields:
+    if memo is not None and memo.found:
         kinds.add("memo")
 
     draft = Draft(data={})
@@ -177,7 +203,7 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     d["assessments"] = [
         _assessment(draft, i, scores.by_year[y]) for i, y in enumerate(sorted(scores.by_year))
     ]
-    d["memo"] = _memo(draft, memo) if memo is not None and memo.fields else None
+    d["memo"] = _memo(draft, memo) if memo is not None and memo.found else None
     d["measures"] = [_measure(draft, i, m) for i, m in enumerate(measures)]
     d["inconsistencies"] = []
     for f in scores.findings:
@@ -199,9 +225,9 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
         )
     if ocr and d["assessments"]:
         # Tesseract's Thai model misreads Thai digits (๒๕๖๘ as ๒๕๒๕): every number needs a look.
-        for path, source in draft.provenance.items():
+        for path, prov in draft.provenance.items():
             if path.startswith("assessments"):
-                source["confidence"] = min(source["confidence"], 0.5)
+                prov["confidence"] = min(prov["confidence"], 0.5)
         draft.note(
             "numbers_from_ocr",
             "the scores were read by OCR, which often misreads Thai digits; check each against the scan",
@@ -212,8 +238,8 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     if _FFFD in whole or len(_FLOATING_MARK.findall(whole)) >= 3:
         # A text layer with unmapped glyphs (U+FFFD) or marks floating on their own: what could be
         # read is kept, every value at low confidence for the reviewer.
-        for source in draft.provenance.values():
-            source["confidence"] = min(source["confidence"], 0.5)
+        for prov in draft.provenance.values():
+            prov["confidence"] = min(prov["confidence"], 0.5)
         draft.note(
             "damaged_text",
             "the extracted text is damaged (unreadable characters or detached Thai marks); "
@@ -224,8 +250,8 @@ def recognise(lines: list[str], *, source: str | None = None, ocr: bool = False)
     if not (d["assessments"] or d["measures"] or d["memo"]):
         # An ITA page in a form the importer does not know: the draft keeps what was found (the
         # agency, the year), every value at low confidence, and says so.
-        for source in draft.provenance.values():
-            source["confidence"] = min(source["confidence"], 0.5)
+        for prov in draft.provenance.values():
+            prov["confidence"] = min(prov["confidence"], 0.5)
         draft.note(
             "nothing_recognised",
             "no scores, measures or memo were recognised in this document; enter them by hand "
@@ -261,9 +287,9 @@ def _join_across_page_furniture(tables: list[Table], lines: list[str]) -> list[T
     return out
 
 
-def _assessment(draft: Draft, i: int, ys) -> dict:
+def _assessment(draft: Draft, i: int, ys: YearScores) -> dict[str, Any]:
     p = f"assessments[{i}]"
-    out = {
+    out: dict[str, Any] = {
         "year_be": ys.year,
         "overall": _put(draft, f"{p}.overall", ys.overall),
         "level": _put(draft, f"{p}.level", ys.level),
@@ -281,11 +307,14 @@ def _assessment(draft: Draft, i: int, ys) -> dict:
     return out
 
 
-def _memo(draft: Draft, memo) -> dict:
-    out = {}
+def _memo(draft: Draft, memo: MemoDraft) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key in ("unit", "ref_no", "date", "subject", "to"):
-        value = _put(draft, f"memo.{key}", memo.fields.get(key))
-        out[key] = value.isoformat() if key == "date" and value is not None else value
+        if key == "date":
+            date = _put(draft, "memo.date", memo.date)
+            out[key] = date.isoformat() if date is not None else None
+        else:
+            out[key] = _put(draft, f"memo.{key}", memo.fields.get(key))
     out["signers"] = [
         {
             "name": _put(draft, f"memo.signers[{i}].name", s["name"]),
@@ -296,13 +325,14 @@ def _memo(draft: Draft, memo) -> dict:
     return out
 
 
-def _measure(draft: Draft, i: int, m: MeasureDraft) -> dict:
+def _measure(draft: Draft, i: int, m: MeasureDraft) -> dict[str, Any]:
     p = f"measures[{i}]"
-    out = {key: _put(draft, f"{p}.{key}", m.fields.get(key)) for key in MEASURE_KEYS}
-    out["evidence"] = []
+    out: dict[str, Any] = {key: _put(draft, f"{p}.{key}", m.fields.get(key)) for key in MEASURE_KEYS}
+    evidence = []
     for k, ev in enumerate(m.evidence):
         draft.provenance[f"{p}.evidence[{k}]"] = {"lines": ev.lines, "confidence": round(ev.confidence, 2)}
-        out["evidence"].append(ev.value)
+        evidence.append(ev.value)
+    out["evidence"] = evidence
     return out
 
 
@@ -315,7 +345,7 @@ def _year_checks(draft: Draft, lines: list[str]) -> None:
         return
     for i, a in enumerate(d["assessments"]):
         if a["year_be"] > report:
-            where = draft.provenance.get(f"assessments[{i}].overall", {}).get("lines", [])
+            where = draft.lines_of(f"assessments[{i}].overall")
             draft.note(
                 "assessed_after_report_year",
                 f"results are given for {a['year_be']}, after the report's fiscal year {report}; "
@@ -332,5 +362,5 @@ def _year_checks(draft: Draft, lines: list[str]) -> None:
                     f"far from the report's fiscal year {report}",
                     f"มาตรการที่ {m.get('no') or i + 1}: ระยะเวลาระบุปี {y} "
                     f"ซึ่งห่างจากปีงบประมาณของรายงาน ({report})",
-                    draft.provenance.get(f"measures[{i}].period", {}).get("lines", []),
+                    draft.lines_of(f"measures[{i}].period"),
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,14 +45,14 @@ _PROVINCE = re.compile(rf"(?:จังหวัด|จ\.)\s?({_THAI_RUN}?)(?=\s|
 
 @dataclass
 class AgencyDraft:
-    name: FieldValue | None = None
-    type: FieldValue | None = None
-    district: FieldValue | None = None
-    province: FieldValue | None = None
+    name: FieldValue[str] | None = None
+    type: FieldValue[str] | None = None
+    district: FieldValue[str] | None = None
+    province: FieldValue[str] | None = None
     other_names: list[tuple[str, int]] = field(default_factory=list)
 
 
-def find_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> AgencyDraft:
+def find_agency(lines: list[str], memo_unit: FieldValue[str] | None, conf: float) -> AgencyDraft:
     """The spelling of the heading (or the memo header) is the name; other spellings are noted."""
     out = AgencyDraft()
     clean_hits: list[tuple[str, str, int, str]] = []  # (type, name, line, line text)
@@ -108,12 +109,12 @@ def find_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> 
                 continue
             whole = _AGENCY.match(line, m.start())
             if whole and len(whole.group(2)) <= len(name) + 4:
-                other = whole.group(1) + whole.group(2)  # the name ends cleanly (a space follows)
+                spelling = whole.group(1) + whole.group(2)  # the name ends cleanly (a space follows)
             else:
-                other = m.group(1) + _closest_prefix(m.group(2), name)
-            if other not in seen and len(other) > len(m.group(1)) + 1:
-                seen.add(other)
-                out.other_names.append((other, n))
+                spelling = m.group(1) + _closest_prefix(m.group(2), name)
+            if spelling not in seen and len(spelling) > len(m.group(1)) + 1:
+                seen.add(spelling)
+                out.other_names.append((spelling, n))
     return out
 
 
@@ -169,7 +170,7 @@ def _hit_in(text: str, line: int) -> tuple[str, str, int, str] | None:
     return None
 
 
-def _other_agency(lines: list[str], memo_unit: FieldValue | None, conf: float) -> AgencyDraft | None:
+def _other_agency(lines: list[str], memo_unit: FieldValue[str] | None, conf: float) -> AgencyDraft | None:
     """A hospital, department, university or state enterprise named in the memo's unit or in the
     first lines (its banner), not one mentioned further down (link bars, parent offices)."""
     places = [(memo_unit.value, memo_unit.lines[0])] if memo_unit is not None else []
@@ -212,9 +213,18 @@ _PHONE = re.compile(r"\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?)\s*[:：]?\s
 
 @dataclass
 class MemoDraft:
-    fields: dict[str, FieldValue] = field(default_factory=dict)
-    signers: list[dict[str, FieldValue | None]] = field(default_factory=list)
+    fields: dict[str, FieldValue[str]] = field(default_factory=dict)  # unit, ref_no, subject, to
+    date: FieldValue[dt.date] | None = None
+    signers: list[dict[str, FieldValue[str] | None]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+
+    def has(self, key: str) -> bool:
+        return self.date is not None if key == "date" else key in self.fields
+
+    @property
+    def found(self) -> bool:
+        """Any field of the header was read."""
+        return bool(self.fields) or self.date is not None
 
 
 def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
@@ -238,7 +248,7 @@ def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
             continue
         hit = False
         for key, label in _MEMO_LABELS.items():
-            if key in memo.fields:
+            if memo.has(key):
                 continue
             m = re.match(rf"^{label}(?:\s+|\s*[:：]\s*|$)(.*)$", text)
             if not m or (key == "ref_no" and not m.group(0).startswith("ที่ ") and m.group(1)):
@@ -266,7 +276,7 @@ def find_memo(lines: list[str], conf: float) -> MemoDraft | None:
             memo.fields[last] = FieldValue(old.value + joint + text, [*old.lines, i], old.confidence * 0.9)
             last = None
             continue
-        if not hit and memo.fields:
+        if not hit and memo.found:
             break
     memo.signers = _signers(lines, i, conf)
     return memo
@@ -278,12 +288,12 @@ def _memo_field(memo: MemoDraft, key: str, value: str, line: int, conf: float) -
     if key == "date":
         dates = find_thai_dates(value)
         if dates:
-            memo.fields["date"] = FieldValue(dates[0], [line], conf)
+            memo.date = FieldValue(dates[0], [line], conf)
         return
     memo.fields[key] = FieldValue(value, [line], conf)
 
 
-def _signers(lines: list[str], start: int, conf: float) -> list[dict[str, FieldValue | None]]:
+def _signers(lines: list[str], start: int, conf: float) -> list[dict[str, FieldValue[str] | None]]:
     """Names in signature blocks, each with the position printed under it (one or more lines)."""
     out = []
     i = start
@@ -326,7 +336,7 @@ def _signers(lines: list[str], start: int, conf: float) -> list[dict[str, FieldV
 # --- the report's fiscal year -------------------------------------------------------------------
 
 
-def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) -> FieldValue | None:
+def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) -> FieldValue[int] | None:
     """The fiscal year the measures or progress are about: the year named most often (with
     ปีงบประมาณ / ประจำปี / พ.ศ. or in a date), other than the assessed years; the memo's date
     only when nothing is named (a memo of October asks approval for the year just ended)."""
@@ -345,9 +355,9 @@ def report_year(lines: list[str], memo: MemoDraft | None, assessed: set[int]) ->
             mentioned.append((int(m.group(1)) + 543, n))
         for m in re.finditer(r"\bB\.\s?E\.\s*(25\d\d)(?!\d)", text):
             mentioned.append((int(m.group(1)), n))
-    if not mentioned and memo and "date" in memo.fields:
-        d = memo.fields["date"]
-        return FieldValue(fiscal_year_of(d.value), d.lines, d.confidence * 0.7)
+    if not mentioned and memo and memo.date is not None:
+        dated = memo.date
+        return FieldValue(fiscal_year_of(dated.value), dated.lines, dated.confidence * 0.7)
     plausible = [(y, n) for y, n in mentioned if 2550 <= y <= 2600]
     if not plausible:
         found = [y for line in lines for y in years(line) if 2550 <= y <= 2600]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -23,25 +24,35 @@ _IMAGE = re.compile(r"\[image:[^\]]*\]")
 _NOTE = re.compile(r"\((?:[^()]*(?:ตรวจสอบ|เว็บไซต์|เว็ปไซด์|เวปไซต์|หลักฐาน|ภาพถ่าย|เอกสาร)[^()]*)\)")
 
 
+V = TypeVar("V")
+# A measure's field: its number and indicator are whole numbers, everything else text.
+MeasureValue = str | int
+
+
 @dataclass
-class FieldValue:
-    value: object
+class FieldValue(Generic[V]):
+    value: V
     lines: list[int]
     confidence: float
 
 
 @dataclass
 class MeasureDraft:
-    fields: dict[str, FieldValue] = field(default_factory=dict)
-    evidence: list[FieldValue] = field(default_factory=list)
+    fields: dict[str, FieldValue[MeasureValue]] = field(default_factory=dict)
+    evidence: list[FieldValue[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     source_table: int = 0
 
-    def get(self, name: str):
+    def get(self, name: str) -> MeasureValue | None:
         f = self.fields.get(name)
         return f.value if f else None
 
-    def set(self, name: str, value, lines: list[int], confidence: float) -> None:
+    def text(self, name: str) -> str:
+        """A text field's value; "" when the field is absent."""
+        value = self.get(name)
+        return value if isinstance(value, str) else ""
+
+    def set(self, name: str, value: MeasureValue | None, lines: list[int], confidence: float) -> None:
         if value in (None, ""):
             return
         self.fields[name] = FieldValue(value, sorted(set(lines)), confidence)
@@ -222,7 +233,7 @@ def measures_from_table(table: Table, index: int, ocr: bool) -> list[MeasureDraf
                         linked = int(to_arabic_digits(opening.group(1)))
                         linked = linked if 1 <= linked <= 10 else None
                         break
-        if linked is not None:
+        if linked is not None and ind_cell is not None:  # the cell it was read from
             m.set("indicator", linked, ind_cell.lines, conf * 0.9)
         elif indicator is not None:
             m.set("indicator", indicator, title_cell.lines, conf * 0.9)
@@ -251,7 +262,7 @@ def _is_continuation(table: Table, row: Row, numbered: bool, has_status: bool) -
     if numbered:
         return not _row_has_number(table, row)
     if has_status:
-        return all(not (table.cell(row, r) and table.cell(row, r).text.strip()) for r in STATUS_ROLES)
+        return all(not ((c := table.cell(row, r)) and c.text.strip()) for r in STATUS_ROLES)
     return False
 
 
@@ -290,8 +301,7 @@ def _status_and_evidence(m: MeasureDraft, table: Table, row: Row, conf: float) -
                 if _URL.match(ev):
                     m.evidence.append(FieldValue(ev, cell.lines, conf * 0.8))
     if m.get("status") is None and not any(r in table.header.role_set for r in STATUS_ROLES):
-        result = m.get("result")
-        st, c = status_from_text(result or "")
+        st, c = status_from_text(m.text("result"))
         if st:
             m.set("status", st, m.fields["result"].lines, c * conf)
 
@@ -328,10 +338,12 @@ def merge_tables(groups: list[list[MeasureDraft]]) -> list[MeasureDraft]:
 
 
 def _similar(a: MeasureDraft, b: MeasureDraft) -> float:
-    return fuzz.token_set_ratio(match_key(a.get("title") or ""), match_key(b.get("title") or ""))
+    return fuzz.token_set_ratio(match_key(a.text("title")), match_key(b.text("title")))
 
 
-def _align(first: list[MeasureDraft], second: list[MeasureDraft]):
+def _align(
+    first: list[MeasureDraft], second: list[MeasureDraft]
+) -> list[tuple[MeasureDraft, MeasureDraft]] | None:
     if not second:
         return []
     if len(first) == len(second):
@@ -373,12 +385,14 @@ def appendix_evidence(measures: list[MeasureDraft], prose: list[Prose], after_li
                 current.evidence.append(FieldValue(ev, [p.line], 0.7))
 
 
-def _heading_match(measures, by_no, no, rest) -> MeasureDraft | None:
+def _heading_match(
+    measures: list[MeasureDraft], by_no: dict[MeasureValue | None, MeasureDraft], no: int | None, rest: str
+) -> MeasureDraft | None:
     key = match_key(rest)
     if len(key) < 8 or no not in by_no:
         return None  # captions ('1.1 มีการ…') and unnumbered lines are not headings
     for m in [by_no[no]]:
-        title = match_key(m.get("title") or "")
+        title = match_key(m.text("title"))
         if title and fuzz.partial_ratio(key[:60], title) >= 85:
             return m
     return None

@@ -220,7 +220,7 @@ def _status_of(value: str) -> tuple[str | None, float]:
     return status_from_words(value)
 
 
-def _inline_labels(text: str) -> list[tuple[re.Match, str]]:
+def _inline_labels(text: str) -> list[tuple[re.Match[str], str]]:
     return [
         (lm, f)
         for lm in _INLINE_LABEL.finditer(text)
@@ -228,7 +228,9 @@ def _inline_labels(text: str) -> list[tuple[re.Match, str]]:
     ]
 
 
-def _apply_inline_labels(m: MeasureDraft, text: str, labelled, line: int, conf: float) -> None:
+def _apply_inline_labels(
+    m: MeasureDraft, text: str, labelled: list[tuple[re.Match[str], str]], line: int, conf: float
+) -> None:
     ends = [lm.start() for lm, _ in labelled[1:]] + [len(text)]
     for (lm, f), end in zip(labelled, ends, strict=True):
         value = text[lm.end() : end].strip().rstrip(",;").strip()
@@ -259,7 +261,7 @@ def _apply_label(m: MeasureDraft, field: str, value: str, line: int, conf: float
     return field
 
 
-def _fv(value: str, line: int, conf: float) -> FieldValue:
+def _fv(value: str, line: int, conf: float) -> FieldValue[str]:
     return FieldValue(value, [line], conf * 0.9)
 
 
@@ -268,7 +270,7 @@ def measures_from_text(lines: list[str], skip: set[int], conf: float = 1.0) -> l
     candidates: list[tuple[MeasureDraft, str, bool]] = []  # measure, head kind, has labels
     open_: _Open | None = None
     indicator: int | None = None
-    issue: tuple[int, int | None, int] | None = None  # (no, indicator, line) of an open issue
+    issue: tuple[int | None, int | None, int] | None = None  # (no, indicator, line) of an open issue
     blank = False
     named: set[int] = set()  # measures whose line starts with มาตรการ, โครงการ…
 
@@ -285,8 +287,7 @@ def measures_from_text(lines: list[str], skip: set[int], conf: float = 1.0) -> l
             blank = True
             continue
         indent = len(raw) - len(raw.lstrip())
-        if _INDICATOR_HEAD.match(text) and not _LABEL.match(text):
-            im = _INDICATOR_HEAD.match(text)
+        if (im := _INDICATOR_HEAD.match(text)) and not _LABEL.match(text):
             indicator = int(to_arabic_digits(im.group(1) or im.group(2)))
             close()
             blank = False
@@ -339,8 +340,8 @@ def measures_from_text(lines: list[str], skip: set[int], conf: float = 1.0) -> l
             continue
         if open_ is not None and open_.field is not None:
             m = open_.measure
-            if open_.field == "evidence" and (found := evidence_in(text) or _looks_like_evidence(text)):
-                for ev in found if isinstance(found, list) else [text]:
+            if open_.field == "evidence" and (links := evidence_in(text) or _looks_like_evidence(text)):
+                for ev in links if isinstance(links, list) else [text]:
                     m.evidence.append(_fv(ev, n, conf))
                 m.lines.append(n)
                 blank = False
@@ -364,7 +365,7 @@ def _looks_like_evidence(text: str) -> bool:
 
 
 def _is_measure(m: MeasureDraft, kind: str, labelled: bool, named: bool) -> bool:
-    title = m.get("title") or ""
+    title = m.text("title")
     if not title:
         return False
     if kind == "heading":  # an unnumbered heading is a measure only by what is set out under it

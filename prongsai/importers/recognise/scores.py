@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from prongsai.importers.recognise.measures import FieldValue, indicator_heading
 from prongsai.importers.recognise.tables import Prose, Row, Table
@@ -38,15 +39,23 @@ _TOOL_NAMES = [
 ]
 
 
+class StatedChanges(TypedDict, total=False):
+    """Year-over-year changes as the report prints them (the interchange's ``stated_changes``)."""
+
+    overall: float
+    tools: dict[str, float]
+    indicators: dict[str, float]
+
+
 @dataclass
 class YearScores:
     year: int
-    overall: FieldValue | None = None
-    level: FieldValue | None = None
-    tools: dict[str, FieldValue] = field(default_factory=dict)
-    indicators: dict[str, FieldValue] = field(default_factory=dict)
-    items: dict[str, FieldValue] = field(default_factory=dict)
-    stated_changes: dict[str, dict[str, float] | float] = field(default_factory=dict)
+    overall: FieldValue[float] | None = None
+    level: FieldValue[str] | None = None
+    tools: dict[str, FieldValue[float]] = field(default_factory=dict)
+    indicators: dict[str, FieldValue[float]] = field(default_factory=dict)
+    items: dict[str, FieldValue[float]] = field(default_factory=dict)
+    stated_changes: StatedChanges = field(default_factory=StatedChanges)
 
 
 @dataclass
@@ -66,23 +75,39 @@ class Scores:
     def year(self, year: int) -> YearScores:
         return self.by_year.setdefault(year, YearScores(year))
 
-    def put(self, year: int, kind: str, key: str | None, value: FieldValue) -> None:
+    def put(self, year: int, kind: str, key: str | None, value: FieldValue[float]) -> None:
+        """A score: the overall one (``kind`` 'overall'), else a tool's, an indicator's or an
+        item's by ``key``. The first reading wins; a different second one is a finding."""
         ys = self.year(year)
-        if kind in ("overall", "level"):
-            old = getattr(ys, kind)
-            if old is None:
-                setattr(ys, kind, value)
-            elif old.value != value.value:
-                self._conflict(year, kind, old, value)
+        if kind == "overall":
+            if ys.overall is None:
+                ys.overall = value
+            elif ys.overall.value != value.value:
+                self._conflict(year, kind, ys.overall, value)
             return
-        target: dict[str, FieldValue] = getattr(ys, kind)
+        if key is None:
+            raise ValueError(f"a score of {kind} needs its key")
+        target: dict[str, FieldValue[float]] = getattr(ys, kind)
         old = target.get(key)
         if old is None:
             target[key] = value
         elif old.value != value.value:
             self._conflict(year, f"{kind}.{key}", old, value)
 
-    def _conflict(self, year: int, path: str, first: FieldValue, second: FieldValue) -> None:
+    def put_level(self, year: int, value: FieldValue[str]) -> None:
+        ys = self.year(year)
+        if ys.level is None:
+            ys.level = value
+        elif ys.level.value != value.value:
+            self._conflict(year, "level", ys.level, value)
+
+    def _conflict(
+        self,
+        year: int,
+        path: str,
+        first: FieldValue[float] | FieldValue[str],
+        second: FieldValue[float] | FieldValue[str],
+    ) -> None:
         self.findings.append(
             ScoreFinding(
                 "printed_twice_differently",
@@ -126,7 +151,7 @@ def scores_from_prose(prose: list[Prose], scores: Scores, conf: float) -> None:
                     continue
                 scores.put(year, "overall", None, fv)
                 if level:
-                    scores.put(year, "level", None, FieldValue(level.group(1), [p.line], 0.85 * conf))
+                    scores.put_level(year, FieldValue(level.group(1), [p.line], 0.85 * conf))
             else:
                 scores.put(year, subject[0], subject[1], FieldValue(value, [p.line], 0.75 * conf))
             primary_year = primary_year or year
@@ -203,7 +228,7 @@ def _tool_score_table(table: Table, year: int | None, scores: Scores, conf: floa
         if _LEVEL_CELL.match(name):
             level = _level_in(cell)
             if level and _level_fits(level, year):
-                scores.put(year, "level", None, FieldValue(level, row.lines, 0.9 * conf))
+                scores.put_level(year, FieldValue(level, row.lines, 0.9 * conf))
             continue
         tool = next((t for t, rx in _TOOL_NAMES if rx.search(name)), None)
         value = number(cell)
@@ -252,9 +277,9 @@ def scores_from_year_rows(lines: list[str], scores: Scores, conf: float) -> None
             continue
         year, (score_col, level_col) = int(first), header
         value = number(cells[score_col]) if score_col < len(cells) else None
-        ys = scores.year(year) if value is not None and 0 <= value <= 100 else None
-        if ys is None:
+        if value is None or not 0 <= value <= 100:
             continue
+        ys = scores.year(year)
         if ys.overall is None:
             ys.overall = FieldValue(value, [n], 0.9 * conf)
         if level_col is not None and level_col < len(cells) and ys.level is None:
@@ -281,7 +306,7 @@ def _tools_table(table: Table, scores: Scores, conf: float) -> None:
             for col, year in cols.items():
                 level = _level_in(row.texts[col]) if col < len(row.texts) else None
                 if level and _level_fits(level, year):
-                    scores.put(year, "level", None, FieldValue(level, row.lines, 0.9 * conf))
+                    scores.put_level(year, FieldValue(level, row.lines, 0.9 * conf))
             continue
         tool = next((t for t, rx in _TOOL_NAMES if rx.search(name)), None)
         if tool is None:
@@ -336,7 +361,7 @@ def _items_table(table: Table, year: int | None, scores: Scores, conf: float) ->
     if year is None:
         return
     score_col = next(c for c, r in enumerate(table.header.roles) if r == "score")
-    printed_indicators: dict[str, FieldValue] = {}
+    printed_indicators: dict[str, FieldValue[float]] = {}
     for row in table.rows:
         texts = row.texts
         value = number(texts[score_col]) if score_col < len(texts) else None
@@ -516,7 +541,7 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
         digit_ends = [d.end() for d in re.finditer(r"\d+(?:[.,]\d+)*", text)]
         year_ends = {b for _, b in year_spans}
 
-        def _is_year_end(b: int, year_ends=year_ends) -> bool:
+        def _is_year_end(b: int, year_ends: set[int] = year_ends) -> bool:
             return b in year_ends
 
         for m in _NUM.finditer(text):
@@ -573,7 +598,7 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
                     target[key] = FieldValue(value, [line], 0.65 * conf)
     for year, ys in sorted(scores.by_year.items()):
         if ys.overall is not None and ys.level is None and ys.overall.lines:
-            _level_after(ys, texts, conf)
+            _level_after(ys, ys.overall, texts, conf)
             if ys.level is None and year == primary and (year, ys.overall.lines[0]) not in level_wanted:
                 level_wanted.insert(0, (year, ys.overall.lines[0]))
     for year, line in level_wanted[:1]:  # the level said in a later sentence: the subject's only
@@ -595,14 +620,16 @@ def scores_from_running_text(prose: list[Prose], scores: Scores, conf: float) ->
                     break
 
 
-def _level_after(ys: YearScores, texts: list[tuple[int, str]], conf: float) -> None:
+def _level_after(
+    ys: YearScores, overall: FieldValue[float], texts: list[tuple[int, str]], conf: float
+) -> None:
     """The level printed right after an overall score read by the sentence patterns."""
-    line = ys.overall.lines[0]
+    line = overall.lines[0]
     for n, text in texts:
         if n != line:
             continue
         for m in _NUM.finditer(text):
-            if abs(float(m.group(1)) - float(ys.overall.value)) < 0.001:
+            if abs(float(m.group(1)) - float(overall.value)) < 0.001:
                 lv = _LEVEL_NEXT.match(text, m.end())
                 level = next((g for g in lv.groups() if g), None) if lv else None
                 if level and _level_fits(level, ys.year):

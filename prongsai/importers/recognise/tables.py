@@ -137,8 +137,8 @@ def _continues_row(lines: list[str], j: int) -> bool:
 
 def _read_cell_block(lines: list[str], start: int, items: list[Item]) -> int:
     """Read a cell-per-line table starting at ``start``; append its rows; return the next index."""
-    # Tokens: ("cell", text, line) | ("cont", text, line) | ("blank",)
-    tokens: list[tuple] = []
+    # Tokens: ("cell", text, line) | ("cont", text, line) | ("blank", "", 0)
+    tokens: list[tuple[str, str, int]] = []
     i = start
     n = len(lines)
     while i < n:
@@ -146,7 +146,7 @@ def _read_cell_block(lines: list[str], start: int, items: list[Item]) -> int:
         if _is_cell_line(line):
             tokens.append(("cell", line[1:], i + 1))
         elif not line.strip() or _PAGE_NUMBER.match(line):
-            tokens.append(("blank",))
+            tokens.append(("blank", "", 0))
         elif "\t" in line or _pipe_cells(line) is not None:
             break
         else:
@@ -307,7 +307,8 @@ class Header:
 
 def header_of(row: Row) -> Header | None:
     """A header row: two or more short cells naming known columns, and nothing else filled."""
-    roles, scores = [], []
+    roles: list[str | None] = []
+    scores: list[float] = []
     filled = 0
     for text in row.texts:
         if not text:
