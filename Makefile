@@ -40,9 +40,11 @@ run: $(STAMP) fonts
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# mypy checks the packages listed under [tool.mypy] files in pyproject.toml (strict).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(STAMP) lint fonts
 	@scripts/ensure-apt.sh $(APT_TEST) $(APT_IMPORT) $(APT_WEB)
@@ -69,4 +71,4 @@ schema: $(STAMP)
 	$(BIN)/python -c "from prongsai.interchange.schema import write_schema; write_schema()"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info
