@@ -64,9 +64,7 @@ class BEDateField(forms.DateField):
         try:
             return parse_be_date(str(value))
         except NoSuchDate:
-            raise ValidationError(
-                _("ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวัน เดือน และปี"), code="invalid"
-            ) from None
+            raise ValidationError(_("ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวัน เดือน และปี"), code="invalid") from None
         except ValueError:
             raise ValidationError(
                 _("กรุณากรอกวันที่เป็น วว/ดด/ปปปป (พ.ศ.) เช่น %(example)s"),
