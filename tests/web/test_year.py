@@ -252,6 +252,17 @@ def test_english_analysis_labels_come_from_the_catalogue(world, login):
     assert "ควรพัฒนา" not in html and "รักษามาตรฐาน" not in html
 
 
+def test_english_pages_name_the_level_in_english(world, login):
+    client = login(world["users"]["editor"])
+    for path in (f"/en/a/{SLUG}/years/2569/", f"/en/a/{SLUG}/years/"):
+        html = page(client, path)
+        assert "Pass, good" in html and "ผ่านดี" not in html, path
+    # The dashboard and the analysis quote the engine's Thai narrative too; their headline is English.
+    for path in (f"/en/a/{SLUG}/", f"/en/a/{SLUG}/analysis/2568/"):
+        assert re.search(r'class="big">Pass, good<', page(client, path)), path
+    assert "ผ่านดี" in page(client, f"/a/{SLUG}/years/2569/")
+
+
 # ---- defect 11: error pages and the menu by role ---------------------------------------------
 
 

@@ -60,6 +60,17 @@ def edition_years() -> list[int]:
     return sorted(all_editions())
 
 
+def level_label(label: str | None, year: int) -> str:
+    """A level as stored (the edition's Thai label) in the page's language: the edition of
+    ``year`` (else the nearest) names it in English too; a label it does not know stays as it is."""
+    if not label:
+        return "–"
+    if get_language() != "en":
+        return label
+    rules = nearest_edition(year).levels.rules
+    return next((r.label_en for r in rules if r.label == label), label)
+
+
 def indicator_names(year: int) -> dict[int, str]:
     """Thai names of the 10 indicators (of the year's edition, else the nearest one)."""
     return {i.id: i.name_th for i in nearest_edition(year).indicators}

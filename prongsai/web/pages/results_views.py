@@ -37,12 +37,20 @@ from prongsai.web.pages.results_common import (
     delta_class,
     edition_or_none,
     finding_rows,
+    level_label,
     num,
     record_of,
     tool_label,
 )
 
 # ---- dashboard -------------------------------------------------------------------------------
+
+
+def _level_of(result, year: int) -> str:
+    """The engine's level (or the levels it cannot yet decide between) in the page's language."""
+    if result.level.label:
+        return level_label(result.level.label, year)
+    return " / ".join(level_label(c, year) for c in result.level.candidates) or "–"
 
 
 def _change_row(change, label: str) -> dict:
@@ -138,7 +146,12 @@ def dashboard(request, agency):
         "work_year": newest + 1 if newest else None,
         "work_plan_exists": newest is not None and ag.plans.filter(fiscal_year=newest + 1).exists(),
         "years": [
-            {"year": a.fiscal_year, "overall": num(a.overall), "level": a.level, "passed": a.passed}
+            {
+                "year": a.fiscal_year,
+                "overall": num(a.overall),
+                "level": level_label(a.level, a.fiscal_year),
+                "passed": a.passed,
+            }
             for a in reversed(assessments)
         ],
     }
@@ -156,7 +169,7 @@ def dashboard(request, agency):
                     "edition": result.edition.edition,
                     "overall": num(result.overall.value),
                     "overall_change": _change_row(analysis.overall, _("คะแนนภาพรวม")),
-                    "level": result.level.label or " / ".join(result.level.candidates) or "–",
+                    "level": _level_of(result, analysis.fiscal_year),
                     "passed": result.level.passed,
                 },
                 findings=finding_rows(analysis.findings),
@@ -244,7 +257,7 @@ def _check_context(ag, year: int, record) -> dict:
     return {
         "result": {
             "overall": num(r.overall.value) if r.overall.value is not None else "–",
-            "level": r.level.label or " / ".join(r.level.candidates) or "–",
+            "level": _level_of(r, year),
             "passed": r.level.passed,
             "edition": r.edition.edition,
         },
@@ -295,7 +308,7 @@ def scores_new(request, agency):
                     "year": a.fiscal_year,
                     "edition": a.edition,
                     "overall": num(a.overall),
-                    "level": a.level,
+                    "level": level_label(a.level, a.fiscal_year),
                     "passed": a.passed,
                 }
                 for a in assessments
@@ -316,7 +329,7 @@ def scores_edit(request, agency, year):
                 messages.success(
                     request,
                     _("บันทึกผลการประเมินปี %(year)s แล้ว: คะแนนภาพรวม %(overall)s ระดับ %(level)s")
-                    % {"year": year, "overall": num(saved.overall), "level": saved.level or "–"},
+                    % {"year": year, "overall": num(saved.overall), "level": level_label(saved.level, year)},
                 )
                 return redirect("scores_edit", agency=ag.slug, year=year)
         check = None
@@ -386,6 +399,7 @@ def scores_delete(request, agency, year):
             "year": year,
             "assessment": assessment,
             "overall": num(assessment.overall),
+            "level": level_label(assessment.level, year),
             "blocker": blocker,
             "plans": list(ag.plans.filter(fiscal_year=year + 1).values_list("fiscal_year", flat=True)),
         },
@@ -630,7 +644,7 @@ def analysis(request, agency, year):
         "can_edit": can(request.user, Action.EDIT, ag),
         "summary": an.summary_th,
         "overall": _change_row(an.overall, _("คะแนนภาพรวม")),
-        "level": an.result.level.label or " / ".join(an.result.level.candidates) or "–",
+        "level": _level_of(an.result, year),
         "passed": an.result.level.passed,
         "tools": [_change_row(c, tool_label(c.path.split(".", 1)[1])) for c in an.tools],
         "indicators": _indicator_rows(an),

@@ -29,7 +29,7 @@ from prongsai.thai.dates import be_to_ce, fiscal_year_bounds, fiscal_year_of, th
 from prongsai.web.agencies.access import Action, can, membership
 from prongsai.web.agencies.models import Role
 from prongsai.web.cycle.models import Assessment, MeasureStatus, MemoKind, Plan, PlanStatus, ProgressEntry
-from prongsai.web.pages.results_common import agency_for, edition_or_none, num
+from prongsai.web.pages.results_common import agency_for, edition_or_none, level_label, num
 from prongsai.web.public.views import latest_approval
 
 # Oldest and newest years a year page exists for: the ITA started in 2556; a page more than two
@@ -123,7 +123,8 @@ class YearSteps:
         )
         if a is not None:
             step.state = DONE
-            step.detail = _("คะแนนภาพรวม %(o)s ระดับ %(l)s") % {"o": num(a.overall), "l": a.level or "–"}
+            level = level_label(a.level, a.fiscal_year)
+            step.detail = _("คะแนนภาพรวม %(o)s ระดับ %(l)s") % {"o": num(a.overall), "l": level}
             label = _("แก้ไขคะแนน") if self.can_edit else _("ดูคะแนน")
             step.links.append(Link(label, _url("scores_edit", agency=self._slug(), year=self.assessed)))
         else:
@@ -414,7 +415,7 @@ def years_list(request, agency: str):
                 "year": y,
                 "assessed": y - 1,
                 "overall": num(a.overall) if a else "–",
-                "level": (a.level or "–") if a else "–",
+                "level": level_label(a.level, a.fiscal_year) if a else "–",
                 "plan_status": p.get_status_display() if p else _("ยังไม่มีแผน"),
                 "plan_value": p.status if p else "none",
                 "measures": p.n if p else 0,
