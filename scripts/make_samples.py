@@ -26,7 +26,8 @@ PAGES_DPI = 50
 
 
 def seeds() -> dict[str, Record]:
-    out = {"demo-tonyongmat": Record.model_validate_json((ROOT / "prongsai/demo/tonyongmat.json").read_text())}
+    demo = ROOT / "prongsai" / "demo" / "tonyongmat.json"
+    out = {"demo-tonyongmat": Record.model_validate_json(demo.read_text())}
     if TRUTH.is_dir():
         for path in sorted(TRUTH.glob("0*.json")):
             out[f"seed{path.name[:3]}"] = Record.model_validate(json.loads(path.read_text()))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from docx import Document as new_docx
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -190,7 +191,7 @@ def _field(paragraph: DocxParagraph, instruction: str, size: float) -> None:
 
 
 @lru_cache(maxsize=1)
-def _blank_docx():
+def _blank_docx() -> DocxDocument:
     """python-docx's empty document, parsed once: a deep copy of it is twice as fast as parsing
     the template package again for every document."""
     return new_docx()
