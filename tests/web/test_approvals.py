@@ -209,3 +209,47 @@ def test_the_whole_year(world, login, links_ok):
     assert a.version == plan.content_version
     snap_mine = next(m for m in a.snapshot["measures"] if m["title"] == mine.title)
     assert snap_mine["status"] == "done" and snap_mine["result"] == "ดำเนินการครบ" and snap_mine["evidence"]
+
+
+def test_progress_after_approval_is_submitted_again_and_published_when_approved(world, login, links_ok):
+    """Progress is not an edit of the plan (the plan keeps its version and approval), but the public
+    page shows only what the executive approved: an approved plan whose progress moved on may be
+    submitted again, and once approved the public page shows the new progress."""
+    editor = login(world["users"]["editor"])
+    editor.post(url("plan_submit", year=2569))
+    version = plan_of(2569).content_version
+    login(world["users"]["approver"]).post(
+        url("plan_decide", year=2569), {"decision": "approved", "comment": "", "version": version}
+    )
+    plan = plan_of(2569)
+    assert plan.approval_current
+    editor = login(world["users"]["editor"])
+    page = editor.get(url("plan_detail", year=2569)).content.decode()
+    assert "เสนออนุมัติรายงานความก้าวหน้า" not in page  # nothing new since the approval
+    assert editor.post(url("plan_submit", year=2569)).status_code == 302
+    assert plan_of(2569).status == PlanStatus.APPROVED  # refused: nothing to approve
+
+    m = plan.measures.order_by("position", "pk").first()
+    today = timezone.localdate().strftime("%d/%m/") + str(timezone.localdate().year + 543)
+    r = editor.post(
+        url("measure_progress", measure=m.pk),
+        {"as_of": today, "status": "done", "result": "จัดอบรมเจ้าหน้าที่ครบทุกกอง"},
+    )
+    assert r.status_code == 302
+    plan = plan_of(2569)
+    assert plan.status == PlanStatus.APPROVED and plan.content_version == version  # not an edit
+    public = reverse("public_year", kwargs={"agency": SLUG, "year": 2569})
+    assert "จัดอบรมเจ้าหน้าที่ครบทุกกอง" not in editor.get(public).content.decode()
+
+    page = editor.get(url("plan_detail", year=2569)).content.decode()
+    assert "มีความก้าวหน้าหรือหลักฐานใหม่หลังการอนุมัติครั้งล่าสุด" in page
+    assert "เสนออนุมัติรายงานความก้าวหน้า" in page
+    assert editor.post(url("plan_submit", year=2569)).status_code == 302
+    assert plan_of(2569).status == PlanStatus.SUBMITTED
+    r = login(world["users"]["approver"]).post(
+        url("plan_decide", year=2569), {"decision": "approved", "comment": "", "version": version}
+    )
+    assert r.status_code == 302
+    plan = plan_of(2569)
+    assert plan.status == PlanStatus.APPROVED and plan.approvals.count() == 2
+    assert "จัดอบรมเจ้าหน้าที่ครบทุกกอง" in editor.get(public).content.decode()

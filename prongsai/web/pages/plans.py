@@ -118,6 +118,7 @@ def plan_context(request, agency: Agency, plan: Plan) -> dict:
         problems, audit_ready = [{"severity": "error", "message": str(exc)}], False
     approvals = list(plan.approvals.select_related("approver"))  # dates: the thai_dates filters
     changed_after_approval = plan.approved_version is not None and not plan.approval_current
+    pending = actions.progress_since_approval(plan)  # progress the executive has not approved yet
     ctx = {
         "agency": agency,
         "plan": plan,
@@ -127,8 +128,8 @@ def plan_context(request, agency: Agency, plan: Plan) -> dict:
         "approvals": approvals,
         "changed_after_approval": changed_after_approval,
         "can_edit": can(user, Action.EDIT, agency),
-        "can_submit": can(user, Action.SUBMIT, agency)
-        and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),
+        "can_submit": can(user, Action.SUBMIT, agency) and actions.can_be_submitted(plan, pending),
+        "progress_to_approve": pending,
         "can_approve": can(user, Action.APPROVE, agency) and plan.status == PlanStatus.SUBMITTED,
         "next_exists": Plan.objects.filter(agency=agency, fiscal_year=plan.fiscal_year + 1).exists(),
         "kinds": [

@@ -253,11 +253,34 @@ def links_checked(plan: Plan) -> tuple[bool, str]:
     return latest_check_ok(plan)
 
 
+def progress_since_approval(plan: Plan) -> bool:
+    """An approved plan whose record has moved on since its approval: progress and evidence do not
+    change the plan's version (they are not edits of the plan), but the public page shows only what
+    was approved, so such a plan may be submitted again for the executive to approve its report."""
+    if not plan.approval_current:
+        return False
+    latest = (
+        plan.approvals.filter(decision=Decision.APPROVED, version=plan.approved_version)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    return latest is not None and records.plan_record(plan).model_dump(mode="json") != latest.snapshot
+
+
+def can_be_submitted(plan: Plan, progress_pending: bool | None = None) -> bool:
+    """A draft, a returned plan, or an approved one with progress the executive has not seen
+    (``progress_pending``: progress_since_approval when the caller has it already)."""
+    if plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+        return True
+    return progress_since_approval(plan) if progress_pending is None else progress_pending
+
+
 def submit_plan(plan: Plan, user=None) -> Plan:
-    """The editor proposes the current version to the executive, once its links were checked."""
+    """The editor proposes the current version to the executive, once its links were checked (an
+    approved plan again when its progress moved on since: progress_since_approval)."""
     with acting_as(user), transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
-        if locked.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+        if not can_be_submitted(locked):
             raise ActionRefused(
                 _("แผนอยู่ในสถานะ %(status)s จึงเสนออนุมัติไม่ได้") % {"status": locked.get_status_display()},
                 f"plan {plan.pk} is {locked.status}, not draft or returned",
