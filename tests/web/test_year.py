@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.defaults import server_error
@@ -274,6 +274,15 @@ def test_404_and_403_pages_are_thai_in_the_sites_look_with_a_way_back(world, log
     assert "บัญชีของคุณไม่มีสิทธิ์ทำรายการนี้" in html and 'href="/"' in html
     english = page(client, "/en/a/nothing/", status=404)
     assert "Page not found" in english
+
+
+def test_an_expired_form_gets_a_thai_page_and_changes_nothing(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["users"]["editor"])
+    response = client.post(reverse("scores_delete", kwargs={"agency": SLUG, "year": 2568}))
+    assert response.status_code == 403
+    assert "ส่งแบบฟอร์มไม่สำเร็จ" in response.content.decode()
+    assert Assessment.objects.filter(agency=world["ours"], fiscal_year=2568).exists()
 
 
 def test_500_page_is_thai_without_a_request_context():
