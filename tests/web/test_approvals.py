@@ -253,3 +253,22 @@ def test_progress_after_approval_is_submitted_again_and_published_when_approved(
     plan = plan_of(2569)
     assert plan.status == PlanStatus.APPROVED and plan.approvals.count() == 2
     assert "จัดอบรมเจ้าหน้าที่ครบทุกกอง" in editor.get(public).content.decode()
+
+
+def test_the_year_page_offers_the_progress_report_for_approval(world, login, links_ok):
+    editor = login(world["users"]["editor"])
+    editor.post(url("plan_submit", year=2569))
+    version = plan_of(2569).content_version
+    login(world["users"]["approver"]).post(
+        url("plan_decide", year=2569), {"decision": "approved", "comment": "", "version": version}
+    )
+    editor = login(world["users"]["editor"])
+    year_page = url("year", year=2569)
+    assert "มีความก้าวหน้าใหม่หลังการอนุมัติ" not in editor.get(year_page).content.decode()
+    m = plan_of(2569).measures.order_by("position", "pk").first()
+    today = timezone.localdate().strftime("%d/%m/") + str(timezone.localdate().year + 543)
+    editor.post(
+        url("measure_progress", measure=m.pk), {"as_of": today, "status": "in_progress", "result": "เริ่มแล้ว"}
+    )
+    page = editor.get(year_page).content.decode()
+    assert "มีความก้าวหน้าใหม่หลังการอนุมัติ" in page and "เสนออนุมัติรายงานความก้าวหน้า" in page

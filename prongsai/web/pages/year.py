@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from prongsai.thai.dates import be_to_ce, fiscal_year_bounds, fiscal_year_of, thai_date
 from prongsai.web.agencies.access import Action, can, membership
 from prongsai.web.agencies.models import Role
+from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Assessment, MeasureStatus, MemoKind, Plan, PlanStatus, ProgressEntry
 from prongsai.web.pages.results_common import agency_for, edition_or_none, level_label, num
 from prongsai.web.public.views import latest_approval
@@ -302,7 +303,14 @@ class YearSteps:
             step.state = WAITING
             return step
         url = _url("plan_detail", agency=self._slug(), year=self.year) + "#approval"
-        if plan.approval_current:
+        if plan.approval_current and actions.progress_since_approval(plan):
+            # Progress is not an edit of the plan, but only what was approved is public.
+            step.state = ACTIVE
+            step.actor = str(ROLE_LABELS[Role.EDITOR])
+            step.detail = _("มีความก้าวหน้าใหม่หลังการอนุมัติ เสนออนุมัติอีกครั้งเพื่อเผยแพร่")
+            if self.can_submit:
+                step.links.append(Link(_("เสนออนุมัติรายงานความก้าวหน้า"), url, primary=True))
+        elif plan.approval_current:
             step.state = DONE
             step.detail = _("อนุมัติฉบับที่ %(v)s แล้ว") % {"v": plan.approved_version}
             step.links.append(Link(_("ดูประวัติการอนุมัติ"), url))
