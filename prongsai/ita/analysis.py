@@ -392,7 +392,7 @@ def analyse(
             delta=change.delta,
             previous_year=previous_year if change.delta is not None else None,
             classification=cls,
-            below_full=[narrative.ItemLine(b.id, b.name_th, b.score) for b in mine],
+            below_full=mine,
             fell=fell_by.get(ind.id, []),
             full_marks=_full_marks(result, tool_values, ind.tool, value, fx.share[ind.id], gain, gap)  # type: ignore[arg-type]
             if gain > 0 and ind.tool in short

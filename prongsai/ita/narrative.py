@@ -10,7 +10,9 @@ Digits are arabic here; documents switch to Thai digits at rendering (item codes
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from prongsai.ita.numbers import fmt
 from prongsai.thai.digits import to_arabic_digits
@@ -53,6 +55,15 @@ class ItemLine:
     previous: float | None = None
 
 
+class ItemScoreLike(Protocol):
+    """An item below full marks as the analysis has it (analysis.ItemScore): the narrative needs
+    only these three."""
+
+    id: str
+    name_th: str | None
+    score: float
+
+
 @dataclass(slots=True, frozen=True)
 class FullMarks:
     """What full marks on one indicator would give, when its tool holds the level down: the tool's
@@ -71,7 +82,12 @@ def level_th(label: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    return " ".join(text.split())
+    """Single spaces only. A text that already is (no run of spaces, no other whitespace: every
+    whitespace character but the space is unprintable, no space at either end) is returned as
+    it is, without splitting it."""
+    if "  " in text or not text.isprintable() or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
 
 
 def item_codes(text: str) -> set[str]:
@@ -91,8 +107,19 @@ def change_th(delta: float | None, previous_year: int | None) -> str:
     return f"{word}จากปี พ.ศ. {previous_year} {fmt(abs(delta))} คะแนน"
 
 
+_ITEM_TH: dict[tuple[str, str | None], str] = {}
+_HEAD: dict[tuple[int, str, str], str] = {}  # 'ตัวชี้วัดที่ 9 … จากการเปิดเผยข้อมูลสาธารณะ…'
+
+
 def _item(i: ItemLine) -> str:
-    return f"ข้อ {i.id} {i.name_th}" if i.name_th else f"ข้อ {i.id}"
+    """'ข้อ o16 name' (the same few hundred items in every report, so each is written once)."""
+    key = (i.id, i.name_th)
+    text = _ITEM_TH.get(key)
+    if text is None:
+        text = f"ข้อ {i.id} {i.name_th}" if i.name_th else f"ข้อ {i.id}"
+        if len(_ITEM_TH) < 10_000:
+            _ITEM_TH[key] = text
+    return text
 
 
 def indicator_narrative(
@@ -104,34 +131,37 @@ def indicator_narrative(
     delta: float | None,
     previous_year: int | None,
     classification: str,
-    below_full: list[ItemLine],
+    below_full: Sequence[ItemLine | ItemScoreLike],
     fell: list[ItemLine] = (),  # type: ignore[assignment]
     full_marks: FullMarks | None = None,
     suggestions: list[str] = (),  # type: ignore[assignment]
 ) -> str:
     practice = _PRACTICE_TH.get(number, name_th)
-    sentences = []
-    head = (
-        f"ตัวชี้วัดที่ {number} {name_th} {_PERSPECTIVE_TH[tool]} ได้คะแนน {fmt(score)} คะแนน"
-        if fmt(score) != "100.00"
-        else f"ตัวชี้วัดที่ {number} {name_th} {_PERSPECTIVE_TH[tool]} ได้คะแนนเต็ม 100 คะแนน"
-    )
+    printed = fmt(score)
+    head = _HEAD.get((number, name_th, tool))
+    if head is None:
+        head = _HEAD[(number, name_th, tool)] = f"ตัวชี้วัดที่ {number} {name_th} {_PERSPECTIVE_TH[tool]}"
+    head = f"{head} ได้คะแนน {printed} คะแนน" if printed != "100.00" else f"{head} ได้คะแนนเต็ม 100 คะแนน"
     change = change_th(delta, previous_year)
-    sentences.append(f"{head} {change}".rstrip())
-    fell_ids = {i.id for i in fell}
+    sentences = [f"{head} {change}" if change else head]
     if fell:
+        fell_ids = {i.id for i in fell}
         listed = thai_list(
-            f"{_item(i)} (จาก {fmt(i.previous)} เป็น {fmt(i.score)} คะแนน)"
-            for i in fell
-            if i.previous is not None
+            [
+                f"{_item(i)} (จาก {fmt(i.previous)} เป็น {fmt(i.score)} คะแนน)"
+                for i in fell
+                if i.previous is not None
+            ]
         )
         sentences.append(f"ข้อที่ได้คะแนนลดลง ได้แก่ {listed}")
-    others = [i for i in below_full if i.id not in fell_ids]
+        others = [i for i in below_full if i.id not in fell_ids]
+    else:
+        others = below_full
     if others:
         noun = "ข้อคำถามที่ยังไม่ได้คะแนนเต็ม" if tool != "OIT" else "ข้อที่ยังไม่ได้คะแนนเต็ม"
         if fell:
             noun = "ข้ออื่นที่ยังไม่ได้คะแนนเต็ม"
-        listed = thai_list(f"{_item(i)} ({fmt(i.score)} คะแนน)" for i in others)
+        listed = thai_list([f"{_item(i)} ({fmt(i.score)} คะแนน)" for i in others])
         sentences.append(f"{noun} ได้แก่ {listed}")
     if full_marks:
         f = full_marks

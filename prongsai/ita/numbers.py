@@ -18,7 +18,16 @@ def fmt(value: float | None, signed: bool = False) -> str:
     """Two decimals as printed: '93.96', '+0.42', '-5.80'."""
     if value is None:
         return "-"
-    v = round2(value) + 0.0  # no "-0.00"
-    if signed:
-        return "0.00" if v == 0 else f"{v:+.2f}"
-    return f"{v:.2f}"
+    cache = _SIGNED if signed else _PRINTED
+    text = cache.get(value)
+    if text is None:
+        v = round2(value) + 0.0  # no "-0.00"
+        text = ("0.00" if v == 0 else f"{v:+.2f}") if signed else f"{v:.2f}"
+        if len(cache) < 50_000:  # scores repeat (two decimals, mostly 50-100): few distinct ones
+            cache[value] = text
+    return text
+
+
+# Printed forms already made (a national run prints millions of scores).
+_PRINTED: dict[float, str] = {}
+_SIGNED: dict[float, str] = {}

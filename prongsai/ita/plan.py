@@ -183,29 +183,39 @@ def _candidates(
 def _choose(
     candidates: tuple[list[_Candidate], list[_Candidate]],
     gains: dict[str, float],
+    weak: set[str],
     named: set[str],
     used: set[str],
     k: int,
 ) -> list[_Candidate]:
     """Measures ranked by the points of the weak items they answer (``gains``: overall points per
-    weak item of this indicator), then by the items the assessor named, then by whether they answer
-    an item of this indicator at all in the assessed or the plan year's edition (a measure whose
-    item NACC dropped is kept only when nothing better exists), then library order; each measure
-    once."""
+    item, ``weak``: this indicator's items below full marks), then by the weak items the assessor
+    named, then by whether they answer an item of this indicator at all in the assessed or the plan
+    year's edition (a measure whose item NACC dropped is kept only when nothing better exists),
+    then library order; each measure once."""
     in_order, by_relevance = candidates
-    if not gains and not named:
+    if not weak:
         ranked = by_relevance  # no points and no names: relevance, then library order
     else:
-
-        def key(c: _Candidate) -> tuple:
+        keyed = []
+        for c in in_order:
             # Item ids mean different things in different editions: points and names count only
             # the assessed edition's items.
-            points = sum(gains.get(i, 0.0) for i in c.items)
-            return (-round(points, 6), -len(c.item_set & named), c.irrelevant, c.n)
-
-        ranked = sorted(in_order, key=key)
+            hit = c.item_set & weak
+            if hit:
+                points = sum(gains.get(i, 0.0) for i in c.items if i in hit)
+                key = (-round(points, 6), -len(hit & named), c.irrelevant, c.n)
+            else:
+                key = (0, 0, c.irrelevant, c.n)
+            keyed.append((key, c))
+        keyed.sort(key=_first)
+        ranked = [c for _, c in keyed]
     fresh = [c for c in ranked if c.measure.id not in used]
     return fresh[:k] if fresh else ranked[:1]
+
+
+def _first(pair: tuple) -> tuple:
+    return pair[0]
 
 
 def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int | None = None) -> Plan:
@@ -220,7 +230,8 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
         weak_items = {b.id for b in ind.below_full}
         chosen = _choose(
             _candidates(lib, ind.id, analysis.agency_kind, edition, year),
-            {i: gains.get(i, 0.0) for i in weak_items},
+            gains,
+            weak_items,
             named & weak_items,
             used,
             MEASURES_PER_CLASS[ind.classification],

@@ -159,9 +159,10 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
     subindicators: dict[str, Node] = {}
     indicators: dict[int, Node] = {}
     for ind in edition.indicators:
+        path = layout.paths[ind.id]
         node = Node(confidence=ind.items_rule_confidence)
         p = pub.indicators.get(ind.id)
-        if p is not None and _in_range(f"indicators.{ind.id}", p, found):
+        if p is not None and _in_range(path, p, found):
             node.published = p
         groups = layout.groups[ind.id]
         if groups:
@@ -177,7 +178,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
             if None not in means:
                 node.computed = sum(means) / len(means)
         node.settle()
-        _compare(f"indicators.{ind.id}", node, found)
+        _compare(path, node, found)
         indicators[ind.id] = node
     for key in pub.indicators:
         if key not in indicators:
@@ -195,7 +196,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
     for tool in edition.tools:
         node = Node()
         p = pub.tools.get(tool.id)
-        if p is not None and _in_range(f"tools.{tool.id}", p, found):
+        if p is not None and _in_range(layout.paths[tool.id], p, found):
             node.published = p
         derived: list[tuple[str, float, str]] = []
         for d in tool.derive:
@@ -225,7 +226,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
                         )
                     )
         node.settle()
-        _compare(f"tools.{tool.id}", node, found)
+        _compare(layout.paths[tool.id], node, found)
         tools[tool.id] = node
     for key in pub.tools:
         if key not in tools:
@@ -268,38 +269,37 @@ def _compare(path: str, node: Node, found: list[Finding]) -> None:
 # ---- levels ----------------------------------------------------------------------------------
 
 
-def _rule_holds(rule: LevelRule, total: float, tools: dict[str, float | None]) -> bool | None:
-    """True, False, or None when it depends on a tool score that is not known."""
-    if total < rule.min_total:
-        return False
-    if rule.min_each_tool is None:
-        return True
-    known = {t: v for t, v in tools.items() if v is not None}
-    if any(round2(v) < rule.min_each_tool for v in known.values()):
-        return False
-    return True if len(known) == len(tools) else None
-
-
 def decide_level(edition: Edition, total: float | None, tools: dict[str, float | None]) -> LevelResult:
+    """The first rule, highest first, whose conditions hold; when a rule's tool floor cannot be
+    checked (a tool score unknown), every rule down to the first that surely holds is a candidate."""
     levels = edition.levels
     if total is None:
         return LevelResult(None, None, [], None, levels.confidence)
     total = round2(total)
+    known = [round2(v) for v in tools.values() if v is not None]
+    lowest = min(known) if known else None
+    complete = len(known) == len(tools)
     candidates: list[LevelRule] = []
     for rule in levels.rules:
-        holds = _rule_holds(rule, total, tools)
-        if holds is False:
+        if total < rule.min_total:
             continue
+        floor = rule.min_each_tool
+        if floor is None:
+            holds = True
+        elif lowest is not None and lowest < floor:
+            continue
+        else:
+            holds = complete  # every known tool is at the floor; the unknown ones may not be
         candidates.append(rule)
         if holds:
             break
+    if len(candidates) == 1:
+        r = candidates[0]
+        return LevelResult(r.label, r.label_en, [r.label], r.passed, weakest(levels.confidence, r.confidence))
     missing = [t for t, v in tools.items() if v is None]
     conf = weakest(levels.confidence, *(r.confidence for r in candidates))
     passed_set = {r.passed for r in candidates}
     passed = passed_set.pop() if len(passed_set) == 1 else None
-    if len(candidates) == 1:
-        r = candidates[0]
-        return LevelResult(r.label, r.label_en, [r.label], passed, conf)
     return LevelResult(None, None, [r.label for r in candidates], passed, conf, missing)
 
 
@@ -367,8 +367,14 @@ def level_above(edition: Edition, label: str | None) -> str | None:
 
 def level_rank(edition: Edition, label: str | None) -> int | None:
     """0 for the top level, larger further down; None for a label this edition does not have."""
-    labels = [r.label for r in edition.levels.rules]
-    return labels.index(label) if label in labels else None
+    return per_edition(edition, "level_ranks", _level_ranks).get(label)  # type: ignore[arg-type]
+
+
+def _level_ranks(edition: Edition) -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for n, r in enumerate(edition.levels.rules):
+        ranks.setdefault(r.label, n)  # as list.index: the first rule of a label
+    return ranks
 
 
 _GRADES = ("AA", "A", "B", "C", "D", "E", "F")
@@ -436,6 +442,8 @@ class _Layout:
     # Per indicator, the item groups averaged first: one group (sub_id None) for a plain mean,
     # one per sub-indicator for a mean of sub-indicator means. Empty when items are unknown.
     groups: dict[int, list[tuple[str | None, tuple[str, ...]]]]
+    # Where each indicator and tool is reported ('indicators.4', 'tools.EIT'), for findings.
+    paths: dict[int | str, str]
 
 
 def _build_layout(edition: Edition) -> _Layout:
@@ -457,7 +465,9 @@ def _build_layout(edition: Edition) -> _Layout:
             ]
         else:
             groups[ind.id] = [(None, tuple(i.id for i in members))]
-    return _Layout(scales, groups)
+    paths: dict[int | str, str] = {i.id: f"indicators.{i.id}" for i in edition.indicators}
+    paths.update({t.id: f"tools.{t.id}" for t in edition.tools})
+    return _Layout(scales, groups, paths)
 
 
 def _layout(edition: Edition) -> _Layout:
