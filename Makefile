@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Debug is off unless asked for (prongsai/web/settings.py): the development server asks.
+DEV    := PRONGSAI_DEBUG=1
 
 # PDF is made in-process by Typst (a wheel); fontconfig lets LibreOffice find TH Sarabun New.
 # The tests read PDFs with poppler and open DOCX with LibreOffice.
@@ -35,10 +37,10 @@ fonts: $(BIN)/python system
 # The web application on SQLite with the demo data, at http://127.0.0.1:8000/
 run: $(STAMP) fonts
 	@scripts/ensure-apt.sh $(APT_WEB)
-	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(DEV) $(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(DEV) $(BIN)/python manage.py load_demo
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # mypy checks the packages listed under [tool.mypy] files in pyproject.toml (strict).
 lint: $(STAMP)
@@ -48,7 +50,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint fonts
 	@scripts/ensure-apt.sh $(APT_TEST) $(APT_IMPORT) $(APT_WEB)
-	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
+	$(DEV) $(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 	$(BIN)/python -m pytest
 	@scripts/test-postgres.sh $(BIN)/python
 

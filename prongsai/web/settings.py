@@ -25,7 +25,9 @@ def env_bool(name: str, default: bool) -> bool:
     return value in ("1", "true", "True")
 
 
-DEBUG = env_bool("PRONGSAI_DEBUG", True)
+# Secure by default: debug (tracebacks to the browser, the development secret key) only where it
+# is asked for, as `make run` does; the test suite's settings (tests/settings.py) ask too.
+DEBUG = env_bool("PRONGSAI_DEBUG", False)
 SECRET_KEY = os.environ.get("PRONGSAI_SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("PRONGSAI_SECRET_KEY must be set when PRONGSAI_DEBUG is off")

@@ -1,8 +1,6 @@
 """Root URLs. Each area owns its own module; the agency pages are scoped by agency slug."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -32,5 +30,5 @@ urlpatterns += i18n_patterns(
     path("", include("prongsai.web.pages.urls")),
     prefix_default_language=False,
 )
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence, emblems) are never served from MEDIA_URL, in any mode: each is
+# reached through a view that checks who may see it (cycle.views, pages.progress, public.views).

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from prongsai.web.cycle.models import LinkCheck
 from tests.web.conftest import PASSWORD
+from tests.web.test_pages_plans import uploads  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,9 @@ def test_security_headers(world, login):
 
 
 def _deploy_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_") and k != "DJANGO_SETTINGS_MODULE"
+    }
     env.update(PRONGSAI_DEBUG="0", PRONGSAI_ALLOWED_HOSTS="ita.example.go.th", **extra)
     return env
 
@@ -196,3 +199,57 @@ def test_deployment_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "PRONGSAI_SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    """Secure by default: without PRONGSAI_DEBUG the application runs as deployed (make run asks
+    for debug), and refuses to start without a secret key."""
+    env = {k: v for k, v in _deploy_env(PRONGSAI_VAR=str(tmp_path)).items() if k != "PRONGSAI_DEBUG"}
+    env["PRONGSAI_SECRET_KEY"] = "k" * 20 + "-x7Q9zL2vB8nR4tY1uW6eA3sD5fG0hJ"
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='prongsai.web.settings'; django.setup(); "
+        "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert shown.stdout.split() == ["False", "True"], shown.stderr
+    del env["PRONGSAI_SECRET_KEY"]
+    refused = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert refused.returncode != 0 and "PRONGSAI_SECRET_KEY" in refused.stderr
+
+
+def test_uploaded_evidence_is_never_served_from_the_media_url(world, login, uploads):  # noqa: F811
+    """Evidence reaches a person only through the view that checks who may see it, in any mode:
+    /media/ served every agency's draft evidence to anyone while debug was on."""
+    import io as _io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from prongsai.web.cycle.models import Evidence
+
+    plan = world["our_plan"]
+    m = plan.measures.order_by("position", "pk").first()
+    buf = _io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 200)).save(buf, "PNG")
+    editor = login(world["users"]["editor"])
+    today = "15/01/2569"
+    r = editor.post(
+        reverse("evidence_add", kwargs={"agency": plan.agency.slug, "measure": m.pk}),
+        {
+            "file": SimpleUploadedFile("ภาพ.png", buf.getvalue(), content_type="image/png"),
+            "caption": "ภาพ",
+            "added_on": today,
+        },
+    )
+    assert r.status_code == 302
+    ev = Evidence.objects.get(measure=m, caption="ภาพ")
+    media = "/" + django_settings.MEDIA_URL.strip("/") + "/" + ev.file.name
+    assert Client().get(media).status_code == 404
+    assert editor.get(media).status_code == 404
+    view = reverse("evidence_file", kwargs={"agency": plan.agency.slug, "evidence": ev.pk})
+    assert editor.get(view).status_code == 200
+    assert Client().get(view).status_code in (302, 403, 404)

@@ -64,6 +64,7 @@ def extracted(tmp_path_factory) -> Path:
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "prongsai.web.settings",
+            "PRONGSAI_DEBUG": "1",
             "PYTHONPATH": str(copy),
         },
     )

@@ -1,0 +1,10 @@
+"""Settings for the test suite: the application's settings with debug asked for, as `make run`
+asks for it. Debug off turns on the HTTPS-only settings (SSL redirect, secure cookies) that the
+test client and the live server cannot follow; pytest-django still runs every test with
+DEBUG = False. tests/web/test_security.py checks the deployment settings themselves."""
+
+import os
+
+os.environ.setdefault("PRONGSAI_DEBUG", "1")
+
+from prongsai.web.settings import *  # noqa: F403
