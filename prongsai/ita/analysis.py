@@ -8,6 +8,7 @@ the what-if priority list. All numbers come from :mod:`prongsai.ita.scoring`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from prongsai.ita import narrative
 from prongsai.ita.edition import Edition, per_edition
@@ -171,6 +172,10 @@ class Analysis:
         }
 
 
+_BY_INDICATOR = attrgetter("indicator")
+_BY_GAIN = attrgetter("gain")
+
+
 def classify(score: float, delta: float | None, pass_mark: float, top: float) -> str:
     s = round2(score)
     if s < pass_mark:
@@ -259,11 +264,12 @@ def _item_gains(
     by_indicator: dict[int, list[str]] = {}
     for b in below:
         by_indicator.setdefault(b.indicator, []).append(b.id)
-    members = _facts(ed).items_of
+    members = _facts(ed).own_items
+    known = result.items.keys()
     for ind, ids in by_indicator.items():
         target = indicator_gains.get(ind)
         total = sum(raw[i] for i in ids)
-        if target is None or total <= 0 or not all(m in result.items for m in members[ind]):
+        if target is None or total <= 0 or not known >= members[ind]:
             continue
         for i in ids:
             out[i] = raw[i] * target / total
@@ -424,19 +430,23 @@ def analyse(
         strongest_ids = [i.id for i, r in scored if r == hi]
         weakest_ids = [i.id for i, r in scored if r == lo]
 
+    # Most points first; among equal points indicators before items, then by indicator and item
+    # order. Built in that second order, so one stable sort by points gives both.
     base_conf = fx.base_confidence
     priorities = [
         Priority("indicator", str(i.id), i.name_th, i.id, i.score, i.gain_to_full, base_conf)  # type: ignore[arg-type]
         for i, r in scored
         if r < FULL_MARKS
     ]
+    priorities.sort(key=_BY_INDICATOR)
     item_gains = _item_gains(ed, result, below, {i.id: i.gain_to_full for i, _ in scored}, per_item)
     item_conf = fx.item_confidence
-    priorities += [
-        Priority("item", b.id, b.name_th, b.indicator, b.score, item_gains[b.id], item_conf[b.indicator])
-        for b in below
-    ]
-    priorities.sort(key=lambda p: (-p.gain, p.kind != "indicator", p.indicator, order.get(p.id, (0, 0))))
+    for n in sorted(by_indicator):
+        conf = item_conf[n]
+        priorities += [
+            Priority("item", b.id, b.name_th, n, b.score, item_gains[b.id], conf) for b in by_indicator[n]
+        ]
+    priorities.sort(key=_BY_GAIN, reverse=True)  # reverse keeps equal gains in their order
     reach = _what_reaches(result, gap, [p for p in priorities if p.kind == "item"], per_indicator)
 
     reach_text = ""
@@ -513,7 +523,6 @@ class _Facts:
     ordered_items: tuple[str, ...]  # i1 < … < e1 < … < o1 < …
     order: dict[str, tuple[int, int]]
     own_items: dict[int, frozenset[str]]
-    items_of: dict[int, tuple[str, ...]]
     per_indicator: dict[int, float]  # overall points per point of the indicator
     per_item: dict[str, float]
     share: dict[int, float]  # the indicator's points in its tool's score, per point
@@ -534,7 +543,6 @@ def _build_facts(ed: Edition) -> _Facts:
         ordered_items=tuple(sorted(order, key=order.__getitem__)),
         order=order,
         own_items={n: frozenset(i.id for i in items) for n, items in ed.items_of_indicator.items()},
-        items_of={n: tuple(i.id for i in items) for n, items in ed.items_of_indicator.items()},
         per_indicator=per_indicator,
         per_item=per_item,
         share={i.id: per_indicator[i.id] / ed.tool_by_id[i.tool].weight for i in ed.indicators},

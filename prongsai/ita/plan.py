@@ -132,6 +132,11 @@ class _Candidate:
     for one assessed edition and plan year: the same for every agency, so worked out once."""
 
     measure: LibraryMeasure
+    id: str
+    title: str
+    steps: tuple[str, ...]
+    responsible: str
+    oit_evidence: str
     n: int  # library order among the indicator's candidates
     items: tuple[str, ...]  # its item ids in the assessed edition, sorted
     item_set: frozenset[str]
@@ -162,7 +167,21 @@ def _build_candidates(
     for n, m in enumerate(measures):
         items = frozenset(m.items.get(str(assessed), ()))
         relevant = any(set(m.items.get(e, ())) & ids for e, ids in own.items())
-        out.append(_Candidate(m, n, tuple(sorted(items)), items, not relevant, period_text(m.period, year)))
+        out.append(
+            _Candidate(
+                m,
+                m.id,
+                m.title_th,
+                tuple(m.steps_th),
+                m.responsible_th,
+                m.oit_evidence_th,
+                n,
+                tuple(sorted(items)),
+                items,
+                not relevant,
+                period_text(m.period, year),
+            )
+        )
     return out, sorted(out, key=lambda c: (c.irrelevant, c.n))
 
 
@@ -210,7 +229,7 @@ def _choose(
             keyed.append((key, c))
         keyed.sort(key=_first)
         ranked = [c for _, c in keyed]
-    fresh = [c for c in ranked if c.measure.id not in used]
+    fresh = [c for c in ranked if c.id not in used]
     return fresh[:k] if fresh else ranked[:1]
 
 
@@ -236,32 +255,31 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
             used,
             MEASURES_PER_CLASS[ind.classification],
         )
+        answers = ind.narrative_th or (
+            f"ตัวชี้วัดที่ {ind.id} {ind.name_th}: ยังไม่มีคะแนนของปี พ.ศ. {analysis.fiscal_year}"
+        )
         for c in chosen:
-            m = c.measure
-            used.add(m.id)
+            used.add(c.id)
             text, start, end = c.period
-            answers = ind.narrative_th or (
-                f"ตัวชี้วัดที่ {ind.id} {ind.name_th}: ยังไม่มีคะแนนของปี พ.ศ. {analysis.fiscal_year}"
-            )
             items = [i for i in c.items if i in weak_items]
             measures.append(
                 PlannedMeasure(
-                    no=len(measures) + 1,
-                    library_id=m.id,
-                    title=m.title_th,
-                    indicator=ind.id,
-                    indicator_name_th=ind.name_th,
-                    classification=ind.classification,
-                    analysis=answers,
-                    steps=list(m.steps_th),
-                    period=text,
-                    period_start=start,
-                    period_end=end,
-                    responsible=m.responsible_th,
-                    oit_evidence=m.oit_evidence_th,
-                    items=items,
+                    len(measures) + 1,
+                    c.id,
+                    c.title,
+                    ind.id,
+                    ind.name_th,
+                    ind.classification,
+                    answers,
+                    list(c.steps),
+                    text,
+                    start,
+                    end,
+                    c.responsible,
+                    c.oit_evidence,
+                    items,
                     # The points this measure answers: its weak items', else its indicator's.
-                    gain=sum(gains.get(i, 0.0) for i in items) or ind.gain_to_full,
+                    sum(gains.get(i, 0.0) for i in items) or ind.gain_to_full,
                 )
             )
     return Plan(fiscal_year=year, assessed_year=analysis.fiscal_year, measures=measures)
