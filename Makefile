@@ -40,7 +40,7 @@ run: $(STAMP) fonts
 	$(DEV) $(BIN)/python manage.py migrate --no-input -v 0
 	$(DEV) $(BIN)/python manage.py compilemessages -v 0 --ignore=.venv
 	$(DEV) $(BIN)/python manage.py load_demo
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@scripts/run-dev.sh $(BIN)/python
 
 # mypy checks the packages listed under [tool.mypy] files in pyproject.toml (strict).
 lint: $(STAMP)

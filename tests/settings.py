@@ -6,5 +6,7 @@ DEBUG = False. tests/web/test_security.py checks the deployment settings themsel
 import os
 
 os.environ.setdefault("PRONGSAI_DEBUG", "1")
+# Tasks run at once, inside the test (the application queues them for a worker).
+os.environ.setdefault("PRONGSAI_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from prongsai.web.settings import *  # noqa: F403

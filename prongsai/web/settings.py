@@ -170,14 +170,10 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("PRONGSAI_EVIDENCE_MAX_BYTES", str(20 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Background work through Django's task API (django-tasks backport on 5.2): immediate in
-# development and tests, the database queue (django-tasks-db, `manage.py db_worker`) in deployment:
-# PRONGSAI_TASK_BACKEND=django_tasks_db.DatabaseBackend.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("PRONGSAI_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
-}
+# Background work through Django's task API (django-tasks backport on 5.2): queued in the database
+# (django-tasks-db) and run by `manage.py db_worker`, never inside a request. `make run` starts a
+# worker beside the development server; the test suite runs tasks at once (tests/settings.py).
+TASKS = {"default": {"BACKEND": os.environ.get("PRONGSAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less header set in base.html
