@@ -142,7 +142,18 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
     # Items: drop what this edition does not know or what cannot be a score.
     items: dict[str, float] = {}
     scales = layout.scales
-    for item_id, value in pub.items.items():
+    given = pub.items
+    if given and given.keys() <= scales.keys():
+        values = given.values()
+        total = sum(values)  # NaN when any is
+        if min(values) >= 0 and max(values) <= FULL_MARKS and total == total:
+            # All known and in range (as nearly always): only the fixed scales left to check.
+            for item_id in layout.scaled.intersection(given):
+                if round2(given[item_id]) not in scales[item_id]:  # type: ignore[operator]
+                    break
+            else:
+                items = dict(given)
+    for item_id, value in () if items else given.items():
         allowed = scales.get(item_id, _UNKNOWN)
         if allowed is _UNKNOWN:
             found.append(F.unknown("item", item_id, edition.edition))
@@ -444,6 +455,7 @@ class _Layout:
     groups: dict[int, list[tuple[str | None, tuple[str, ...]]]]
     # Where each indicator and tool is reported ('indicators.4', 'tools.EIT'), for findings.
     paths: dict[int | str, str]
+    scaled: frozenset[str]  # items whose edition fixes a scale
 
 
 def _build_layout(edition: Edition) -> _Layout:
@@ -467,7 +479,7 @@ def _build_layout(edition: Edition) -> _Layout:
             groups[ind.id] = [(None, tuple(i.id for i in members))]
     paths: dict[int | str, str] = {i.id: f"indicators.{i.id}" for i in edition.indicators}
     paths.update({t.id: f"tools.{t.id}" for t in edition.tools})
-    return _Layout(scales, groups, paths)
+    return _Layout(scales, groups, paths, frozenset(i for i, v in scales.items() if v is not None))
 
 
 def _layout(edition: Edition) -> _Layout:
