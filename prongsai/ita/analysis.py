@@ -174,6 +174,7 @@ class Analysis:
 
 _BY_INDICATOR = attrgetter("indicator")
 _BY_GAIN = attrgetter("gain")
+_BY_SCORE = attrgetter("score")
 
 
 def classify(score: float, delta: float | None, pass_mark: float, top: float) -> str:
@@ -347,18 +348,20 @@ def analyse(
 
     per_indicator, per_item = fx.per_indicator, fx.per_item
     order = fx.order
-    # Items below full marks, in item order per indicator; then all of them lowest first.
+    # Items below full marks (printing as less than 100.00), in item order per indicator; then
+    # all of them lowest first, by indicator and item order among equal scores (stable sorts).
     by_indicator: dict[int, list[ItemScore]] = {}
     below: list[ItemScore] = []
+    ids = [i for i, v in result.items.items() if v < 99.995]
+    ids.sort(key=order.__getitem__)
     scores = result.items
-    for i in fx.ordered_items:
-        v = scores.get(i)
-        if v is not None and v < 99.995:  # prints as less than 100.00
-            meta = item_meta[i]
-            b = ItemScore(i, meta.name_th, meta.indicator, v)
-            below.append(b)
-            by_indicator.setdefault(meta.indicator, []).append(b)
-    below.sort(key=lambda x: (x.score, x.indicator, order[x.id]))
+    for i in ids:
+        meta = item_meta[i]
+        b = ItemScore(i, meta.name_th, meta.indicator, scores[i])
+        below.append(b)
+        by_indicator.setdefault(meta.indicator, []).append(b)
+    below.sort(key=_BY_INDICATOR)
+    below.sort(key=_BY_SCORE)
     pass_mark, top = fx.pass_mark, fx.top
     gap, level_fell = _target_gap(result, prev)
     # Full marks on an indicator are spelt out only where its tool is below the target's floor.
@@ -520,7 +523,6 @@ class _Facts:
     tool_paths: tuple[tuple[str, str], ...]  # (tool or part, its change's path), in report order
     indicator_path: dict[int, str]
     items: dict[str, _ItemFacts]
-    ordered_items: tuple[str, ...]  # i1 < … < e1 < … < o1 < …
     order: dict[str, tuple[int, int]]
     own_items: dict[int, frozenset[str]]
     per_indicator: dict[int, float]  # overall points per point of the indicator
@@ -540,7 +542,6 @@ def _build_facts(ed: Edition) -> _Facts:
         tool_paths=tuple((t, f"tools.{t}") for t in ("IIT", "EIT", *ed.part_ids, "OIT")),
         indicator_path={i.id: f"indicators.{i.id}" for i in ed.indicators},
         items={i.id: _ItemFacts(f"items.{i.id}", i.name_th, i.indicator) for i in ed.item_by_id.values()},
-        ordered_items=tuple(sorted(order, key=order.__getitem__)),
         order=order,
         own_items={n: frozenset(i.id for i in items) for n, items in ed.items_of_indicator.items()},
         per_indicator=per_indicator,
