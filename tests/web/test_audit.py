@@ -2,6 +2,7 @@
 
 import pytest
 
+from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Measure
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +13,7 @@ def test_measure_edit_is_recorded_with_user_and_before_after(world, login):
     client = login(editor)
     m = Measure.objects.filter(plan=world["our_plan"]).order_by("position", "pk").first()
     before_title = m.title
-    m.title = "มาตรการทดสอบการบันทึกประวัติ"
-    m.save_checked(m.version, ["title"])
+    actions.edit_measure(m, m.version, {"title": "มาตรการทดสอบการบันทึกประวัติ"})
     latest, previous = list(m.history.all()[:2])
     assert latest.title == "มาตรการทดสอบการบันทึกประวัติ"
     assert previous.title == before_title

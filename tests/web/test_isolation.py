@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from prongsai.interchange import load_document
 from prongsai.web.agencies.models import Agency, ApiToken, Membership, OverseerGrant, Role, Unit
-from prongsai.web.cycle import links
+from prongsai.web.cycle import actions, links
 from prongsai.web.cycle.models import (
     Approval,
     Decision,
@@ -284,8 +284,7 @@ def _build_world() -> dict:
     plan.status = PlanStatus.APPROVED
     plan.approved_version = plan.content_version
     plan.save()
-    first.title = DRAFT_TITLE
-    first.save_checked(first.version, ["title"])
+    actions.edit_measure(first, first.version, {"title": DRAFT_TITLE})
     ProgressEntry.objects.create(
         measure=first, as_of=timezone.localdate(), status="in_progress", result=DRAFT_RESULT
     )

@@ -14,7 +14,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from prongsai.web.cycle import links
+from prongsai.web.cycle import actions, links
 from prongsai.web.cycle.models import Evidence, EvidenceKind, LinkCheck, Plan
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def linked_plan(world, server, closed_port, private_ok):
     agency = world["ours"]
     agency.website = f"{server}/nohead"
     agency.save()
-    plan.touch()
+    actions.bump_plan(plan)
     return {"plan": plan, "bad": bad, "m2": m2, "m3": m3, "server": server, "port": closed_port}
 
 
@@ -240,14 +240,14 @@ def test_check_holds_until_the_plan_changes(linked_plan):
     bad.url = bad.url.replace("/missing", "/good")
     bad.save()
     Evidence.objects.filter(caption__contains="ภาพกิจกรรม").update(caption="ภาพกิจกรรม")
-    plan.touch()
+    actions.bump_plan(plan)
     assert links.latest_check_ok(plan) == (False, "แผนมีการแก้ไขหลังการตรวจสอบลิงก์")
 
     check = links.start_check(plan)
     assert (check.total, check.done, check.failures) == (2, 2, [])
     assert links.latest_check_ok(plan) == (True, "")
 
-    plan.touch()  # any later edit
+    actions.bump_plan(plan)  # any later edit
     assert links.latest_check_ok(plan) == (False, "แผนมีการแก้ไขหลังการตรวจสอบลิงก์")
 
 
@@ -259,7 +259,7 @@ def test_a_link_added_as_evidence_after_the_check_needs_a_new_check(linked_plan,
     bad.url = bad.url.replace("/missing", "/good")
     bad.save()
     Evidence.objects.filter(caption__contains="ภาพกิจกรรม").update(caption="ภาพกิจกรรม")
-    plan.touch()
+    actions.bump_plan(plan)
     links.start_check(plan)
     assert links.latest_check_ok(plan) == (True, "")
     version = Plan.objects.get(pk=plan.pk).content_version
@@ -412,7 +412,7 @@ def test_panel_without_any_check(world, login):
 def test_panel_shows_stale_check(linked_plan, world):
     plan = linked_plan["plan"]
     links.start_check(plan)
-    plan.touch()
+    actions.bump_plan(plan)
     html = render_to_string("cycle/_linkcheck.html", {"plan": plan, "can_edit": True})
     assert "แผนมีการแก้ไขหลังการตรวจสอบลิงก์" in html
     assert "ตรวจสอบลิงก์อีกครั้ง" in html

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Measure, Plan, PlanStatus
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,7 @@ def published_part(response) -> str:
 
 
 def edit_title(measure: Measure, title: str) -> None:
-    measure.title = title
-    measure.save_checked(measure.version, ["title"])
+    actions.edit_measure(measure, measure.version, {"title": title})
 
 
 def test_nothing_approved_is_404(world, client):
@@ -91,8 +91,7 @@ def test_progress_shows_once_approved(world, login, client):
     assert "progress" not in [s["kind"] for s in client.get(url).context["sections"]]
     c = login(users["editor"])
     m = plan.measures.order_by("position", "pk").first()
-    m.status = "done"
-    m.save_checked(m.version, ["status"])
+    actions.edit_measure(m, m.version, {"status": "done"})
     m.progress.create(as_of=timezone.localdate(), status="done", result="ผลการดำเนินงานทดสอบหน้าสาธารณะ")
     c.logout()
     assert "ผลการดำเนินงานทดสอบหน้าสาธารณะ" not in client.get(url).content.decode()

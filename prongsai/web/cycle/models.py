@@ -12,8 +12,7 @@ from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -102,14 +101,6 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.agency} {self.fiscal_year}"
 
-    def touch(self) -> None:
-        """Something in the plan changed: a new version, and an approval no longer holds."""
-        Plan.objects.filter(pk=self.pk).update(content_version=F("content_version") + 1)
-        self.refresh_from_db(fields=["content_version"])
-        if self.status in (PlanStatus.APPROVED, PlanStatus.SUBMITTED):
-            self.status = PlanStatus.DRAFT
-            self.save(update_fields=["status"])
-
     def overdue_measures(self) -> list[Measure]:
         """The measures past their due date and not done, the most overdue first."""
         late = [m for m in self.measures.all() if m.overdue]
@@ -124,10 +115,6 @@ class MeasureStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("ยังไม่ดำเนินการ")
     IN_PROGRESS = "in_progress", _("อยู่ระหว่างดำเนินการ")
     DONE = "done", _("ดำเนินการเสร็จเรียบร้อยแล้ว")
-
-
-class StaleEdit(Exception):
-    """Someone saved this record after it was opened: their change would be lost silently."""
 
 
 class Measure(models.Model):
@@ -158,20 +145,6 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.title[:60]
-
-    def save_checked(self, expected_version: int, fields: list[str]) -> None:
-        """Optimistic locking: save only if nobody saved since ``expected_version`` was read."""
-        with transaction.atomic():
-            values = {f: getattr(self, f) for f in fields}
-            updated = Measure.objects.filter(pk=self.pk, version=expected_version).update(
-                **values, version=F("version") + 1
-            )
-            if not updated:
-                raise StaleEdit(self.pk)
-            self.refresh_from_db(fields=["version"])
-            # simple_history records .save(), not .update(): record this change explicitly.
-            self.save(update_fields=fields)
-            self.plan.touch()
 
     @property
     def due(self) -> date | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from prongsai.documents.service import FORMATS, KINDS, DocumentError, build
 from prongsai.documents.service import render as render_document
+from prongsai.web.cycle import records
 from prongsai.web.cycle.images import agency_emblem, plan_images
 from prongsai.web.cycle.models import MemoKind, Plan
 from prongsai.web.cycle.records import plan_record
@@ -66,8 +67,8 @@ def document_response(request, plan: Plan, kind: str, fmt: str, *, layout: str, 
     agency_obj = plan.agency
     year = plan.fiscal_year
     if kind == "analysis":  # named for the ITA year it analyses (the plan's year answers the one before)
-        assessed = agency_obj.assessments.filter(fiscal_year__lt=year).order_by("-fiscal_year").first()
-        year = assessed.fiscal_year if assessed else year
+        assessed = records.latest_assessments(agency_obj, before=year, n=1)
+        year = assessed[-1].fiscal_year if assessed else year
     try:
         data = plan_document(plan, kind, fmt, layout=layout, wraps=wraps)
     except DocumentError as exc:

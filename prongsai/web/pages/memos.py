@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from prongsai.documents.service import FORMATS
 from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.access import Action, can
+from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Memo, MemoKind
 from prongsai.web.pages.downloads import document_response
 from prongsai.web.pages.forms_memo import MemoForm, approver_name
@@ -60,7 +61,7 @@ def memo_edit(request, agency: str, year: int, kind: str):
             if form.has_changed() or memo.pk is None:
                 with transaction.atomic():
                     form.save()
-                    plan.touch()
+                    actions.bump_plan(plan)
                 messages.success(request, _("บันทึกบันทึกข้อความแล้ว"))
             else:
                 messages.info(request, _("ไม่มีการเปลี่ยนแปลง"))
