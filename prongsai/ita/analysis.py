@@ -218,7 +218,8 @@ def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap
     prev_label = prev.level.label if prev else None
     fell = False
     target = level_above(ed, label)
-    now, before = level_rank(ed, label), level_rank(ed, prev_label)
+    ranks = _facts(ed).ranks
+    now, before = ranks.get(label), ranks.get(prev_label)  # type: ignore[arg-type]
     if before is not None and now is not None and before < now:
         target, fell = prev_label, True
     if target is None:
@@ -244,9 +245,8 @@ def _full_marks(
     tools = dict(tools)
     tools[tool] = now + (FULL_MARKS - value) * share
     after = decide_level(result.edition, total + overall_gain, tools)
-    reaches = after.label is not None and level_rank(result.edition, after.label) <= level_rank(
-        result.edition, gap.label
-    )
+    ranks = _facts(result.edition).ranks
+    reaches = after.label is not None and ranks[after.label] <= ranks[gap.label]
     return narrative.FullMarks(tool, round2(tools[tool]), round2(overall_gain), gap.label, bool(reaches))
 
 
@@ -288,6 +288,7 @@ def _what_reaches(
     if any(v is None for v in tools.values()):
         return None
     total = result.overall.value
+    ranks = _facts(ed).ranks
     chosen: list[str] = []
     for p in items:
         tool = ed.indicator_by_id[p.indicator].tool
@@ -296,7 +297,7 @@ def _what_reaches(
         total += p.gain
         chosen.append(p.id)
         level = decide_level(ed, total, tools)
-        if level.label is not None and level_rank(ed, level.label) <= level_rank(ed, gap.label):  # type: ignore[operator]
+        if level.label is not None and ranks[level.label] <= ranks[gap.label]:
             return chosen, round2(total)
         if len(chosen) >= 5:  # beyond a handful of items it is no longer "what blocks" the level
             return None
@@ -530,6 +531,7 @@ class _Facts:
     share: dict[int, float]  # the indicator's points in its tool's score, per point
     pass_mark: float
     top: float
+    ranks: dict[str, int]  # level label -> 0 for the top level, larger further down
     base_confidence: str  # of an indicator's gain
     item_confidence: dict[int, str]  # of an item's gain, per indicator
 
@@ -549,6 +551,7 @@ def _build_facts(ed: Edition) -> _Facts:
         share={i.id: per_indicator[i.id] / ed.tool_by_id[i.tool].weight for i in ed.indicators},
         pass_mark=ed.pass_mark.value,
         top=ed.levels.rules[0].min_total,
+        ranks={r.label: level_rank(ed, r.label) for r in ed.levels.rules},  # type: ignore[misc]
         base_confidence=base,
         item_confidence={i.id: weakest(base, i.items_rule_confidence) for i in ed.indicators},
     )
