@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from prongsai.web import converters  # noqa: F401  (registers <year:…> and <id:…> before the includes)
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("prongsai.web.api.urls")),

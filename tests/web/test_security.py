@@ -253,3 +253,20 @@ def test_uploaded_evidence_is_never_served_from_the_media_url(world, login, uplo
     view = reverse("evidence_file", kwargs={"agency": plan.agency.slug, "evidence": ev.pk})
     assert editor.get(view).status_code == 200
     assert Client().get(view).status_code in (302, 403, 404)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/a/tonyongmat/plans/99999999999999999999/",
+        "/a/tonyongmat/plans/32768/",
+        "/a/tonyongmat/scores/123456789012/",
+        "/a/tonyongmat/measures/99999999999999999999/edit/",
+        "/a/tonyongmat/evidence/99999999999999999999/file/",
+        "/p/tonyongmat/99999999999999999999/",
+    ],
+)
+def test_numbers_no_row_can_have_are_404_not_500(world, login, path):
+    """A typed URL with a year or id beyond any row: 404 (it overflowed SQLite's integers and
+    PostgreSQL's smallint with a 500)."""
+    assert login(world["users"]["editor"]).get(path).status_code == 404

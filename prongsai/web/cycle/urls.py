@@ -5,6 +5,6 @@ from django.urls import path
 from prongsai.web.cycle import views
 
 urlpatterns = [
-    path("plans/<int:year>/linkcheck/", views.linkcheck_start, name="linkcheck_start"),
-    path("linkchecks/<int:check>/", views.linkcheck_status, name="linkcheck_status"),
+    path("plans/<year:year>/linkcheck/", views.linkcheck_start, name="linkcheck_start"),
+    path("linkchecks/<id:check>/", views.linkcheck_status, name="linkcheck_status"),
 ]

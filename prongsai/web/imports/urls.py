@@ -6,8 +6,8 @@ from prongsai.web.imports import views
 
 urlpatterns = [
     path("imports/", views.import_upload, name="import_upload"),
-    path("imports/<int:job>/", views.import_review, name="import_review"),
-    path("imports/<int:job>/accept/", views.import_accept, name="import_accept"),
-    path("imports/<int:job>/compare/", views.import_compare, name="import_compare"),
-    path("imports/<int:job>/undo/", views.import_undo, name="import_undo"),
+    path("imports/<id:job>/", views.import_review, name="import_review"),
+    path("imports/<id:job>/accept/", views.import_accept, name="import_accept"),
+    path("imports/<id:job>/compare/", views.import_compare, name="import_compare"),
+    path("imports/<id:job>/undo/", views.import_undo, name="import_undo"),
 ]

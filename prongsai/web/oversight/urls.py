@@ -7,5 +7,5 @@ from prongsai.web.oversight import views
 urlpatterns = [
     path("", views.home, name="oversight_home"),
     path("agency/<slug:agency>/", views.agency, name="oversight_agency"),
-    path("<str:province>/<int:year>/", views.province, name="oversight_province"),
+    path("<str:province>/<year:year>/", views.province, name="oversight_province"),
 ]

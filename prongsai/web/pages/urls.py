@@ -8,7 +8,7 @@ from prongsai.web.pages import agency_settings, views, year
 urlpatterns = [
     path("", views.home, name="home"),
     path("a/<slug:agency>/years/", year.years_list, name="years"),
-    path("a/<slug:agency>/years/<int:year>/", year.year_page, name="year"),
+    path("a/<slug:agency>/years/<year:year>/", year.year_page, name="year"),
     path("a/<slug:agency>/settings/", agency_settings.agency_settings, name="agency_settings"),
     path("a/<slug:agency>/settings/emblem/", agency_settings.agency_emblem_file, name="agency_emblem"),
     path("a/<slug:agency>/", include("prongsai.web.pages.urls_results")),

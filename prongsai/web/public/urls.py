@@ -15,6 +15,6 @@ _fonts = [
 urlpatterns = [
     *_fonts,
     path("<slug:agency>/", views.agency, name="public_agency"),
-    path("<slug:agency>/<int:year>/", views.year, name="public_year"),
-    path("<slug:agency>/<int:year>/evidence/<int:evidence>/", views.evidence, name="public_evidence"),
+    path("<slug:agency>/<year:year>/", views.year, name="public_year"),
+    path("<slug:agency>/<year:year>/evidence/<id:evidence>/", views.evidence, name="public_evidence"),
 ]
