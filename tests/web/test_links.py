@@ -42,6 +42,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(1.5)
             code, headers = 200, {}
+        elif path == "/drip":  # a byte at a time: every read within the per-read timeout
+            for ch in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 40:
+                self.wfile.write(bytes([ch]))
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
         else:
             code, headers = 404, {}
         body = b"x" * 4096
@@ -120,6 +126,16 @@ def test_fetch_thai_path_is_encoded(server, private_ok):
 def test_fetch_timeout(server, private_ok, monkeypatch):
     monkeypatch.setattr(links, "TIMEOUT", 0.3)
     assert links.fetch_status(f"{server}/slow") == (False, None, "timeout")
+
+
+def test_a_dripping_server_is_cut_at_the_links_deadline(server, private_ok, monkeypatch):
+    """Each byte comes within the per-read timeout, so only a deadline for the whole link ends it
+    (a drip held a check 45-90 s and blocked the worker: issue 11, item 2)."""
+    monkeypatch.setattr(links, "TIMEOUT", 2.0)
+    monkeypatch.setattr(links, "DEADLINE", 0.8)
+    started = time.monotonic()
+    assert links.fetch_status(f"{server}/drip") == (False, None, "timeout")
+    assert time.monotonic() - started < 2.5  # HEAD cut at 0.8 s, no GET after it
 
 
 @pytest.mark.parametrize(

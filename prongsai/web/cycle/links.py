@@ -28,6 +28,8 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
+import time
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -44,6 +46,9 @@ from django.utils.translation import ngettext
 from prongsai.web.cycle.models import LinkCheck, Measure, Plan, ProgressEntry
 
 TIMEOUT = 10.0  # seconds, per connection and per read
+# Seconds for one link in all (DNS, connections, redirects, HEAD then GET): a server that drips a
+# byte every few seconds kept each read under TIMEOUT and held a check for minutes.
+DEADLINE = 20.0
 WORKERS = 8  # links checked at the same time by one check
 USER_AGENT = "Prongsai-LinkCheck/1 (ITA evidence link check)"
 MAX_URL_LENGTH = 2000
@@ -82,10 +87,46 @@ def _address_allowed(ip: str) -> bool:
     return addr.is_global and not addr.is_multicast
 
 
+class _Deadline(threading.local):
+    """The current link's deadline and the sockets opened for it (per checking thread)."""
+
+    at: float | None = None
+    sockets: list[socket.socket]
+
+    def __init__(self) -> None:
+        self.sockets = []
+
+
+_deadline = _Deadline()
+
+
+def _cut(sockets: list[socket.socket]) -> None:
+    """Shut the link's sockets down: a read blocked in another thread returns at once."""
+    for sock in list(sockets):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+@contextlib.contextmanager
+def _within(seconds: float):
+    """Everything inside (every connection it opens) ends by ``seconds`` from now."""
+    _deadline.at, _deadline.sockets = time.monotonic() + seconds, []
+    timer = threading.Timer(seconds, _cut, args=(_deadline.sockets,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        _deadline.at = None
+
+
 def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
     """socket.create_connection, but only to addresses that ``_address_allowed``; the socket
     connects to the checked address itself, so DNS cannot answer differently a second time."""
     host, port = address
+    if _deadline.at is not None and time.monotonic() >= _deadline.at:
+        raise TimeoutError(f"{host}: the link's time is spent")
     infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
     allowed = [info for info in infos if _address_allowed(info[4][0])]
     if not allowed:
@@ -106,16 +147,32 @@ def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_
     raise last  # type: ignore[misc]
 
 
+def _watch(sock: socket.socket | None) -> None:
+    """The connection's socket (the TLS one for https) is cut when the link's deadline passes."""
+    if sock is not None and _deadline.at is not None:
+        _deadline.sockets.append(sock)
+        if time.monotonic() >= _deadline.at:
+            _cut([sock])
+
+
 class _GuardedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._create_connection = _guarded_connection
+
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
 
 
 class _GuardedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._create_connection = _guarded_connection
+
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
@@ -226,10 +283,14 @@ def fetch_status(url: str) -> tuple[bool, int | None, str]:
         target = _ascii_url(url)
     except (ValueError, UnicodeError):
         return False, None, INVALID
-    ok, status, error = _request(target, "HEAD")
-    if not ok and (error in (HTTP, PROTOCOL) or (error == REDIRECTS and status)):
-        # Many servers refuse or mishandle HEAD (405, 403, 404, 501, a dropped connection).
-        ok, status, error = _request(target, "GET")
+    started = time.monotonic()
+    with _within(DEADLINE):
+        ok, status, error = _request(target, "HEAD")
+        if not ok and (error in (HTTP, PROTOCOL) or (error == REDIRECTS and status)):
+            # Many servers refuse or mishandle HEAD (405, 403, 404, 501, a dropped connection).
+            ok, status, error = _request(target, "GET")
+    if not ok and time.monotonic() - started >= DEADLINE:
+        return False, status, TIMEOUT_ERR  # cut at the deadline, whatever the read then raised
     return ok, status, error
 
 
