@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from prongsai.web.cycle.models import LinkCheck
 from tests.web.conftest import PASSWORD
@@ -270,3 +272,20 @@ def test_numbers_no_row_can_have_are_404_not_500(world, login, path):
     """A typed URL with a year or id beyond any row: 404 (it overflowed SQLite's integers and
     PostgreSQL's smallint with a 500)."""
     assert login(world["users"]["editor"]).get(path).status_code == 404
+
+
+def test_a_session_ends_after_two_idle_hours_and_each_request_renews_it(world, login):
+    """Not 14 days regardless of use (issue 11, item 9): an idle timeout, renewed by activity."""
+    from django.contrib.sessions.models import Session
+
+    client = login(world["users"]["editor"])
+    client.get(reverse("home"))
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    first = Session.objects.get(session_key=key).expire_date
+    assert abs((first - timezone.now()).total_seconds() - 2 * 60 * 60) < 60
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(hours=1)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("home")).status_code in (200, 302)
+    assert "_auth_user_id" not in client.session
