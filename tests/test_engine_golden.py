@@ -20,7 +20,9 @@ import dataclasses
 import hashlib
 import json
 import lzma
+import os
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -331,3 +333,35 @@ def test_golden_cases_cover_what_they_claim():
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
     GOLDEN.write_bytes(lzma.compress(_dumps(current()).encode(), preset=9 | lzma.PRESET_EXTREME))
     print(GOLDEN, GOLDEN.stat().st_size, "bytes")
+
+
+_GAINS = """
+import sys
+sys.path.insert(0, {tests!r})
+import test_engine_golden as g
+for agency_years in g.cases(g.AGENCIES, seed=13):
+    results = {{}}
+    for case, pub, opts, prev_year in agency_years:
+        year = case["year"]
+        result = results[year] = g.score(g.get_edition(year), pub)
+        analysis = g.analyse(result, year, results.get(prev_year), prev_year, **opts)
+        print(*(repr(m.gain) for m in g.draft_plan(analysis).measures))
+"""
+
+
+def test_a_measures_gain_is_the_same_in_every_process():
+    """A measure's gain was summed in set order, which Python's string hashing changes from one
+    process to the next: the last bit of a gain differed between two runs of the same plan."""
+    script = _GAINS.format(tests=str(Path(__file__).parent))
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0].count("\n") == 236
+    assert runs[0] == runs[1]

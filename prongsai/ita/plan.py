@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from prongsai.interchange.models import Measure
 from prongsai.ita.analysis import CLASS_ORDER, Analysis, IndicatorAnalysis
-from prongsai.ita.edition import EditionError, get_edition
+from prongsai.ita.edition import Edition, EditionError, get_edition, per_edition
 from prongsai.ita.library import Library, LibraryMeasure, MonthSpan, library
 from prongsai.ita.narrative import item_codes
 from prongsai.thai.dates import be_to_ce, thai_date
@@ -185,22 +185,25 @@ def _build_candidates(
     return out, sorted(out, key=lambda c: (c.irrelevant, c.n))
 
 
-_CANDIDATES: dict[tuple, tuple[Library, tuple[list[_Candidate], list[_Candidate]]]] = {}
+_Candidates = tuple[list[_Candidate], list[_Candidate]]
 
 
-def _candidates(
-    lib: Library, indicator: int, kind: str, assessed: int, year: int
-) -> tuple[list[_Candidate], list[_Candidate]]:
-    key = (id(lib), indicator, kind, assessed, year)
-    hit = _CANDIDATES.get(key)
+def _candidates(lib: Library, indicator: int, kind: str, assessed: Edition, year: int) -> _Candidates:
+    """Kept with the assessed edition (edition.per_edition), so a reloaded edition gets its own."""
+    table: dict[tuple, tuple[Library, _Candidates]] = per_edition(assessed, "plan_candidates", _new_table)
+    key = (id(lib), indicator, kind, year)
+    hit = table.get(key)
     if hit is None or hit[0] is not lib:
-        hit = (lib, _build_candidates(lib, indicator, kind, assessed, year))
-        _CANDIDATES[key] = hit
+        hit = table[key] = (lib, _build_candidates(lib, indicator, kind, assessed.edition, year))
     return hit[1]
 
 
+def _new_table(_: Edition) -> dict:
+    return {}
+
+
 def _choose(
-    candidates: tuple[list[_Candidate], list[_Candidate]],
+    candidates: _Candidates,
     gains: dict[str, float],
     weak: set[str],
     named: set[str],
@@ -240,7 +243,6 @@ def _first(pair: tuple) -> tuple:
 def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int | None = None) -> Plan:
     lib = lib or library()
     year = fiscal_year or analysis.fiscal_year + 1
-    edition = analysis.result.edition.edition
     gains = {p.id: p.gain for p in analysis.priorities if p.kind == "item"}
     named = {i for s in analysis.suggestions for i in item_codes(s)}
     used: set[str] = set()
@@ -248,7 +250,7 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
     for ind in sorted(analysis.indicators, key=_order):
         weak_items = {b.id for b in ind.below_full}
         chosen = _choose(
-            _candidates(lib, ind.id, analysis.agency_kind, edition, year),
+            _candidates(lib, ind.id, analysis.agency_kind, analysis.result.edition, year),
             gains,
             weak_items,
             named & weak_items,
