@@ -224,10 +224,8 @@ def _copy_assessment(agency: Agency, year: int) -> None:
 
 
 def _import_job(agency: Agency, user, doc) -> object | None:
-    try:
-        from prongsai.web.imports.models import ImportJob, JobStatus
-    except ImportError:  # the imports app is not there (yet)
-        return None
+    from prongsai.web.imports.models import ImportJob, JobStatus
+
     return ImportJob.objects.create(
         agency=agency,
         uploaded_by=user,

@@ -4,12 +4,9 @@ evidence, documents; and who may do what (viewer posts nothing, another agency f
 from __future__ import annotations
 
 import io
-import sys
-import types
 from urllib.parse import unquote
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -41,25 +38,8 @@ def png_upload(name: str = "ภาพกิจกรรม.png"):
 
 @pytest.fixture
 def uploads(monkeypatch, settings, tmp_path):
-    """Evidence files under a temporary folder; the upload checker is the real one when it is there,
-    else a stand-in that sniffs PNG/PDF and refuses the rest."""
+    """Evidence files under a temporary folder (the real upload checker reads them)."""
     settings.MEDIA_ROOT = tmp_path
-    try:
-        import prongsai.web.cycle.uploads  # noqa: F401
-    except ImportError:
-        fake = types.ModuleType("prongsai.web.cycle.uploads")
-
-        def validate_upload(f) -> str:
-            head = f.read(8)
-            f.seek(0)
-            if head.startswith(b"\x89PNG"):
-                return "photo"
-            if head.startswith(b"%PDF"):
-                return "file"
-            raise ValidationError("ไฟล์ชนิดนี้ใช้เป็นหลักฐานไม่ได้")
-
-        fake.validate_upload = validate_upload
-        monkeypatch.setitem(sys.modules, "prongsai.web.cycle.uploads", fake)
     return tmp_path
 
 
