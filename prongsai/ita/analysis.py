@@ -425,7 +425,7 @@ def analyse(
             )
         )
 
-    scored = [(i, round2(i.score)) for i in indicators if i.score is not None]  # type: ignore[arg-type]
+    scored = [(i, round2(i.score)) for i in indicators if i.score is not None]
     strongest_ids: list[int] = []
     weakest_ids: list[int] = []
     if scored:

@@ -111,7 +111,7 @@ _ITEM_TH: dict[tuple[str, str | None], str] = {}
 _HEAD: dict[tuple[int, str, str], str] = {}  # 'ตัวชี้วัดที่ 9 … จากการเปิดเผยข้อมูลสาธารณะ…'
 
 
-def _item(i: ItemLine) -> str:
+def _item(i: ItemLine | ItemScoreLike) -> str:
     """'ข้อ o16 name' (the same few hundred items in every report, so each is written once)."""
     key = (i.id, i.name_th)
     text = _ITEM_TH.get(key)
@@ -154,7 +154,7 @@ def indicator_narrative(
             ]
         )
         sentences.append(f"ข้อที่ได้คะแนนลดลง ได้แก่ {listed}")
-        others = [i for i in below_full if i.id not in fell_ids]
+        others: Sequence[ItemLine | ItemScoreLike] = [i for i in below_full if i.id not in fell_ids]
     else:
         others = below_full
     if others:

@@ -186,11 +186,12 @@ def _build_candidates(
 
 
 _Candidates = tuple[list[_Candidate], list[_Candidate]]
+_Table = dict[tuple[int, int, str, int], tuple[Library, _Candidates]]  # by library, indicator, kind, year
 
 
 def _candidates(lib: Library, indicator: int, kind: str, assessed: Edition, year: int) -> _Candidates:
     """Kept with the assessed edition (edition.per_edition), so a reloaded edition gets its own."""
-    table: dict[tuple, tuple[Library, _Candidates]] = per_edition(assessed, "plan_candidates", _new_table)
+    table = per_edition(assessed, "plan_candidates", _new_table)
     key = (id(lib), indicator, kind, year)
     hit = table.get(key)
     if hit is None or hit[0] is not lib:
@@ -198,7 +199,7 @@ def _candidates(lib: Library, indicator: int, kind: str, assessed: Edition, year
     return hit[1]
 
 
-def _new_table(_: Edition) -> dict:
+def _new_table(_: Edition) -> _Table:
     return {}
 
 
@@ -219,7 +220,7 @@ def _choose(
     if not weak:
         ranked = by_relevance  # no points and no names: relevance, then library order
     else:
-        keyed = []
+        keyed: list[tuple[tuple[float, int, bool, int], _Candidate]] = []
         for c in in_order:
             # Item ids mean different things in different editions: points and names count only
             # the assessed edition's items.
@@ -236,7 +237,7 @@ def _choose(
     return fresh[:k] if fresh else ranked[:1]
 
 
-def _first(pair: tuple) -> tuple:
+def _first(pair: tuple[tuple[float, int, bool, int], _Candidate]) -> tuple[float, int, bool, int]:
     return pair[0]
 
 
