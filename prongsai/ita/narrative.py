@@ -101,10 +101,20 @@ def change_th(delta: float | None, previous_year: int | None) -> str:
     The word says the direction, so the number is never signed (no 'ลดลง -10.00')."""
     if delta is None or previous_year is None:
         return ""
-    if fmt(abs(delta)) == "0.00":
-        return f"เท่ากับปี พ.ศ. {previous_year}"
-    word = "เพิ่มขึ้น" if delta > 0 else "ลดลง"
-    return f"{word}จากปี พ.ศ. {previous_year} {fmt(abs(delta))} คะแนน"
+    key = (delta, previous_year)
+    text = _CHANGE_TH.get(key)
+    if text is None:
+        size = fmt(abs(delta))
+        if size == "0.00":
+            text = f"เท่ากับปี พ.ศ. {previous_year}"
+        else:
+            text = f"{'เพิ่มขึ้น' if delta > 0 else 'ลดลง'}จากปี พ.ศ. {previous_year} {size} คะแนน"
+        if len(_CHANGE_TH) < 20_000:  # changes are printed values: a few thousand at most per year
+            _CHANGE_TH[key] = text
+    return text
+
+
+_CHANGE_TH: dict[tuple[float, int], str] = {}
 
 
 _ITEM_TH: dict[tuple[str, str | None], str] = {}
