@@ -34,7 +34,7 @@ from prongsai.ita.numbers import fmt
 from prongsai.ita.plan import period_text
 from prongsai.thai.dates import fiscal_year_bounds
 from prongsai.web.agencies.models import Agency, Membership, OverseerGrant, Role, Unit
-from prongsai.web.cycle import records
+from prongsai.web.cycle import actions, records
 from prongsai.web.cycle.models import (
     Approval,
     Assessment,
@@ -689,18 +689,11 @@ class Loader:
         if plan is None:
             return
         approver = _user(f"approver{prefix}", first_name="ผู้บริหาร", last_name=plan.agency.name)
-        Approval.objects.create(
-            plan=plan,
-            version=plan.content_version,
-            decision=Decision.APPROVED,
-            approver=approver,
-            approver_name=approver.get_full_name(),
-            approver_position=plan.agency.executive_title,
-            snapshot=records.plan_record(plan).model_dump(mode="json"),
-        )
-        plan.status = PlanStatus.APPROVED
-        plan.approved_version = plan.content_version
-        plan.save(update_fields=["status", "approved_version"])
+        # Submitted on paper: actions.submit_plan would ask for a link check, which needs the
+        # internet; the approval itself goes through the cycle's action (snapshot, audit trail).
+        plan.status = PlanStatus.SUBMITTED
+        plan.save(update_fields=["status"])
+        actions.decide_plan(plan, Decision.APPROVED, plan.content_version, user=approver)
 
     def _seed_users(self, prefix: str, agency: Agency) -> None:
         finance = agency.units.filter(name="กองคลัง").first()
