@@ -129,36 +129,49 @@ def _month_of(token: str) -> int:
     return _MONTH_KEYS.get(key) or _EN_MONTHS[key.lower()]
 
 
+@dataclass(slots=True)
+class _Written:
+    """One date or month as written: its first and last day when a day is written, the month,
+    and the B.E. year when one is written (else filled in from its neighbours)."""
+
+    days: tuple[int, int] | None
+    month: int
+    year: int | None
+
+
 def _dated_span(text: str, fiscal_year: int) -> Period | None:
     """First and last day of the dates and months written in ``text``."""
-    found = []  # [first day or None, last day or None, month, B.E. year or None]
+    found: list[_Written] = []
     for m in _DATE.finditer(text):
-        day = int(m["day"]) if m["day"] else None
-        to_day = int(m["to_day"]) if m["to_day"] else day
-        found.append([day, to_day, _month_of(m["month"]), _be_year(m["year"]) if m["year"] else None])
+        days = (int(m["day"]), int(m["to_day"] or m["day"])) if m["day"] else None
+        found.append(_Written(days, _month_of(m["month"]), _be_year(m["year"]) if m["year"] else None))
     if not found:
         return None
     # Years for months written without one: from the next written year, else the previous one.
-    following = None
+    following: tuple[int, int] | None = None
     for entry in reversed(found):
-        if entry[3] is not None:
-            following = (entry[2], entry[3])
+        if entry.year is not None:
+            following = (entry.month, entry.year)
         elif following:
-            entry[3] = following[1] - (1 if entry[2] > following[0] else 0)
-    preceding = None
+            entry.year = following[1] - (1 if entry.month > following[0] else 0)
+    years: list[int] = []
+    preceding: tuple[int, int] | None = None
     for entry in found:
-        if entry[3] is not None:
-            preceding = (entry[2], entry[3])
+        if entry.year is not None:
+            year = entry.year
+            preceding = (entry.month, year)
         elif preceding:
-            entry[3] = preceding[1] + (1 if entry[2] < preceding[0] else 0)
+            year = preceding[1] + (1 if entry.month < preceding[0] else 0)
         else:
-            entry[3] = _in_fiscal_year(entry[2], fiscal_year)
+            year = _in_fiscal_year(entry.month, fiscal_year)
+        years.append(year)
     starts, ends = [], []
-    for day, to_day, month, year in found:
+    for entry, year in zip(found, years, strict=True):
         if not 2400 <= year <= 2700:
             return None
-        first, last = _month_start(year, month), _month_end(year, month)
-        if day is not None:
+        first, last = _month_start(year, entry.month), _month_end(year, entry.month)
+        if entry.days is not None:
+            day, to_day = entry.days
             if not (1 <= day <= to_day <= last.day):
                 continue  # 31 เมษายน: not a date
             first, last = first.replace(day=day), first.replace(day=to_day)
