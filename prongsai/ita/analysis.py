@@ -7,6 +7,7 @@ the what-if priority list. All numbers come from :mod:`prongsai.ita.scoring`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -22,7 +23,7 @@ from prongsai.ita.scoring import (
     decide_level,
     level_above,
     level_gap,
-    level_rank,
+    level_ranks,
     sensitivities,
     weakest,
 )
@@ -48,7 +49,7 @@ class Change:
             None if current is None or previous is None else round2(round2(current) - round2(previous))
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
             "current": None if self.current is None else round2(self.current),
@@ -64,7 +65,7 @@ class ItemScore:
     indicator: int
     score: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
             "name_th": self.name_th,
@@ -87,7 +88,7 @@ class IndicatorAnalysis:
     narrative_th: str | None
     gain_to_full: float | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
             "name_th": self.name_th,
@@ -114,7 +115,7 @@ class Priority:
     gain: float  # overall points gained by raising this score to full marks
     confidence: str  # of the arithmetic behind the gain
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
             "id": self.id,
@@ -153,7 +154,7 @@ class Analysis:
     suggestions: list[str] = field(default_factory=list)  # the assessor's, as recorded
     agency_kind: str = "local"  # whom the drafted measures address (library.agency_kind)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "fiscal_year": self.fiscal_year,
             "edition": self.result.edition.edition,
@@ -219,7 +220,7 @@ def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap
     fell = False
     target = level_above(ed, label)
     ranks = _facts(ed).ranks
-    now, before = ranks.get(label), ranks.get(prev_label)  # type: ignore[arg-type]
+    now, before = ranks.get(label), None if prev_label is None else ranks.get(prev_label)
     if before is not None and now is not None and before < now:
         target, fell = prev_label, True
     if target is None:
@@ -229,7 +230,7 @@ def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap
 
 def _full_marks(
     result: ScoreResult,
-    tools: dict[str, float | None],
+    tools: Mapping[str, float | None],
     tool: str,
     value: float,
     share: float,
@@ -242,12 +243,11 @@ def _full_marks(
     total = result.overall.value
     if now is None or total is None:
         return None
-    tools = dict(tools)
-    tools[tool] = now + (FULL_MARKS - value) * share
-    after = decide_level(result.edition, total + overall_gain, tools)
+    raised = now + (FULL_MARKS - value) * share
+    after = decide_level(result.edition, total + overall_gain, {**tools, tool: raised})
     ranks = _facts(result.edition).ranks
     reaches = after.label is not None and ranks[after.label] <= ranks[gap.label]
-    return narrative.FullMarks(tool, round2(tools[tool]), round2(overall_gain), gap.label, bool(reaches))
+    return narrative.FullMarks(tool, round2(raised), round2(overall_gain), gap.label, bool(reaches))
 
 
 def _item_gains(
@@ -284,8 +284,9 @@ def _what_reaches(
     if gap is None or gap.reached or result.overall.value is None:
         return None
     ed = result.edition
-    tools = result.tool_values()
-    if any(v is None for v in tools.values()):
+    values = result.tool_values()
+    tools = {t: v for t, v in values.items() if v is not None}
+    if len(tools) != len(values):
         return None
     total = result.overall.value
     ranks = _facts(ed).ranks
@@ -293,7 +294,7 @@ def _what_reaches(
     for p in items:
         tool = ed.indicator_by_id[p.indicator].tool
         share = per_indicator[p.indicator] / ed.tool_by_id[tool].weight
-        tools[tool] = tools[tool] + p.gain / per_indicator[p.indicator] * share  # type: ignore[operator]
+        tools[tool] = tools[tool] + p.gain / per_indicator[p.indicator] * share
         total += p.gain
         chosen.append(p.id)
         level = decide_level(ed, total, tools)
@@ -312,7 +313,7 @@ def analyse(
     agency: str | None = None,
     *,
     published_level: str | None = None,
-    suggestions: list[str] = (),  # type: ignore[assignment]
+    suggestions: Sequence[str] = (),
     agency_type: str | None = None,
 ) -> Analysis:
     """``published_level``: the level as NACC printed it (stated, with the engine's if it
@@ -341,10 +342,10 @@ def analyse(
             if i in same and i in before:
                 c = Change(item_meta[i].path, v, before[i])
                 item_changes.append(c)
-                if c.delta < 0:  # type: ignore[operator]
+                if c.delta is not None and c.delta < 0:
                     meta = item_meta[i]
                     fell_by.setdefault(meta.indicator, []).append(
-                        narrative.ItemLine(i, meta.name_th, c.current, c.previous)  # type: ignore[arg-type]
+                        narrative.ItemLine(i, meta.name_th, v, before[i])
                     )
 
     per_indicator, per_item = fx.per_indicator, fx.per_item
@@ -369,8 +370,11 @@ def analyse(
     short = {t for t, _ in gap.tools_short} if gap else set()
     tool_values = result.tool_values() if short else {}
     codes = [(x, narrative.item_codes(x)) for x in suggestions]
+    base_conf = fx.base_confidence
 
     indicators: list[IndicatorAnalysis] = []
+    scored: list[tuple[IndicatorAnalysis, float]] = []  # those with a score, and it rounded
+    priorities: list[Priority] = []  # the scored indicators below full marks, for now
     for ind, change in zip(ed.indicators, indicator_changes, strict=True):
         value = change.current
         mine = by_indicator.get(ind.id, [])
@@ -404,28 +408,30 @@ def analyse(
             classification=cls,
             below_full=mine,
             fell=fell_by.get(ind.id, []),
-            full_marks=_full_marks(result, tool_values, ind.tool, value, fx.share[ind.id], gain, gap)  # type: ignore[arg-type]
-            if gain > 0 and ind.tool in short
+            full_marks=_full_marks(result, tool_values, ind.tool, value, fx.share[ind.id], gain, gap)
+            if gain > 0 and gap is not None and ind.tool in short
             else None,
             suggestions=[x for x, named in codes if named & own_items],
         )
-        indicators.append(
-            IndicatorAnalysis(
-                ind.id,
-                ind.name_th,
-                ind.name_en,
-                ind.tool,
-                value,
-                change.previous,
-                change.delta,
-                cls,
-                mine,
-                text,
-                gain,
-            )
+        row = IndicatorAnalysis(
+            ind.id,
+            ind.name_th,
+            ind.name_en,
+            ind.tool,
+            value,
+            change.previous,
+            change.delta,
+            cls,
+            mine,
+            text,
+            gain,
         )
+        indicators.append(row)
+        rounded = round2(value)
+        scored.append((row, rounded))
+        if rounded < FULL_MARKS:
+            priorities.append(Priority("indicator", str(ind.id), ind.name_th, ind.id, value, gain, base_conf))
 
-    scored = [(i, round2(i.score)) for i in indicators if i.score is not None]
     strongest_ids: list[int] = []
     weakest_ids: list[int] = []
     if scored:
@@ -436,12 +442,6 @@ def analyse(
 
     # Most points first; among equal points indicators before items, then by indicator and item
     # order. Built in that second order, so one stable sort by points gives both.
-    base_conf = fx.base_confidence
-    priorities = [
-        Priority("indicator", str(i.id), i.name_th, i.id, i.score, i.gain_to_full, base_conf)  # type: ignore[arg-type]
-        for i, r in scored
-        if r < FULL_MARKS
-    ]
     priorities.sort(key=_BY_INDICATOR)
     item_gains = _item_gains(ed, result, below, {i.id: i.gain_to_full for i, _ in scored}, per_item)
     item_conf = fx.item_confidence
@@ -551,7 +551,7 @@ def _build_facts(ed: Edition) -> _Facts:
         share={i.id: per_indicator[i.id] / ed.tool_by_id[i.tool].weight for i in ed.indicators},
         pass_mark=ed.pass_mark.value,
         top=ed.levels.rules[0].min_total,
-        ranks={r.label: level_rank(ed, r.label) for r in ed.levels.rules},  # type: ignore[misc]
+        ranks=level_ranks(ed),
         base_confidence=base,
         item_confidence={i.id: weakest(base, i.items_rule_confidence) for i in ed.indicators},
     )

@@ -24,7 +24,7 @@ class AssessmentScore:
     result: ScoreResult
     findings: list[Finding]  # the scoring findings plus notes and stated-change checks
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "fiscal_year": self.fiscal_year,
             "edition": self.edition.edition,
@@ -134,13 +134,14 @@ def analyse_document(doc: Document, year: int | None = None) -> tuple[Analysis, 
     scores = score_document(doc, skipped)
     if not scores:
         raise ValueError("the document has no assessment to analyse")
-    if year is None:
-        idx = len(scores) - 1
-    else:
-        idx = next((i for i, s in enumerate(scores) if s.fiscal_year == year), None)
-        if idx is None:
-            known = ", ".join(str(s.fiscal_year) for s in scores)
-            raise ValueError(f"no assessment for fiscal year {year} (the document has {known})")
+    idx = (
+        len(scores) - 1
+        if year is None
+        else next((i for i, s in enumerate(scores) if s.fiscal_year == year), None)
+    )
+    if idx is None:
+        known = ", ".join(str(s.fiscal_year) for s in scores)
+        raise ValueError(f"no assessment for fiscal year {year} (the document has {known})")
     cur = scores[idx]
     prev = scores[idx - 1] if idx > 0 else None
     analysis = analyse(
@@ -171,7 +172,7 @@ def report_year(doc: Document, assessed_year: int | None = None) -> int:
     raise ValueError("the record states no report_fiscal_year and has no assessment to infer it from")
 
 
-def uncertain_facts(edition: Edition) -> list[dict]:
+def uncertain_facts(edition: Edition) -> list[dict[str, object]]:
     """The edition's facts below high confidence, for users to see beside every result."""
     return [
         {

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -468,7 +468,7 @@ def per_edition(edition: Edition, key: str, build: Callable[[Edition], T]) -> T:
     edition alone (layouts, sensitivities, orders) are not rebuilt for every agency."""
     hit = _DERIVED.get((id(edition), key))
     if hit is not None and hit[0] is edition:
-        return hit[1]  # type: ignore[return-value]
+        return cast(T, hit[1])  # what `build` made for this key: the cache holds every kind
     value = build(edition)
     _DERIVED[(id(edition), key)] = (edition, value)
     return value

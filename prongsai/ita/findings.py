@@ -27,7 +27,7 @@ class Finding:
     computed: float | str | None = None
     confidence: str = "high"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 

@@ -142,9 +142,9 @@ def indicator_narrative(
     previous_year: int | None,
     classification: str,
     below_full: Sequence[ItemLine | ItemScoreLike],
-    fell: list[ItemLine] = (),  # type: ignore[assignment]
+    fell: Sequence[ItemLine] = (),
     full_marks: FullMarks | None = None,
-    suggestions: list[str] = (),  # type: ignore[assignment]
+    suggestions: Sequence[str] = (),
 ) -> str:
     practice = _PRACTICE_TH.get(number, name_th)
     printed = fmt(score)

@@ -65,7 +65,7 @@ class PlannedMeasure:
             status="not_started",
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "no": self.no,
             "library_id": self.library_id,
@@ -94,7 +94,7 @@ class Plan:
     def indicators_covered(self) -> list[int]:
         return sorted({m.indicator for m in self.measures})
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "fiscal_year": self.fiscal_year,
             "assessed_year": self.assessed_year,
@@ -121,7 +121,7 @@ def period_text(period: str | MonthSpan, fiscal_year: int) -> tuple[str, date, d
     return f"{thai_date(start)} ถึง {thai_date(end)}", start, end
 
 
-def _order(ind: IndicatorAnalysis) -> tuple:
+def _order(ind: IndicatorAnalysis) -> tuple[int, float, float, int]:
     score = ind.score if ind.score is not None else 101.0
     return (CLASS_ORDER.get(ind.classification or "", 3), -(ind.gain_to_full or 0.0), score, ind.id)
 

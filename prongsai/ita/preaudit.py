@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from prongsai.interchange.models import Document, Evidence, Measure
 from prongsai.ita.api import analyse_document, report_year
@@ -41,7 +40,7 @@ class PreauditResult:
     def ready(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
             "fiscal_year": self.fiscal_year,
@@ -110,7 +109,7 @@ def preaudit(
     kind: str,
     year: int | None = None,
     *,
-    images: Callable[[Evidence], Any] | None = None,
+    images: Callable[[Evidence], object] | None = None,
     emblem: bool | None = None,
 ) -> PreauditResult:
     """``images``: how documents will find evidence photos (None: only whether a photo is in the
@@ -207,7 +206,7 @@ def preaudit(
     return result
 
 
-def photo_problems(doc: Document, images: Callable[[Evidence], Any] | None = None) -> list[Check]:
+def photo_problems(doc: Document, images: Callable[[Evidence], object] | None = None) -> list[Check]:
     """Photos the documents cannot show (for the import review screen as well as the pre-audit)."""
     result = PreauditResult("progress", 0, None)
     for n, m in enumerate(doc.measures, 1):
@@ -216,7 +215,7 @@ def photo_problems(doc: Document, images: Callable[[Evidence], Any] | None = Non
 
 
 def _photo_checks(
-    m: Measure, n: int, images: Callable[[Evidence], Any] | None, result: PreauditResult
+    m: Measure, n: int, images: Callable[[Evidence], object] | None, result: PreauditResult
 ) -> None:
     """A photo reference without its file is named here, never printed in a document."""
     for e in m.evidence:

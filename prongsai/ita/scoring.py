@@ -13,6 +13,7 @@ use the value rounded half-up to two decimals, so a printed score and its level 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from prongsai.ita import findings as F
@@ -21,7 +22,6 @@ from prongsai.ita.findings import Finding
 from prongsai.ita.numbers import round2, same_printed
 
 FULL_MARKS = 100.0
-_UNKNOWN = object()
 TOOL_IDS = ("IIT", "EIT", "OIT")
 
 
@@ -57,7 +57,7 @@ class Node:
         elif self.published is not None:
             self.value, self.basis = self.published, "published"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "value": None if self.value is None else round2(self.value),
             "basis": self.basis,
@@ -80,7 +80,7 @@ class LevelResult:
     def decided(self) -> bool:
         return self.label is not None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "label": self.label,
             "label_en": self.label_en,
@@ -105,7 +105,7 @@ class ScoreResult:
     def tool_values(self) -> dict[str, float | None]:
         return {t: self.tools[t].value for t in TOOL_IDS}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "overall": None if self.overall.value is None else round2(self.overall.value),
             "level": self.level.label,
@@ -127,6 +127,12 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
+def _all_known(values: list[float | None]) -> list[float] | None:
+    """The values when none of them is missing, else None."""
+    known = [v for v in values if v is not None]
+    return known if len(known) == len(values) else None
+
+
 def _in_range(path: str, value: float, found: list[Finding]) -> bool:
     if 0 <= value <= FULL_MARKS:
         return True
@@ -141,29 +147,30 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
 
     # Items: drop what this edition does not know or what cannot be a score.
     items: dict[str, float] = {}
-    scales = layout.scales
+    scales, fixed = layout.scales, layout.fixed
     given = pub.items
     if given and given.keys() <= scales.keys():
         values = given.values()
         total = sum(values)  # NaN when any is
         if min(values) >= 0 and max(values) <= FULL_MARKS and total == total:
             # All known and in range (as nearly always): only the fixed scales left to check.
-            for item_id in layout.scaled.intersection(given):
-                if round2(given[item_id]) not in scales[item_id]:  # type: ignore[operator]
+            for item_id in fixed.keys() & given.keys():
+                if round2(given[item_id]) not in fixed[item_id]:
                     break
             else:
                 items = dict(given)
     for item_id, value in () if items else given.items():
-        allowed = scales.get(item_id, _UNKNOWN)
-        if allowed is _UNKNOWN:
+        if item_id not in scales:
             found.append(F.unknown("item", item_id, edition.edition))
             continue
         if not 0 <= value <= FULL_MARKS:
             found.append(F.out_of_range(f"items.{item_id}", value))
             continue
+        allowed = scales[item_id]
         if allowed is not None and round2(value) not in allowed:
             group = edition.item_group_by_id[item_id]
-            found.append(F.unexpected_item_value(item_id, value, group.scale, group.scale_confidence))
+            if isinstance(group.scale, list):  # always: `allowed` is this list, rounded
+                found.append(F.unexpected_item_value(item_id, value, group.scale, group.scale_confidence))
         items[item_id] = value
 
     # Sub-indicators and indicators.
@@ -177,17 +184,18 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
             node.published = p
         groups = layout.groups[ind.id]
         if groups:
-            means = []
+            means: list[float | None] = []
             for sub_id, ids in groups:
-                vals = [items.get(i) for i in ids]
-                mean = None if None in vals else sum(vals) / len(vals)
+                vals = [items[i] for i in ids if i in items]
+                mean = sum(vals) / len(vals) if len(vals) == len(ids) else None
                 if sub_id is not None:
                     sn = Node(computed=mean, confidence=ind.items_rule_confidence)
                     sn.settle()
                     subindicators[sub_id] = sn
                 means.append(mean)
-            if None not in means:
-                node.computed = sum(means) / len(means)
+            known_means = _all_known(means)
+            if known_means is not None:
+                node.computed = sum(known_means) / len(known_means)
         node.settle()
         _compare(path, node, found)
         indicators[ind.id] = node
@@ -212,11 +220,11 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         derived: list[tuple[str, float, str]] = []
         for d in tool.derive:
             if d.from_ == "parts":
-                vals = [tools[part.id].value for part in tool.parts]
+                inputs = _all_known([tools[part.id].value for part in tool.parts])
             else:
-                vals = [indicators[n].value for n in tool.indicators]
-            if None not in vals:
-                conf = d.confidence
+                inputs = _all_known([indicators[n].value for n in tool.indicators])
+            if inputs is not None:
+                conf: str = d.confidence
                 if d.from_ == "indicators":
                     conf = weakest(
                         conf,
@@ -226,7 +234,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
                             if indicators[n].basis == "computed"
                         ),
                     )
-                derived.append((d.from_, _mean(vals), conf))
+                derived.append((d.from_, _mean(inputs), conf))
         if derived:
             used, node.computed, node.confidence = derived[0]
             for other, value, conf in derived[1:]:
@@ -239,9 +247,9 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         node.settle()
         _compare(layout.paths[tool.id], node, found)
         tools[tool.id] = node
-    for key in pub.tools:
-        if key not in tools:
-            found.append(F.unknown("tool", key, edition.edition))
+    for tool_id in pub.tools:
+        if tool_id not in tools:
+            found.append(F.unknown("tool", tool_id, edition.edition))
 
     tools = {k: tools[k] for k in ("IIT", "EIT", *edition.part_ids, "OIT")}
 
@@ -249,8 +257,8 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
     overall = Node(confidence=edition.overall.confidence)
     if pub.overall is not None and _in_range("overall", pub.overall, found):
         overall.published = pub.overall
-    tool_vals = [tools[t.id].value for t in edition.tools]
-    if None not in tool_vals:
+    tool_vals = _all_known([tools[t.id].value for t in edition.tools])
+    if tool_vals is not None:
         overall.computed = sum(t.weight * v for t, v in zip(edition.tools, tool_vals, strict=True))
         overall.confidence = weakest(
             edition.overall.confidence,
@@ -280,7 +288,7 @@ def _compare(path: str, node: Node, found: list[Finding]) -> None:
 # ---- levels ----------------------------------------------------------------------------------
 
 
-def decide_level(edition: Edition, total: float | None, tools: dict[str, float | None]) -> LevelResult:
+def decide_level(edition: Edition, total: float | None, tools: Mapping[str, float | None]) -> LevelResult:
     """The first rule, highest first, whose conditions hold; when a rule's tool floor cannot be
     checked (a tool score unknown), every rule down to the first that surely holds is a candidate."""
     levels = edition.levels
@@ -334,7 +342,7 @@ class LevelGap:
 
 
 def level_gap(
-    edition: Edition, label: str, total: float | None, tools: dict[str, float | None]
+    edition: Edition, label: str, total: float | None, tools: Mapping[str, float | None]
 ) -> LevelGap | None:
     """Why ``total``/``tools`` do not reach the level named ``label`` (None for an unknown label
     or an unknown total)."""
@@ -378,7 +386,12 @@ def level_above(edition: Edition, label: str | None) -> str | None:
 
 def level_rank(edition: Edition, label: str | None) -> int | None:
     """0 for the top level, larger further down; None for a label this edition does not have."""
-    return per_edition(edition, "level_ranks", _level_ranks).get(label)  # type: ignore[arg-type]
+    return None if label is None else level_ranks(edition).get(label)
+
+
+def level_ranks(edition: Edition) -> dict[str, int]:
+    """Every level label of the edition with its rank (as :func:`level_rank`)."""
+    return per_edition(edition, "level_ranks", _level_ranks)
 
 
 def _level_ranks(edition: Edition) -> dict[str, int]:
@@ -422,17 +435,17 @@ def _check_level(
     match = next((lab for lab in labels if _norm_label(lab) == _norm_label(published)), None)
     if match is None and edition.levels.old_grades_seen and normalise_level(published) in _GRADES:
         # The first year of the pass-level scale (2566): some agencies still printed the old grade.
-        if level.decided:
+        if level.label is not None:
             found.append(F.old_letter_grade(published, level.label, edition.edition))
         return
     if match is None:
         found.append(F.level_unknown_label(published, edition.edition, labels))
-        if level.decided and total is not None:
+        if level.label is not None and total is not None:
             found.append(F.level_mismatch(published, level.label, round2(total), level.confidence))
         return
     if total is None:
         return
-    if level.decided:
+    if level.label is not None:
         if match != level.label:
             found.append(F.level_mismatch(published, level.label, round2(total), level.confidence))
     elif match in level.candidates:
@@ -455,7 +468,7 @@ class _Layout:
     groups: dict[int, list[tuple[str | None, tuple[str, ...]]]]
     # Where each indicator and tool is reported ('indicators.4', 'tools.EIT'), for findings.
     paths: dict[int | str, str]
-    scaled: frozenset[str]  # items whose edition fixes a scale
+    fixed: dict[str, frozenset[float]]  # the scales above of the items whose edition fixes one
 
 
 def _build_layout(edition: Edition) -> _Layout:
@@ -479,7 +492,7 @@ def _build_layout(edition: Edition) -> _Layout:
             groups[ind.id] = [(None, tuple(i.id for i in members))]
     paths: dict[int | str, str] = {i.id: f"indicators.{i.id}" for i in edition.indicators}
     paths.update({t.id: f"tools.{t.id}" for t in edition.tools})
-    return _Layout(scales, groups, paths, frozenset(i for i, v in scales.items() if v is not None))
+    return _Layout(scales, groups, paths, {i: v for i, v in scales.items() if v is not None})
 
 
 def _layout(edition: Edition) -> _Layout:
