@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "prongsai.web.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "prongsai.web.sessions.RenewIdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -177,10 +178,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TASKS = {"default": {"BACKEND": os.environ.get("PRONGSAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 SESSION_COOKIE_HTTPONLY = True
-# Signed out after two hours without a request (each request renews the session), not 14 days:
-# offices share computers. PRONGSAI_SESSION_IDLE_SECONDS changes it.
+# Signed out after two hours without a request (activity renews the session: prongsai/web/
+# sessions.py), not 14 days: offices share computers. PRONGSAI_SESSION_IDLE_SECONDS changes it.
 SESSION_COOKIE_AGE = int(os.environ.get("PRONGSAI_SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less header set in base.html
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
