@@ -262,6 +262,8 @@ def test_uploaded_evidence_is_never_served_from_the_media_url(world, login, uplo
     [
         "/a/tonyongmat/plans/99999999999999999999/",
         "/a/tonyongmat/plans/32768/",
+        "/a/tonyongmat/plans/0100/",
+        "/a/tonyongmat/years/9999/",
         "/a/tonyongmat/scores/123456789012/",
         "/a/tonyongmat/measures/99999999999999999999/edit/",
         "/a/tonyongmat/evidence/99999999999999999999/file/",
@@ -294,3 +296,11 @@ def test_a_session_ends_after_two_idle_hours_and_activity_renews_it(world, login
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get(reverse("home")).status_code in (200, 302)
     assert "_auth_user_id" not in client.session
+
+
+def test_an_id_that_only_looks_like_digits_is_a_404(world, login):
+    """ "²" passes str.isdigit() and fails int(): form and query ids are read by one parser."""
+    m = world["our_plan"].measures.order_by("position", "pk").first()
+    editor = login(world["users"]["editor"])
+    url = reverse("progress_edit", kwargs={"agency": "tonyongmat", "measure": m.pk})
+    assert editor.get(url, {"entry": "²"}).status_code == 404

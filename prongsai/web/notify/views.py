@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prongsai.web.converters import parse_id
 from prongsai.web.notify.models import Notification, Preference
 
 LIST_LIMIT = 200
@@ -50,7 +51,8 @@ def notification_read(request):
         mine.unread().update(read=now)
         return redirect(_safe_next(request, "notifications"))
     raw = request.POST.get("id", "")
-    n = mine.filter(pk=int(raw)).first() if raw.isdigit() else None
+    pk = parse_id(raw)
+    n = mine.filter(pk=pk).first() if pk is not None else None
     if n is None:
         messages.error(request, _("ไม่พบการแจ้งเตือนนี้"))
         return redirect("notifications")

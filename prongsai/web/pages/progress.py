@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from prongsai.web.agencies.access import can_update_measure
+from prongsai.web.converters import parse_id
 from prongsai.web.cycle.actions import ActionRefused, record_progress
 from prongsai.web.cycle.actions.entries import delete_progress, edit_progress
 from prongsai.web.cycle.downloads import evidence_response
@@ -98,9 +99,10 @@ def _entry_or_404(request, m: Measure) -> ProgressEntry | None:
     raw = request.POST.get("entry") if request.method == "POST" else request.GET.get("entry")
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    return get_object_or_404(ProgressEntry, pk=int(raw), measure=m)
+    return get_object_or_404(ProgressEntry, pk=pk, measure=m)
 
 
 @login_required

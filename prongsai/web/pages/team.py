@@ -21,6 +21,7 @@ from prongsai.thai.dates import fiscal_year_of, thai_date
 from prongsai.web.agencies import invitations
 from prongsai.web.agencies.access import Action, leaves_no_editor
 from prongsai.web.agencies.models import Invitation, Membership, Role, Unit, new_nonce
+from prongsai.web.converters import parse_id
 from prongsai.web.cycle.models import Measure
 from prongsai.web.notify import mail
 from prongsai.web.notify.models import Notification
@@ -172,7 +173,7 @@ def team_units(request, agency: str):
 
 
 def _int(raw) -> int:
-    return int(raw) if raw and str(raw).isdigit() else 0
+    return parse_id(raw) or 0
 
 
 @login_required
