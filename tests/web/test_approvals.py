@@ -272,3 +272,32 @@ def test_the_year_page_offers_the_progress_report_for_approval(world, login, lin
     )
     page = editor.get(year_page).content.decode()
     assert "มีความก้าวหน้าใหม่หลังการอนุมัติ" in page and "เสนออนุมัติรายงานความก้าวหน้า" in page
+
+
+def test_progress_recorded_while_the_approver_reads_is_not_approved_unseen(world, login, links_ok):
+    """Progress does not move the plan's version, so the page also carries a fingerprint of the
+    record the approver read: a change since is a conflict, not an approval of something unseen."""
+    login(world["users"]["editor"]).post(url("plan_submit", year=2569))
+    approver = login(world["users"]["approver"])
+    page = approver.get(url("plan_detail", year=2569))
+    form = page.context["decision_form"]
+    seen = {"version": form.initial["version"], "digest": form.initial["digest"]}
+    assert len(seen["digest"]) == 64 and f'value="{seen["digest"]}"' in page.content.decode()
+
+    editor = login(world["users"]["editor"])
+    m = plan_of(2569).measures.order_by("position", "pk").first()
+    today = timezone.localdate().strftime("%d/%m/") + str(timezone.localdate().year + 543)
+    editor.post(url("measure_progress", measure=m.pk), {"as_of": today, "status": "done", "result": "ทำเสร็จ"})
+
+    approver = login(world["users"]["approver"])
+    r = approver.post(url("plan_decide", year=2569), {"decision": "approved", "comment": "", **seen})
+    assert r.status_code == 302
+    plan = plan_of(2569)
+    assert plan.status == PlanStatus.SUBMITTED and not plan.approvals.exists()
+    page = approver.get(url("plan_detail", year=2569))
+    assert "เปลี่ยนระหว่างที่ท่านพิจารณา" in page.content.decode()
+    fresh = page.context["decision_form"].initial
+    approver.post(url("plan_decide", year=2569), {"decision": "approved", "comment": "", **fresh})
+    plan = plan_of(2569)
+    assert plan.status == PlanStatus.APPROVED
+    assert "ทำเสร็จ" in str(plan.approvals.get().snapshot["measures"])  # the progress, now seen

@@ -50,7 +50,12 @@ def plan_decide(request, agency: str, year: int):
     data = form.cleaned_data
     try:
         approval = actions.decide_plan(
-            plan, data["decision"], data["version"], data["comment"], user=request.user
+            plan,
+            data["decision"],
+            data["version"],
+            data["comment"],
+            user=request.user,
+            seen_digest=data["digest"] or None,
         )
     except actions.ActionRefused as exc:
         messages.error(request, exc.message)

@@ -160,6 +160,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("ผลการพิจารณา"), choices=DECISIONS, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("ความเห็น"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+    digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def clean(self):
         data = super().clean()

@@ -135,7 +135,9 @@ def plan_context(request, agency: Agency, plan: Plan) -> dict:
     if ctx["can_approve"]:
         from prongsai.web.pages.forms_plans import DecisionForm
 
-        ctx["decision_form"] = DecisionForm(initial={"version": plan.content_version})
+        ctx["decision_form"] = DecisionForm(
+            initial={"version": plan.content_version, "digest": actions.plan_digest(plan)}
+        )
     return ctx
 
 

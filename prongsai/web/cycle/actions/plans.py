@@ -4,6 +4,8 @@ transaction, moves the plan's version on and leaves its trace in the audit trail
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -253,6 +255,17 @@ def links_checked(plan: Plan) -> tuple[bool, str]:
     return latest_check_ok(plan)
 
 
+def record_digest(record: dict) -> str:
+    """A fingerprint of a plan's record as a person read it (``plan_record(...).model_dump``)."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def plan_digest(plan: Plan) -> str:
+    """What the approver has in front of them: measures, progress and evidence included (progress
+    does not move the plan's version, so the version alone cannot say the record is unchanged)."""
+    return record_digest(records.plan_record(plan).model_dump(mode="json"))
+
+
 def progress_since_approval(plan: Plan) -> bool:
     """An approved plan whose record has moved on since its approval: progress and evidence do not
     change the plan's version (they are not edits of the plan), but the public page shows only what
@@ -264,7 +277,11 @@ def progress_since_approval(plan: Plan) -> bool:
         .order_by("-decided_at", "-pk")
         .first()
     )
-    return latest is not None and records.plan_record(plan).model_dump(mode="json") != latest.snapshot
+    if latest is None:
+        return False
+    # The measures (their progress and evidence): not the agency's or last year's data in the record.
+    now = records.plan_record(plan).model_dump(mode="json")
+    return now.get("measures") != latest.snapshot.get("measures")
 
 
 def can_be_submitted(plan: Plan, progress_pending: bool | None = None) -> bool:
@@ -299,9 +316,13 @@ def submit_plan(plan: Plan, user=None) -> Plan:
     return locked
 
 
-def decide_plan(plan: Plan, decision: str, seen_version: int, comment: str = "", user=None) -> Approval:
-    """The executive approves or returns the version they read (``seen_version``); the approval
-    keeps the record as approved. A comment is required to return a plan."""
+def decide_plan(
+    plan: Plan, decision: str, seen_version: int, comment: str = "", user=None, seen_digest: str | None = None
+) -> Approval:
+    """The executive approves or returns the version they read (``seen_version``) and, when the
+    page gave it, the record they read (``seen_digest``, plan_digest: progress recorded while they
+    read is not approved unseen); the approval keeps the record as approved. A comment is required
+    to return a plan."""
     comment = (comment or "").strip()
     if decision not in Decision.values:
         raise ActionRefused(_("ผลการพิจารณาไม่ถูกต้อง"), f"unknown decision {decision!r}")
@@ -321,6 +342,12 @@ def decide_plan(plan: Plan, decision: str, seen_version: int, comment: str = "",
                 % {"seen": seen_version, "now": locked.content_version},
                 f"plan {plan.pk} is version {locked.content_version}, the approver read {seen_version}",
             )
+        snapshot = records.plan_record(locked).model_dump(mode="json")
+        if seen_digest is not None and seen_digest != record_digest(snapshot):
+            raise Conflict(
+                _("ความก้าวหน้าหรือหลักฐานของแผนเปลี่ยนระหว่างที่ท่านพิจารณา กรุณาพิจารณาฉบับล่าสุด"),
+                f"plan {plan.pk}: the record changed since the approver read it",
+            )
         approval = Approval.objects.create(
             plan=locked,
             version=locked.content_version,
@@ -329,7 +356,7 @@ def decide_plan(plan: Plan, decision: str, seen_version: int, comment: str = "",
             approver=user,
             approver_name=(user.get_full_name() or user.username) if user else "",
             approver_position=locked.agency.executive_title,
-            snapshot=records.plan_record(locked).model_dump(mode="json"),
+            snapshot=snapshot,
         )
         if decision == Decision.APPROVED:
             locked.status = PlanStatus.APPROVED
