@@ -218,7 +218,8 @@ def import_review(request, agency: str, job: int):
             context = _review_context(agency_obj, job_obj, layout, outcome.errors)
             return render(request, "imports/review.html", context, status=400)
         job_obj.draft = outcome.doc
-        job_obj.save(update_fields=["draft"])
+        job_obj.record = None  # the checked record was of the old draft: accept checks this one
+        job_obj.save(update_fields=["draft", "record"])
         messages.success(request, _("บันทึกการแก้ไขร่างแล้ว (ยังไม่ได้บันทึกเข้าระบบ)"))
         return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)
     if request.method != "GET":

@@ -187,6 +187,9 @@ def team_members(request, agency: str):
         messages.error(request, _("ไม่รู้จักคำสั่งนี้"))
         return redirect("team", agency=ag.slug)
     with transaction.atomic():
+        # Every editor row locked first, in one order: two editors demoting each other at the same
+        # time must not both pass the "an editor remains" check.
+        list(Membership.objects.select_for_update().filter(agency=ag, role=Role.EDITOR).order_by("pk"))
         m = get_object_or_404(
             Membership.objects.select_for_update().select_related("user"),
             pk=_int(request.POST.get("member")),

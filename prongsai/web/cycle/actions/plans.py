@@ -163,9 +163,16 @@ def copy_to_next_year(plan: Plan, user=None) -> Plan:
 # ---------------------------------------------------------------- measures
 
 
+def _lock_plan(plan_id: int) -> None:
+    """Every action that changes a plan's measures locks the plan first, as accepting an import
+    does: the same order everywhere, so two of them never wait on each other (a deadlock)."""
+    Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True).first()
+
+
 def add_measure(plan: Plan, values: dict, units: Iterable = (), user=None) -> Measure:
     """A new measure at the end of the plan; ``values`` are Measure fields."""
     with acting_as(user), transaction.atomic():
+        _lock_plan(plan.pk)
         last = plan.measures.order_by("-position").values_list("position", flat=True).first() or 0
         m = Measure.objects.create(plan=plan, position=last + 1, **values)
         m.units.set(units)
@@ -186,6 +193,7 @@ def edit_measure(m: Measure, expected_version: int | None, values: dict, units=N
     if expected_version is None:
         raise _stale(m, expected_version)
     with acting_as(user), transaction.atomic():
+        _lock_plan(m.plan_id)
         updated = Measure.objects.filter(pk=m.pk, version=expected_version).update(version=F("version") + 1)
         if not updated:
             raise _stale(m, expected_version)
@@ -213,6 +221,7 @@ def delete_measure(m: Measure, user=None) -> None:
     numbered again."""
     plan = m.plan
     with acting_as(user), transaction.atomic():
+        _lock_plan(plan.pk)
         m.delete()
         _renumber(list(plan.measures.order_by("position", "pk")))
         bump_plan(plan)
@@ -221,6 +230,7 @@ def delete_measure(m: Measure, user=None) -> None:
 def reorder_measures(plan: Plan, order: list[int], user=None) -> None:
     """The plan's measures in the order of their ids ``order`` (every measure, once)."""
     with acting_as(user), transaction.atomic():
+        _lock_plan(plan.pk)
         current = {m.pk: m for m in plan.measures.select_for_update()}
         if sorted(order) != sorted(current):
             raise ActionRefused(
