@@ -280,3 +280,14 @@ def test_a_failing_notification_does_not_undo_or_break_the_action(
     world["our_plan"].refresh_from_db()
     assert world["our_plan"].status == "submitted"
     assert "receiver" in caplog.text and "notification store down" in caplog.text
+
+
+def test_overdue_reminders_go_on_once_next_years_plan_is_drafted(world, people):
+    """Next year's plan is drafted in August or September while this year's measures still run:
+    the reminders follow the plans under way, not the newest plan."""
+    from prongsai.web.cycle.models import Plan
+
+    mine, _other = _overdue_setup(world)
+    Plan.objects.create(agency=world["ours"], fiscal_year=world["our_plan"].fiscal_year + 2)
+    call_command("send_digest", stdout=io.StringIO())
+    assert any(mine.title[:40] in m.body for m in mail.outbox if m.to == ["contributor@example.go.th"])

@@ -9,10 +9,9 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from prongsai.thai.dates import thai_date
+from prongsai.thai.dates import fiscal_year_of, thai_date
 from prongsai.web.agencies.access import Action, members_who
 from prongsai.web.agencies.models import Membership, Role
 from prongsai.web.cycle.models import Measure, MeasureStatus, Plan
@@ -23,16 +22,23 @@ from prongsai.web.notify.models import Kind, Notification, Preference
 log = logging.getLogger(__name__)
 
 
-def latest_plans():
-    """Each agency's newest plan: the one its measures are being carried out in."""
-    newest = Plan.objects.filter(agency=OuterRef("agency")).order_by("-fiscal_year").values("pk")[:1]
+def plans_under_way(today=None):
+    """Each agency's plan whose measures are being carried out: its newest plan not later than the
+    current fiscal year. Not simply the newest: next year's plan is drafted in August or
+    September, while this year's measures still run."""
+    year = fiscal_year_of(today or timezone.localdate())
+    newest = (
+        Plan.objects.filter(agency=OuterRef("agency"), fiscal_year__lte=year)
+        .order_by("-fiscal_year")
+        .values("pk")[:1]
+    )
     return Plan.objects.filter(pk=Subquery(newest))
 
 
 def overdue_measures(agency_ids=None) -> list[Measure]:
-    """Unfinished measures of the agencies' newest plans that are past their end (the measure's
-    own ``overdue`` check decides, periods written as text included)."""
-    plans = latest_plans()
+    """Unfinished measures of the plans under way that are past their end (the measure's own
+    ``overdue`` check decides, periods written as text included)."""
+    plans = plans_under_way()
     if agency_ids is not None:
         plans = plans.filter(agency_id__in=agency_ids)
     candidates = (
