@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from prongsai.thai.dates import fiscal_year_of, thai_date
