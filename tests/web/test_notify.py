@@ -291,3 +291,11 @@ def test_overdue_reminders_go_on_once_next_years_plan_is_drafted(world, people):
     Plan.objects.create(agency=world["ours"], fiscal_year=world["our_plan"].fiscal_year + 2)
     call_command("send_digest", stdout=io.StringIO())
     assert any(mine.title[:40] in m.body for m in mail.outbox if m.to == ["contributor@example.go.th"])
+
+
+def test_opening_a_notification_never_leaves_the_site(world, people, login):
+    n = Notification.objects.create(
+        recipient=people["editor"], agency=world["ours"], kind=Kind.OVERDUE, text="x", link="//evil.example/x"
+    )
+    r = login(people["editor"]).post(reverse("notification_read"), {"id": str(n.pk), "open": "1"})
+    assert r.status_code == 302 and "evil.example" not in r["Location"]

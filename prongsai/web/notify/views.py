@@ -58,7 +58,8 @@ def notification_read(request):
         return redirect("notifications")
     if n.read is None:
         mine.filter(pk=n.pk).update(read=now)
-    if request.POST.get("open") and n.link.startswith("/"):
+    # A path on this site only ("//host/…" also starts with "/").
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(n.link, set(), request.is_secure()):
         return redirect(n.link)
     return redirect(_safe_next(request, "notifications"))
 
