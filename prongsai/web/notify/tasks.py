@@ -32,3 +32,29 @@ def email_notification(notification_id: int) -> bool:
 @task()
 def send_daily_digest() -> dict[str, int]:
     return digest.send_digests()
+
+
+@task()
+def email_invitation(invitation_id: int, site_url: str, inviter: str) -> bool:
+    """An invitation's e-mail, sent by the worker (never inside the request that made it). The link
+    carries the invitation's current nonce: a re-sent invitation's older e-mail no longer works."""
+    from prongsai.web.agencies import invitations
+    from prongsai.web.agencies.models import Invitation
+
+    inv = (
+        Invitation.objects.select_related("agency", "unit")
+        .filter(pk=invitation_id, accepted__isnull=True)
+        .first()
+    )
+    if inv is None:
+        return False
+    link = site_url.rstrip("/") + mail.path("invitation_accept", token=invitations.token_for(inv))
+    context = {
+        "agency": inv.agency,
+        "role": inv.get_role_display(),
+        "unit": inv.unit,
+        "inviter": inviter,
+        "link": link,
+        "days": invitations.max_age() // 86400,
+    }
+    return mail.send(inv.email, "invitation", context)

@@ -23,8 +23,8 @@ from prongsai.web.agencies.access import Action, leaves_no_editor
 from prongsai.web.agencies.models import Invitation, Membership, Role, Unit, new_nonce
 from prongsai.web.converters import parse_id
 from prongsai.web.cycle.models import Measure
-from prongsai.web.notify import mail
 from prongsai.web.notify.models import Notification
+from prongsai.web.notify.tasks import email_invitation
 from prongsai.web.pages.forms_team import AcceptForm, InviteForm, MemberForm, UnitForm
 from prongsai.web.pages.results_common import agency_for
 
@@ -225,23 +225,6 @@ def team_members(request, agency: str):
     return redirect("team", agency=ag.slug)
 
 
-def send_invitation(request, inv: Invitation) -> bool:
-    link = mail.absolute(mail.path("invitation_accept", token=invitations.token_for(inv)), request)
-    inviter = request.user.get_full_name() or request.user.username
-    return mail.send(
-        inv.email,
-        "invitation",
-        {
-            "agency": inv.agency,
-            "role": inv.get_role_display(),
-            "unit": inv.unit,
-            "inviter": inviter,
-            "link": link,
-            "days": invitations.max_age() // 86400,
-        },
-    )
-
-
 @login_required
 def team_invitations(request, agency: str):
     """``op`` invite (email, role, unit; again to the same address: a new link replaces the old),
@@ -279,16 +262,11 @@ def team_invitations(request, agency: str):
 
 
 def _sent(request, ag, inv):
-    try:
-        ok = send_invitation(request, inv)
-    except Exception:  # the mail server refused: the invitation stays, to be sent again
-        ok = False
-    if ok:
-        messages.success(request, _("ส่งคำเชิญไปที่ %(email)s แล้ว") % {"email": inv.email})
-    else:
-        messages.error(
-            request, _("ส่งอีเมลคำเชิญไปที่ %(email)s ไม่สำเร็จ กรุณาลองส่งอีกครั้งภายหลัง") % {"email": inv.email}
-        )
+    """The e-mail leaves through the task queue (the worker), after the invitation is saved."""
+    inviter = request.user.get_full_name() or request.user.username
+    site_url = request.build_absolute_uri("/")
+    email_invitation.enqueue(inv.pk, site_url, inviter)  # the invitation is saved (committed) by now
+    messages.success(request, _("ส่งคำเชิญไปที่ %(email)s แล้ว") % {"email": inv.email})
     return redirect("team", agency=ag.slug)
 
 
