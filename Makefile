@@ -15,7 +15,7 @@ APT_WEB     := gettext chromium
 # The importer OCRs scanned reports (and reads .doc through LibreOffice, already in APT_TEST).
 APT_IMPORT  := tesseract-ocr tesseract-ocr-tha
 
-.PHONY: run test lint bench fuzz schema samples fonts system clean
+.PHONY: run test check lint bench fuzz schema samples fonts system clean
 
 # Python >= 3.11 with venv; Debian packages through apt-get where missing (needs root).
 $(BIN)/python:
@@ -47,6 +47,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The quick loop while working (about half a minute): lint, types, and the tests of the engine,
+# the interchange format and the Thai helpers, which need no database, browser or LibreOffice.
+# `make test` runs everything.
+CHECK_TESTS := tests/test_scoring.py tests/test_analysis.py tests/test_plan.py tests/test_editions.py \
+	tests/test_library.py tests/test_properties.py tests/test_periods.py tests/test_engine_golden.py \
+	tests/test_interchange.py tests/test_font_metrics.py tests/test_preaudit.py
+check: lint fonts
+	$(BIN)/python -m pytest $(CHECK_TESTS)
 
 test: $(STAMP) lint fonts
 	@scripts/ensure-apt.sh $(APT_TEST) $(APT_IMPORT) $(APT_WEB)
