@@ -599,3 +599,27 @@ def test_defect3_comparison_in_english(world, login):
     assert "Check what will change before saving" in page
     assert "New 1 · changed 1 · unchanged 8 · existing measures not in the report 1" in page
     assert "Merge with the existing measures (matched by title)" in page
+
+
+def test_a_job_whose_worker_stopped_ends_failed_not_running_for_ever(world, login):
+    """kill -9 of a worker while it read a file left the job "กำลังอ่านไฟล์" for ever (issue 11,
+    item 7): past the run limit it is failed, with a Thai message saying to upload it again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from prongsai.web.imports.models import RUN_LIMIT
+
+    common = {"agency": world["ours"], "uploaded_by": world["users"]["editor"], "size": 4, "data": b"text"}
+    stuck = ImportJob.objects.create(file_name="ค้าง.txt", status=JobStatus.RUNNING, **common)
+    ImportJob.objects.filter(pk=stuck.pk).update(started=timezone.now() - RUN_LIMIT - timedelta(minutes=1))
+    reading = ImportJob.objects.create(
+        file_name="กำลังอ่าน.txt", status=JobStatus.RUNNING, started=timezone.now(), **common
+    )
+    page = login(world["users"]["editor"]).get(upload_url(world))
+    assert page.status_code == 200
+    stuck.refresh_from_db()
+    reading.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED and stuck.error_code == "interrupted"
+    assert "อัปโหลดไฟล์อีกครั้ง" in stuck.error_th and "อัปโหลดไฟล์อีกครั้ง" in page.content.decode()
+    assert reading.status == JobStatus.RUNNING

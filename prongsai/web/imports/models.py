@@ -10,8 +10,11 @@ change would copy them).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,6 +48,7 @@ class ImportJob(models.Model):
     draft = models.JSONField(null=True, blank=True)
     findings = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)  # when a worker began reading it
     finished_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
@@ -75,6 +79,21 @@ class ImportJob(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+# Longer than the largest allowed file takes to read (a scan at the page limit through OCR): a job
+# still running after this was cut off by a worker that stopped (a crash, a restart, kill -9).
+RUN_LIMIT = timedelta(hours=2)
+INTERRUPTED_TH = "การอ่านไฟล์หยุดกลางคันเพราะเครื่องประมวลผลหยุดทำงาน กรุณาอัปโหลดไฟล์อีกครั้ง"
+
+
+def end_interrupted(jobs: models.QuerySet[ImportJob], now=None) -> int:
+    """Mark as failed the jobs whose worker stopped while reading them: without this they showed
+    "กำลังอ่านไฟล์" for ever. Returns how many."""
+    now = now or timezone.now()
+    return jobs.filter(status=JobStatus.RUNNING, started__lt=now - RUN_LIMIT).update(
+        status=JobStatus.FAILED, error_code="interrupted", error_th=INTERRUPTED_TH, finished_at=now
+    )
 
 
 class AcceptMode(models.TextChoices):

@@ -27,8 +27,8 @@ def run(job_id: int) -> str:
     if job is None or job.status != JobStatus.QUEUED:
         return job.status if job else "missing"
     with acting_as(job.uploaded_by):
-        job.status = JobStatus.RUNNING
-        job.save(update_fields=["status"])
+        job.status, job.started = JobStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started"])
         try:
             result = import_bytes(bytes(job.data), job.file_name)
         except ImportFailure as exc:

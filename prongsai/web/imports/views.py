@@ -28,7 +28,7 @@ from prongsai.web.agencies.access import Action
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Measure, Plan
 from prongsai.web.imports.forms import apply_post, fields_of, same_agency
-from prongsai.web.imports.models import AcceptMode, ImportJob, JobStatus
+from prongsai.web.imports.models import AcceptMode, ImportJob, JobStatus, end_interrupted
 from prongsai.web.imports.tasks import INTERNAL_TH, import_report
 from prongsai.web.pages.results_common import SEVERITY_TH, agency_for
 
@@ -45,6 +45,7 @@ def _too_large_th() -> str:
 
 
 def _jobs(agency):
+    end_interrupted(ImportJob.objects.filter(agency=agency))
     return list(
         ImportJob.objects.filter(agency=agency)
         .defer("data", "text")
@@ -122,6 +123,7 @@ def _start(request, agency, upload) -> ImportJob:
 
 
 def _job_or_404(agency, pk: int) -> ImportJob:
+    end_interrupted(ImportJob.objects.filter(agency=agency, pk=pk))
     return get_object_or_404(
         ImportJob.objects.select_related("uploaded_by", "accepted_by"), pk=pk, agency=agency
     )
