@@ -395,3 +395,21 @@ def test_job_state_lives_in_the_database(world, login):
     other = login(world["users"]["viewer"])
     r = other.get(url("scores_import_status") + f"?f={token}")
     assert r.status_code == 302
+
+
+def test_an_import_whose_worker_stopped_ends_failed(world, login):
+    """A worker killed while storing the scores (its transaction wrote nothing) left the status
+    page saying "กำลังนำเข้า" until the upload expired a day later (issue 11, item 7)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from prongsai.web.pages.score_import import RUN_LIMIT
+
+    c = login(world["users"]["editor"])
+    token, _page = upload(c, csv_bytes([["ปี", "ภาพรวม"], ["2568", "90"]]), "a.csv")
+    ScoreImport.objects.filter(token=token).update(state="running", done=0, total=1)
+    assert "กำลังนำเข้า" in c.get(url("scores_import_status") + f"?f={token}").content.decode()
+    ScoreImport.objects.filter(token=token).update(updated=timezone.now() - RUN_LIMIT - timedelta(minutes=1))
+    html = c.get(url("scores_import_status") + f"?f={token}").content.decode()
+    assert "หยุดกลางคัน" in html and ScoreImport.objects.get(token=token).state == "failed"

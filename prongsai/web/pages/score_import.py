@@ -522,9 +522,23 @@ def load(token: str, agency_id: int, user_id: int) -> tuple[bytes, dict]:
     return raw, _meta(row)
 
 
+# The scores of every year are stored in one transaction: seconds. A row still "running" after
+# this was cut off by a worker that stopped, and its transaction wrote nothing.
+RUN_LIMIT = timedelta(minutes=10)
+
+
 def meta_of(token: str, agency_id: int, user_id: int) -> dict:
-    """The state of an upload (progress of its import) without its data."""
-    return _meta(_row(token, agency_id, user_id))
+    """The state of an upload (progress of its import) without its data; an import whose worker
+    stopped is failed here, not "กำลังนำเข้า" for ever."""
+    row = _row(token, agency_id, user_id)
+    now = timezone.now()
+    if row.state == ScoreImportState.RUNNING and row.updated < now - RUN_LIMIT:
+        message = _("การนำเข้าหยุดกลางคันเพราะเครื่องประมวลผลหยุดทำงาน ไม่ได้บันทึกข้อมูลใด กรุณานำเข้าอีกครั้ง")
+        ScoreImport.objects.filter(pk=row.pk, state=ScoreImportState.RUNNING).update(
+            state=ScoreImportState.FAILED, error=message, updated=now
+        )
+        row.refresh_from_db()
+    return _meta(row)
 
 
 _FIELDS = {"mapping", "state", "done", "total", "error", "years"}
