@@ -22,8 +22,7 @@ from prongsai.ita.preaudit import preaudit
 from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.access import Action, can, can_update_measure, member_agencies
 from prongsai.web.agencies.models import Agency
-from prongsai.web.cycle import actions
-from prongsai.web.cycle.links import latest_check_ok
+from prongsai.web.cycle import actions, links
 from prongsai.web.cycle.models import Measure, MemoKind, Plan, PlanStatus, ProgressEntry
 from prongsai.web.cycle.records import plan_record
 from prongsai.web.pages.forms_plans import CreatePlanForm, MeasureForm, indicator_choices
@@ -95,7 +94,7 @@ def measure_rows(request, plan: Plan) -> list[dict]:
 
 def _links_slot(plan: Plan) -> dict:
     """The plan's latest link check: whether it lets the plan be submitted, and why not."""
-    ok, reason = latest_check_ok(plan)
+    ok, reason = links.latest_check_ok(plan)
     return {"links_ok": ok, "links_reason": reason}
 
 

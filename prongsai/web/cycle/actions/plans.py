@@ -19,7 +19,7 @@ from prongsai.ita.plan import draft_plan as engine_draft
 from prongsai.thai.dates import MONTHS
 from prongsai.thai.digits import THAI_DIGITS, to_arabic_digits, to_thai_digits
 from prongsai.web.agencies.models import Agency
-from prongsai.web.cycle import records, signals
+from prongsai.web.cycle import links, records, signals
 from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as, bump_plan
 from prongsai.web.cycle.models import Approval, Decision, Measure, MeasureStatus, Plan, PlanStatus
 
@@ -257,14 +257,6 @@ def move_measure(m: Measure, direction: str, user=None) -> bool:
 # ---------------------------------------------------------------- approval
 
 
-def links_checked(plan: Plan) -> tuple[bool, str]:
-    """Whether the plan's evidence links and public URLs were checked and answered (the link
-    checker's verdict)."""
-    from prongsai.web.cycle.links import latest_check_ok
-
-    return latest_check_ok(plan)
-
-
 def record_digest(record: dict) -> str:
     """A fingerprint of a plan's record as a person read it (``plan_record(...).model_dump``)."""
     return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -313,7 +305,7 @@ def submit_plan(plan: Plan, user=None) -> Plan:
                 f"plan {plan.pk} is {locked.status}, not draft or returned",
                 code="status",
             )
-        ok, reason = links_checked(locked)
+        ok, reason = links.latest_check_ok(locked)  # the link checker's verdict
         if not ok:
             raise ActionRefused(
                 _("ยังเสนออนุมัติไม่ได้: %(reason)s กรุณาตรวจสอบลิงก์ก่อน") % {"reason": reason},
