@@ -135,3 +135,11 @@ def test_recognition_never_raises_anything_but_import_failure(text):
     assert doc.format == "prongsai/1"
     for source in doc.provenance.values():
         assert 0 <= source.confidence <= 1
+
+
+def test_a_superscript_digit_is_not_a_number():
+    """'²' passes str.isdigit() but int() refuses it: the fuzzer found it in an indicator cell.
+    Numbers are read with str.isdecimal(), exactly what int() accepts (Thai digits included)."""
+    text = "\n".join([HEADING, "มาตรการ\tขั้นตอนหรือวิธีการ\tตัวชี้วัด\nที่\tเทศบาลตำบลทดสอบ\t²"])
+    result = import_text(text)  # a draft, not a ValueError
+    assert result.document.measures and all(m.indicators == [] for m in result.document.measures)

@@ -109,7 +109,7 @@ def _check_indicator_keys(value: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, score in value.items():
         k = to_arabic_digits(str(key)).strip()
-        if not k.isdigit() or not 1 <= int(k) <= 10:
+        if not k.isdecimal() or not 1 <= int(k) <= 10:
             raise ValueError(f"indicator key {key!r} is not 1..10")
         out[str(int(k))] = score
     return out

@@ -397,7 +397,7 @@ def _files(dirs: tuple[Path, ...]) -> dict[int, Path]:
         if not d.is_dir():
             raise EditionError(f"{d}: editions directory does not exist ({EDITIONS_DIR_ENV})")
         for path in sorted(d.glob("*.yaml")):
-            files[int(path.stem) if path.stem.isdigit() else -len(files) - 1] = path
+            files[int(path.stem) if path.stem.isdecimal() else -len(files) - 1] = path
     return files
 
 

@@ -304,3 +304,9 @@ def test_an_id_that_only_looks_like_digits_is_a_404(world, login):
     editor = login(world["users"]["editor"])
     url = reverse("progress_edit", kwargs={"agency": "tonyongmat", "measure": m.pk})
     assert editor.get(url, {"entry": "²"}).status_code == 404
+
+
+def test_a_superscript_year_in_a_query_is_not_a_500(world, login):
+    """'²'.isdigit() is True and int('²') fails: numbers in queries are read with isdecimal()."""
+    c = login(world["users"]["national_overseer"])
+    assert c.get(reverse("oversight_home") + "?year=²").status_code == 200

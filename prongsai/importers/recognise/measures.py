@@ -119,7 +119,7 @@ def indicator_in_cell(text: str) -> int | None:
         n = int(to_arabic_digits(m.group(1)))
         return n if 1 <= n <= 10 else None
     bare = to_arabic_digits(text).strip().rstrip(".")
-    if bare.isdigit():
+    if bare.isdecimal():
         return int(bare) if 1 <= int(bare) <= 10 else None
     return indicator_heading(text)
 

@@ -352,7 +352,7 @@ def _indicator_of(row: Row) -> int | None:
     if not texts:
         return None
     first = to_arabic_digits(texts[0]).strip().rstrip(".")
-    if first.isdigit() and 1 <= int(first) <= 10:
+    if first.isdecimal() and 1 <= int(first) <= 10:
         return int(first)
     return indicator_heading(texts[0])
 

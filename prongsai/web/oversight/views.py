@@ -51,7 +51,7 @@ def _year(request, agencies, year: int | None = None) -> tuple[int | None, list[
     choices = found["years"]
     if year is None:
         raw = request.GET.get("year", "")
-        year = int(raw) if raw.isdigit() else found["default"]
+        year = int(raw) if raw.isdecimal() else found["default"]
     if year is None and choices:
         year = choices[0]
     return year, choices

@@ -200,7 +200,7 @@ def _edition_for(request, year: int, assessment: Assessment | None, data=None):
     """The edition whose fields the form shows: as posted or asked, else as stored, else the
     year's own, else the nearest one."""
     for raw in ((data or {}).get("edition"), request.GET.get("edition")):
-        if raw and str(raw).isdigit():
+        if raw and str(raw).isdecimal():
             ed = edition_or_none(int(raw))
             if ed:
                 return ed

@@ -107,7 +107,7 @@ def guess(header: str) -> str:
     m = _TOOL.search(t)
     if m:
         return f"tools.{(m.group(1) or m.group(2)).upper()}"
-    if t.isdigit() and 1 <= int(t) <= 10:
+    if t.isdecimal() and 1 <= int(t) <= 10:
         return f"indicators.{int(t)}"
     for ind in nearest_edition(max(all_editions())).indicators:
         if any(name and name in t for name in [ind.name_th, *ind.name_th_alt]):
@@ -272,7 +272,7 @@ def _parse_year(text: str) -> int | None:
     t = to_arabic_digits(text).strip()
     if t.endswith(".0"):
         t = t[:-2]
-    if not t.isdigit():
+    if not t.isdecimal():
         return None
     y = int(t)
     if 1900 <= y < 2400:

@@ -92,7 +92,8 @@ def _approved_ids(approval: Approval) -> list[tuple[int, str]]:
     for k, m in enumerate(approval.snapshot.get("measures") or [], 1):
         label = f"มาตรการที่ {m.get('no') or k} {m.get('title') or ''}".strip()
         for e in m.get("evidence") or []:
-            if e.get("kind") in (EvidenceKind.FILE, EvidenceKind.PHOTO) and str(e.get("id") or "").isdigit():
+            stored = e.get("kind") in (EvidenceKind.FILE, EvidenceKind.PHOTO)
+            if stored and str(e.get("id") or "").isdecimal():
                 out.append((int(e["id"]), label))
     return out
 

@@ -173,7 +173,7 @@ def _number(v) -> bool:
 def _key_order(key: str) -> tuple:
     kind, _sep, k = key.partition(".")
     rank = ("edition", "overall", "level", "tools", "indicators", "items")
-    return (rank.index(kind) if kind in rank else 9, int(k) if k.isdigit() else 0, k)
+    return (rank.index(kind) if kind in rank else 9, int(k) if k.isdecimal() else 0, k)
 
 
 # ---------------------------------------------------------------- the snapshot an undo restores
