@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from prongsai.interchange.limits import LIMITS
 from prongsai.thai.periods import due_date
 from prongsai.web.agencies.models import Agency, Unit
 
@@ -32,7 +33,7 @@ class Assessment(models.Model):
     narratives = models.JSONField(_("คำอธิบายผลรายตัวชี้วัด"), default=dict, blank=True)
     # The engine's view, kept for dashboards and lists (refresh()).
     overall = models.FloatField(_("คะแนนภาพรวม"), null=True, blank=True)
-    level = models.CharField(_("ระดับ"), max_length=40, blank=True)
+    level = models.CharField(_("ระดับ"), max_length=LIMITS["assessment.level"], blank=True)
     passed = models.BooleanField(_("ผ่านเกณฑ์"), null=True)
     findings = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -88,7 +89,7 @@ class Plan(models.Model):
     # of the plan and leave it (issue 12: it climbed with every upload).
     content_version = models.PositiveIntegerField(default=1)
     approved_version = models.PositiveIntegerField(null=True, blank=True)
-    return_comment = models.TextField(blank=True)
+    return_comment = models.TextField(blank=True, max_length=LIMITS["plan.return_comment"])
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -120,16 +121,18 @@ class MeasureStatus(models.TextChoices):
 class Measure(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     position = models.PositiveSmallIntegerField(default=0)
-    title = models.TextField(_("มาตรการ / โครงการ / กิจกรรม"))
-    analysis = models.TextField(_("ผลการวิเคราะห์ที่สอดคล้อง"), blank=True)
-    steps = models.TextField(_("ขั้นตอนหรือวิธีการดำเนินการ"), blank=True)
-    period = models.CharField(_("ระยะเวลาดำเนินการ"), max_length=200, blank=True)
+    title = models.TextField(_("มาตรการ / โครงการ / กิจกรรม"), max_length=LIMITS["measure.title"])
+    analysis = models.TextField(_("ผลการวิเคราะห์ที่สอดคล้อง"), max_length=LIMITS["measure.analysis"], blank=True)
+    steps = models.TextField(_("ขั้นตอนหรือวิธีการดำเนินการ"), max_length=LIMITS["measure.steps"], blank=True)
+    period = models.CharField(_("ระยะเวลาดำเนินการ"), max_length=LIMITS["measure.period"], blank=True)
     period_end = models.DateField(_("กำหนดแล้วเสร็จ"), null=True, blank=True)
     indicators = models.JSONField(_("ตัวชี้วัด"), default=list, blank=True)
     items = models.JSONField(_("ข้อคำถาม"), default=list, blank=True)
     units = models.ManyToManyField(Unit, blank=True, related_name="measures", verbose_name=_("ผู้รับผิดชอบ"))
-    responsible_text = models.CharField(_("ผู้รับผิดชอบ (ตามเอกสาร)"), max_length=300, blank=True)
-    monitoring = models.TextField(_("การกำกับติดตาม"), blank=True)
+    responsible_text = models.CharField(
+        _("ผู้รับผิดชอบ (ตามเอกสาร)"), max_length=LIMITS["measure.responsible"], blank=True
+    )
+    monitoring = models.TextField(_("การกำกับติดตาม"), max_length=LIMITS["measure.monitoring"], blank=True)
     budget = models.DecimalField(_("งบประมาณ (บาท)"), max_digits=14, decimal_places=2, null=True, blank=True)
     status = models.CharField(
         _("สถานะ"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED
@@ -164,9 +167,9 @@ class ProgressEntry(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress")
     as_of = models.DateField(_("ข้อมูล ณ วันที่"))
     status = models.CharField(_("สถานะ"), max_length=20, choices=MeasureStatus.choices)
-    result = models.TextField(_("ผลการดำเนินงาน"), blank=True)
-    outcome = models.TextField(_("ผลลัพธ์"), blank=True)
-    suggestion = models.TextField(_("ข้อเสนอแนะ"), blank=True)
+    result = models.TextField(_("ผลการดำเนินงาน"), max_length=LIMITS["progress.result"], blank=True)
+    outcome = models.TextField(_("ผลลัพธ์"), max_length=LIMITS["progress.outcome"], blank=True)
+    suggestion = models.TextField(_("ข้อเสนอแนะ"), max_length=LIMITS["progress.suggestion"], blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     created = models.DateTimeField(auto_now_add=True)
     # Set when the entry is corrected after it was recorded ("แก้ไขเมื่อ …"); who and what it was
@@ -202,8 +205,8 @@ class Evidence(models.Model):
     kind = models.CharField(_("ประเภท"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("ไฟล์"), upload_to=evidence_path, blank=True)
     original_name = models.CharField(_("ชื่อไฟล์"), max_length=255, blank=True)
-    url = models.URLField(_("ลิงก์"), max_length=500, blank=True)
-    caption = models.CharField(_("คำอธิบาย"), max_length=300, blank=True)
+    url = models.URLField(_("ลิงก์"), max_length=LIMITS["evidence.url"], blank=True)
+    caption = models.CharField(_("คำอธิบาย"), max_length=LIMITS["evidence.caption"], blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     added_on = models.DateField(_("วันที่"), default=timezone.localdate)
     history = HistoricalRecords()
@@ -233,7 +236,7 @@ class Approval(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
     version = models.PositiveIntegerField()
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=LIMITS["approval.comment"])
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     approver_name = models.CharField(max_length=200)  # kept if the account is removed
     approver_position = models.CharField(max_length=200, blank=True)
@@ -284,19 +287,27 @@ class Memo(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="memos")
     kind = models.CharField(_("เอกสารที่เสนอ"), max_length=10, choices=MemoKind.choices)
-    unit = models.CharField(_("ส่วนราชการ"), max_length=200, blank=True)
-    ref_no = models.CharField(_("ที่"), max_length=60, blank=True)
+    unit = models.CharField(_("ส่วนราชการ"), max_length=LIMITS["memo.unit"], blank=True)
+    ref_no = models.CharField(_("ที่"), max_length=LIMITS["memo.ref_no"], blank=True)
     date = models.DateField(_("วันที่"), null=True, blank=True)
-    subject = models.CharField(_("เรื่อง"), max_length=300, blank=True)
-    to = models.CharField(_("เรียน"), max_length=200, blank=True)
-    body = models.TextField(_("ข้อความ"), max_length=6000, blank=True)
-    preparer_name = models.CharField(_("ชื่อผู้จัดทำ"), max_length=120, blank=True)
-    preparer_position = models.CharField(_("ตำแหน่งผู้จัดทำ"), max_length=200, blank=True)
-    checker_name = models.CharField(_("ชื่อผู้ตรวจสอบ / ผู้เสนอ"), max_length=120, blank=True)
-    checker_position = models.CharField(_("ตำแหน่งผู้ตรวจสอบ / ผู้เสนอ"), max_length=200, blank=True)
-    executive_name = models.CharField(_("ชื่อผู้บริหาร"), max_length=120, blank=True)
-    executive_position = models.CharField(_("ตำแหน่งผู้บริหาร"), max_length=200, blank=True)
-    opinion = models.TextField(_("ความเห็นของผู้บริหาร"), max_length=1000, blank=True)
+    subject = models.CharField(_("เรื่อง"), max_length=LIMITS["memo.subject"], blank=True)
+    to = models.CharField(_("เรียน"), max_length=LIMITS["memo.to"], blank=True)
+    body = models.TextField(_("ข้อความ"), max_length=LIMITS["memo.body"], blank=True)
+    preparer_name = models.CharField(_("ชื่อผู้จัดทำ"), max_length=LIMITS["memo.signer_name"], blank=True)
+    preparer_position = models.CharField(
+        _("ตำแหน่งผู้จัดทำ"), max_length=LIMITS["memo.signer_position"], blank=True
+    )
+    checker_name = models.CharField(
+        _("ชื่อผู้ตรวจสอบ / ผู้เสนอ"), max_length=LIMITS["memo.signer_name"], blank=True
+    )
+    checker_position = models.CharField(
+        _("ตำแหน่งผู้ตรวจสอบ / ผู้เสนอ"), max_length=LIMITS["memo.signer_position"], blank=True
+    )
+    executive_name = models.CharField(_("ชื่อผู้บริหาร"), max_length=LIMITS["memo.signer_name"], blank=True)
+    executive_position = models.CharField(
+        _("ตำแหน่งผู้บริหาร"), max_length=LIMITS["memo.signer_position"], blank=True
+    )
+    opinion = models.TextField(_("ความเห็นของผู้บริหาร"), max_length=LIMITS["memo.opinion"], blank=True)
     decision = models.CharField(_("ผลการพิจารณา"), max_length=20, choices=MemoDecision.choices, blank=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
