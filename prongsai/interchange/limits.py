@@ -69,6 +69,16 @@ LIMITS: Final[Mapping[str, int]] = {
 }
 
 
+# Validation context under which the interchange models let an over-limit text through: what is
+# already stored (read back to print or show it) and what the importer found in a report (kept
+# in the draft, reported as a finding, refused at accept). Everything else is checked.
+LENIENT: Final[dict[str, str]] = {"text_limits": "lenient"}
+
+
+def is_lenient(context: Any) -> bool:
+    return isinstance(context, Mapping) and context.get("text_limits") == "lenient"
+
+
 def limit(key: str) -> int:
     """The limit of ``key`` (a KeyError names an unknown key: a typo is not unlimited)."""
     return LIMITS[key]

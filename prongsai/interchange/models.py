@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
@@ -18,10 +19,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from prongsai.interchange.limits import LIMITS, is_lenient
 from prongsai.thai.dates import ce_to_be
 from prongsai.thai.digits import to_arabic_digits
 
@@ -59,6 +66,44 @@ Change = Annotated[_Change | None, BeforeValidator(_blank_is_missing)]
 Year = Annotated[int, BeforeValidator(_number)]
 
 
+def _too_long(limit: int, length: int) -> PydanticCustomError:
+    return PydanticCustomError(
+        "string_too_long",
+        "String should have at most {max_length} characters (this one has {length})",
+        {"max_length": limit, "length": length},
+    )
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``Annotated[str, Limit("measure.title")]``: at most ``LIMITS[key]`` characters
+    (``prongsai.interchange.limits``), with its maxLength in the JSON Schema. Under the LENIENT
+    validation context a longer text is let through: stored data read back to show or print it,
+    and an importer's draft (which reports the text as a finding instead)."""
+
+    key: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        n = LIMITS[self.key]
+
+        def check(value: str, info: ValidationInfo) -> str:
+            if len(value) > n and not is_lenient(info.context):
+                raise _too_long(n, len(value))
+            return value
+
+        return core_schema.with_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["maxLength"] = LIMITS[self.key]
+        return out
+
+
+_NoteText = Annotated[str, Limit("note.text")]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -66,19 +111,19 @@ class _Model(BaseModel):
 class Note(_Model):
     """Something the normaliser changed in the input, for the engine to report as a finding."""
 
-    code: str
-    path: str
-    message_th: str
-    message_en: str
-    published: str | float | None = None
-    computed: str | float | None = None
+    code: _NoteText
+    path: _NoteText
+    message_th: _NoteText
+    message_en: _NoteText
+    published: _NoteText | float | None = None
+    computed: _NoteText | float | None = None
 
 
 class Agency(_Model):
-    name: str = Field(min_length=1)
-    type: str | None = None
-    district: str | None = None
-    province: str | None = None
+    name: Annotated[str, Field(min_length=1), Limit("agency.name")]
+    type: Annotated[str, Limit("agency.type")] | None = None
+    district: Annotated[str, Limit("agency.district")] | None = None
+    province: Annotated[str, Limit("agency.province")] | None = None
 
 
 class ToolScores(_Model):
@@ -132,15 +177,15 @@ class Assessment(_Model):
         default=None, description="edition whose rules apply; defaults to fiscal_year"
     )
     overall: Score = None
-    level: str | None = None
+    level: Annotated[str, Limit("assessment.level")] | None = None
     tools: ToolScores = ToolScores()
     indicators: dict[str, _Score] = {}
     items: dict[str, _Score] = {}
     stated_changes: StatedChanges = StatedChanges()
-    auditor_suggestions: list[str] = []
+    auditor_suggestions: list[Annotated[str, Limit("assessment.auditor_suggestion")]] = []
     # Per indicator ('1'..'10'), the analysis text a person wrote or edited; documents print it
     # instead of the engine's draft narrative.
-    narratives: dict[str, str] = {}
+    narratives: dict[str, Annotated[str, Limit("assessment.narrative")]] = {}
     notes: list[Note] = []
 
     @model_validator(mode="before")
@@ -216,8 +261,10 @@ Status = Literal["not_started", "in_progress", "done"]
 
 class Evidence(_Model):
     kind: Literal["link", "file", "photo", "note"] = "note"
-    ref: str = Field(min_length=1, description="URL, file name or the note as printed")
-    caption: str | None = None
+    ref: Annotated[str, Field(min_length=1), Limit("evidence.ref")] = Field(
+        description="URL, file name or the note as printed"
+    )
+    caption: Annotated[str, Limit("evidence.caption")] | None = None
     added_on: dt.date | None = None
     # The evidence object in the agency's own store that holds the file (the web app's evidence
     # id). Documents embed a photo only through this id, resolved within the agency: a ``ref``
@@ -239,18 +286,22 @@ def _evidence_item(value: Any) -> Any:
 
 class Measure(_Model):
     no: Year | None = None
-    title: str = Field(min_length=1)
-    analysis: str | None = Field(default=None, description="the indicator analysis it answers")
-    steps: str | None = Field(default=None, validation_alias=AliasChoices("steps", "method"))
-    responsible: str | None = None
-    period: str | None = None
+    title: Annotated[str, Field(min_length=1), Limit("measure.title")]
+    analysis: Annotated[str, Limit("measure.analysis")] | None = Field(
+        default=None, description="the indicator analysis it answers"
+    )
+    steps: Annotated[str, Limit("measure.steps")] | None = Field(
+        default=None, validation_alias=AliasChoices("steps", "method")
+    )
+    responsible: Annotated[str, Limit("measure.responsible")] | None = None
+    period: Annotated[str, Limit("measure.period")] | None = None
     indicators: list[int] = Field(default=[], validation_alias=AliasChoices("indicators", "indicator"))
     items: list[str] = []
     status: Status | None = None
-    result: str | None = None
-    outcome: str | None = None
-    suggestion: str | None = None
-    monitoring: str | None = None
+    result: Annotated[str, Limit("progress.result")] | None = None
+    outcome: Annotated[str, Limit("progress.outcome")] | None = None
+    suggestion: Annotated[str, Limit("progress.suggestion")] | None = None
+    monitoring: Annotated[str, Limit("measure.monitoring")] | None = None
     budget: Annotated[float, Field(ge=0), BeforeValidator(_number)] | None = None
     evidence: list[Annotated[Evidence, BeforeValidator(_evidence_item)]] = []
 
@@ -293,17 +344,32 @@ class Memo(_Model):
     """The บันทึกข้อความ that wraps a report. Every field may be missing: the document keeps a
     dotted space to fill by hand. ``signers``: the preparer(s) first, the executive last."""
 
-    unit: str | None = Field(default=None, description="ส่วนราชการ")
-    ref_no: str | None = Field(default=None, description="ที่")
+    unit: Annotated[str, Limit("memo.unit")] | None = Field(default=None, description="ส่วนราชการ")
+    ref_no: Annotated[str, Limit("memo.ref_no")] | None = Field(default=None, description="ที่")
     date: dt.date | None = Field(default=None, description="วันที่")
-    subject: str | None = Field(default=None, description="เรื่อง")
-    to: str | None = Field(default=None, description="เรียน")
-    body: str | None = Field(default=None, description="the memo's text; paragraphs split by blank lines")
-    signers: list[dict[str, str | None]] = []
-    opinion: str | None = Field(default=None, description="the executive's opinion (ความเห็น)")
+    subject: Annotated[str, Limit("memo.subject")] | None = Field(default=None, description="เรื่อง")
+    to: Annotated[str, Limit("memo.to")] | None = Field(default=None, description="เรียน")
+    body: Annotated[str, Limit("memo.body")] | None = Field(
+        default=None, description="the memo's text; paragraphs split by blank lines"
+    )
+    # A signer's name and position: the longer (position) limit here, the name's in _signers.
+    signers: list[dict[str, Annotated[str, Limit("memo.signer_position")] | None]] = []
+    opinion: Annotated[str, Limit("memo.opinion")] | None = Field(
+        default=None, description="the executive's opinion (ความเห็น)"
+    )
     decision: MemoDecision | None = Field(
         default=None, description="the executive's decision: approved, acknowledged or not_approved"
     )
+
+    @field_validator("signers")
+    @classmethod
+    def _signer_names(cls, value: list[dict[str, str | None]], info: ValidationInfo) -> Any:
+        n = LIMITS["memo.signer_name"]
+        for signer in value:
+            name = signer.get("name") or ""
+            if len(name) > n and not is_lenient(info.context):
+                raise _too_long(n, len(name))
+        return value
 
 
 class FieldSource(_Model):
@@ -326,9 +392,9 @@ class Document(_Model):
     measures: list[Measure] = []
     memo: Memo | None = None
     # Kept so the importer's ground-truth files are valid interchange documents as they are.
-    source: str | None = None
+    source: Annotated[str, Limit("document.source")] | None = None
     kinds: list[Literal["analysis", "measures_plan", "progress_report", "memo"]] = []
-    inconsistencies: list[str] = []
+    inconsistencies: list[Annotated[str, Limit("document.inconsistency")]] = []
     # Only in importer drafts: per field path ('measures[2].status', 'agency.name') its source.
     provenance: dict[str, FieldSource] = {}
 
