@@ -55,9 +55,12 @@ INSTALLED_APPS = [
     "prongsai.web.public",
     "prongsai.web.imports",
     "prongsai.web.notify",
+    "prongsai.web.housekeeping",
 ]
 
 MIDDLEWARE = [
+    # Refuses an over-size body by its Content-Length before anything reads it (413).
+    "prongsai.web.housekeeping.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "prongsai.web.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "prongsai.web.agencies.passwords.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# An API token works this many days unless its creator chooses otherwise (at most a year).
+PRONGSAI_API_TOKEN_DAYS = int(os.environ.get("PRONGSAI_API_TOKEN_DAYS", "90"))
 # An editor's invitation link works this many days (prongsai/web/agencies/invitations.py).
 PRONGSAI_INVITATION_DAYS = int(os.environ.get("PRONGSAI_INVITATION_DAYS", "7"))
 
@@ -169,8 +174,30 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("PRONGSAI_MEDIA_ROOT", VAR / "media"))
 # Evidence uploads: checked by content, not by name (prongsai/web/cycle/uploads.py).
 EVIDENCE_MAX_BYTES = int(os.environ.get("PRONGSAI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields besides files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file ...
+# ... in a folder of our own, so the daily cleanup knows what to sweep (a killed request leaves
+# its temporary file behind).
+FILE_UPLOAD_TEMP_DIR = VAR / "tmp" / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+# A request body larger than this is refused by its Content-Length before Django reads it
+# (prongsai/web/housekeeping/middleware.py); the proxy's client_max_body_size matches it.
+PRONGSAI_MAX_REQUEST_BYTES = int(os.environ.get("PRONGSAI_MAX_REQUEST_BYTES", str(100 * 1024 * 1024)))
+# Storage each agency may use: its evidence files plus the uploaded files kept with its imports.
+PRONGSAI_AGENCY_QUOTA_BYTES = int(os.environ.get("PRONGSAI_AGENCY_QUOTA_BYTES", str(2 * 1024**3)))
+# Retention, applied by `manage.py cleanup` (daily; docs/deploy.md), in days unless named.
+PRONGSAI_RETENTION = {
+    # a failed report import's uploaded bytes and text
+    "failed_import_days": int(os.environ.get("PRONGSAI_RETAIN_FAILED_IMPORT_DAYS", "7")),
+    # a draft read but never accepted: expires (หมดอายุ), its bytes, text and draft dropped
+    "draft_import_days": int(os.environ.get("PRONGSAI_RETAIN_DRAFT_IMPORT_DAYS", "30")),
+    # an accepted import keeps what undo needs (snapshot, draft, text) but not the uploaded bytes
+    "accepted_import_days": int(os.environ.get("PRONGSAI_RETAIN_ACCEPTED_IMPORT_DAYS", "90")),
+    # a stored file no row names (evidence, emblems) is removed once this old
+    "orphan_file_hours": int(os.environ.get("PRONGSAI_RETAIN_ORPHAN_FILE_HOURS", "24")),
+    # temporary upload files left by requests that were killed
+    "temp_upload_hours": int(os.environ.get("PRONGSAI_RETAIN_TEMP_UPLOAD_HOURS", "1")),
+}
 
 # Background work through Django's task API (django-tasks backport on 5.2): queued in the database
 # (django-tasks-db) and run by `manage.py db_worker`, never inside a request. `make run` starts a
@@ -195,4 +222,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PRONGSAI_LOG_LEVEL", "WARNING")},
+    # What the daily cleanup removed is always logged (prongsai/web/housekeeping/cleanup.py).
+    "loggers": {"prongsai.housekeeping": {"level": "INFO"}},
 }

@@ -1,10 +1,23 @@
 """Site administration. Every model keeps its full history (django-simple-history): the admin's
-"History" page of a record lists who changed what, when, and the values before and after."""
+"History" page of a record lists who changed what, when, and the values before and after.
+Accounts, API tokens, link checks and the cleanup are in the audit trail's own list
+(``AuditEvent``, "บันทึกการตรวจสอบ"), read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from prongsai.web.agencies.models import Agency, ApiToken, Invitation, Membership, OverseerGrant, Unit
+from prongsai.thai.dates import local_day, thai_date
+from prongsai.web.agencies.audit import link_check_result
+from prongsai.web.agencies.models import (
+    Agency,
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    Membership,
+    OverseerGrant,
+    Unit,
+)
 
 
 @admin.register(Agency)
@@ -34,8 +47,66 @@ class OverseerGrantAdmin(SimpleHistoryAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "created", "last_used")
-    readonly_fields = ("digest", "created", "last_used")
+    """Tokens are issued with ``manage.py api_token issue`` (the raw value is shown once);
+    here they are listed, and revoked by deleting them."""
+
+    list_display = ("name", "user", "created", "expires_be", "last_used")
+    readonly_fields = ("user", "name", "digest", "created", "expires", "expires_be", "last_used")
+    search_fields = ("name", "user__username")
+
+    @admin.display(description=_("หมดอายุ (พ.ศ.)"), ordering="expires")
+    def expires_be(self, obj: ApiToken) -> str:
+        if obj.expires is None:
+            return ""
+        text = thai_date(local_day(obj.expires))
+        return f"{text} ({_('หมดอายุแล้ว')})" if obj.expired else text
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_name", "action", "agency", "target", "summary")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "target", "agency__name")
+    date_hierarchy = "at"
+    readonly_fields = (
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "agency",
+        "target",
+        "target_id",
+        "detail",
+        "result",
+    )
+
+    @admin.display(description=_("รายละเอียด"))
+    def summary(self, obj: AuditEvent) -> str:
+        result = link_check_result(obj)
+        if result is not None:
+            return self.result(obj)
+        return ", ".join(f"{k}: {v}" for k, v in (obj.detail or {}).items())[:300]
+
+    @admin.display(description=_("ผล"))
+    def result(self, obj: AuditEvent) -> str:
+        result = link_check_result(obj)
+        if result is None:
+            return ""
+        if result["finished"] is None:
+            return _("กำลังตรวจ %(done)s/%(total)s") % result
+        return _("ตรวจ %(total)s ลิงก์ ใช้ไม่ได้ %(failures)s ลิงก์") % result
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Invitation)

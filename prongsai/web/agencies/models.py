@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -152,25 +154,110 @@ class OverseerGrant(models.Model):
         return f"{self.user}: {self.province or 'ทั่วประเทศ'}"
 
 
+TOKEN_MAX_DAYS = 366  # a token chosen to last "a year" may end on the same date next year
+
+
+class TokenExpiry(ValueError):
+    pass
+
+
+def default_expiry():
+    """The setting's number of days from now (tokens issued before expiry existed got this from
+    the migration that added it)."""
+    return timezone.now() + timedelta(days=settings.PRONGSAI_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A token for the JSON API; only its SHA-256 is stored. It acts with its user's rights."""
+    """A token for the JSON API; only its SHA-256 is stored. It acts with its user's rights until
+    it expires (``settings.PRONGSAI_API_TOKEN_DAYS``, 90 days unless chosen at creation, at most
+    a year) or is revoked (deleted)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("ชื่อ"), max_length=80)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(_("หมดอายุ"), default=default_expiry)
     last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("โทเคน API")
         verbose_name_plural = _("โทเคน API")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires <= timezone.now()
+
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
-        """A new token; the raw value is returned once and never stored."""
+    def issue(cls, user, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token lasting ``days`` (the setting's default; 1 to 366); the raw value is
+        returned once and never stored."""
+        days = settings.PRONGSAI_API_TOKEN_DAYS if days is None else days
+        if not 1 <= days <= TOKEN_MAX_DAYS:
+            raise TokenExpiry(f"a token lasts 1 to {TOKEN_MAX_DAYS} days, not {days}")
         raw = "ps_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=cls.hash(raw)), raw
+        token = cls.objects.create(
+            user=user, name=name, digest=cls.hash(raw), expires=timezone.now() + timedelta(days=days)
+        )
+        return token, raw
+
+
+class AuditAction(models.TextChoices):
+    USER_CREATED = "user.created", _("สร้างบัญชีผู้ใช้")
+    USER_CHANGED = "user.changed", _("แก้ไขบัญชีผู้ใช้")
+    USER_DEACTIVATED = "user.deactivated", _("ระงับบัญชีผู้ใช้")
+    USER_REACTIVATED = "user.reactivated", _("เปิดใช้บัญชีผู้ใช้อีกครั้ง")
+    USER_DELETED = "user.deleted", _("ลบบัญชีผู้ใช้")
+    PASSWORD_CHANGED = "password.changed", _("เปลี่ยนรหัสผ่าน")
+    PASSWORD_RESET = "password.reset", _("ตั้งรหัสผ่านใหม่ผ่านลิงก์")
+    MEMBERSHIP_ADDED = "membership.added", _("เพิ่มสมาชิกหน่วยงาน")
+    MEMBERSHIP_CHANGED = "membership.changed", _("เปลี่ยนบทบาทสมาชิก")
+    MEMBERSHIP_REMOVED = "membership.removed", _("นำสมาชิกออกจากหน่วยงาน")
+    GRANT_ADDED = "grant.added", _("ให้สิทธิ์ผู้กำกับดูแล")
+    GRANT_CHANGED = "grant.changed", _("เปลี่ยนสิทธิ์ผู้กำกับดูแล")
+    GRANT_REMOVED = "grant.removed", _("ยกเลิกสิทธิ์ผู้กำกับดูแล")
+    TOKEN_ISSUED = "token.issued", _("ออกโทเคน API")
+    TOKEN_REVOKED = "token.revoked", _("เพิกถอนโทเคน API")
+    LINK_CHECK = "linkcheck", _("ตรวจลิงก์หลักฐาน")
+    CLEANUP = "cleanup", _("ล้างข้อมูลตามระยะเวลาจัดเก็บ")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail for what has no history of its own rows: accounts (creation,
+    roles, passwords, deactivation), API tokens (issued, revoked), link checks (who asked, when;
+    the result is read from the check) and the cleanup (what it removed). Written by
+    ``prongsai.web.agencies.audit``; never edited. The cycle's records keep their own history
+    (django-simple-history); both are in the site admin."""
+
+    at = models.DateTimeField(_("เมื่อ"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ผู้กระทำ"),
+    )
+    actor_name = models.CharField(_("ชื่อผู้กระทำ"), max_length=150, blank=True)  # kept if the account goes
+    action = models.CharField(_("การกระทำ"), max_length=30, choices=AuditAction.choices, db_index=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("หน่วยงาน")
+    )
+    target = models.CharField(_("สิ่งที่ถูกกระทำ"), max_length=200, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    detail = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("บันทึกการตรวจสอบ")
+        verbose_name_plural = _("บันทึกการตรวจสอบ")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.target}"

@@ -10,11 +10,25 @@ from django.conf import settings
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from prongsai.thai.dates import local_day, thai_date
 from prongsai.web.agencies.models import ApiToken
+from prongsai.web.api.errors import ApiError
+
+
+def expired_error(token: ApiToken) -> ApiError:
+    day = local_day(token.expires)
+    return ApiError(
+        401,
+        f"token expired on {day.isoformat()}: ask for a new one (manage.py api_token issue)",
+        f"โทเคนนี้หมดอายุแล้วเมื่อ {thai_date(day)} กรุณาขอโทเคนใหม่จากผู้ดูแลระบบ",
+        code="token_expired",
+    )
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``; only the token's SHA-256 is stored."""
+    """``Authorization: Bearer <token>``; only the token's SHA-256 is stored. An expired token is
+    refused with 401 and a message saying so (not the generic one: the program's owner must know
+    to ask for a new token rather than check the value)."""
 
     def authenticate(self, request, token: str):
         found = (
@@ -24,6 +38,8 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
+        if found.expired:
+            raise expired_error(found)
         ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
         # The audit trail (simple-history's middleware) and the access checks read request.user.
         request.user = found.user
