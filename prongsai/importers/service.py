@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract import Extracted, extract_bytes, extract_path
 from prongsai.importers.recognise import Draft, recognise
+from prongsai.interchange.limits import LENIENT, over_limits
 from prongsai.interchange.models import Document
 from prongsai.ita.api import score_document
 from prongsai.ita.findings import Finding
@@ -115,24 +116,29 @@ def _finish(name: str, extracted: Extracted) -> ImportResult:
                 "source": "importer",
             }
         )
+    # A text longer than the web app keeps (prongsai.interchange.limits) stays in the draft as
+    # read, never cut: the reviewer shortens it, and accepting is refused until then.
+    for over in over_limits(document.model_dump(mode="json")):
+        findings.append({**over.to_finding(), "source": "importer"})
     return ImportResult(name, extracted, draft, document, findings)
 
 
 def to_document(draft: Draft, name: str) -> Document:
     """The draft as an interchange document. Parts the format refuses (a year outside any B.E.
-    range, say) are left out with a note, so one bad number never loses the whole draft."""
+    range, say) are left out with a note, so one bad number never loses the whole draft. A text
+    over its limit is kept (LENIENT): it is a finding for the reviewer, not a reason to drop it."""
     data = json.loads(json.dumps(draft.data, ensure_ascii=False, default=str))
     if not data["agency"]["name"]:
         data["agency"]["name"] = NO_NAME
     data["provenance"] = draft.provenance
     try:
-        return Document.model_validate(data)
+        return Document.model_validate(data, context=LENIENT)
     except ValidationError:
         pass
     kept: list[dict[str, Any]] = []
     for a in data["assessments"]:
         try:
-            Document.model_validate({"agency": data["agency"], "assessments": [a]})
+            Document.model_validate({"agency": data["agency"], "assessments": [a]}, context=LENIENT)
             kept.append(a)
         except ValidationError as exc:
             draft.note(
@@ -144,13 +150,13 @@ def to_document(draft: Draft, name: str) -> Document:
     data["assessments"] = kept
     for key in ("report_fiscal_year_be", "memo"):
         try:
-            Document.model_validate({"agency": data["agency"], key: data[key]})
+            Document.model_validate({"agency": data["agency"], key: data[key]}, context=LENIENT)
         except ValidationError:
             data[key] = None
     measures = []
     for i, m in enumerate(data["measures"]):
         try:
-            Document.model_validate({"agency": data["agency"], "measures": [m]})
+            Document.model_validate({"agency": data["agency"], "measures": [m]}, context=LENIENT)
             measures.append(m)
         except ValidationError as exc:
             draft.note(
@@ -161,7 +167,7 @@ def to_document(draft: Draft, name: str) -> Document:
             )
     data["measures"] = measures
     data["provenance"] = {k: v for k, v in draft.provenance.items() if not k.startswith(("assess", "measur"))}
-    return Document.model_validate(data)
+    return Document.model_validate(data, context=LENIENT)
 
 
 def failure_dict(exc: ImportFailure) -> dict[str, Any]:

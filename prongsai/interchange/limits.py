@@ -128,6 +128,65 @@ def key_of(path: str) -> str | None:
     return _SHAPES.get(shape)
 
 
+# The field's name as a Thai reader knows it (the importer's findings, the review screen).
+LABELS_TH: Final[Mapping[str, str]] = {
+    "agency.name": "ชื่อหน่วยงาน",
+    "agency.type": "ประเภทหน่วยงาน",
+    "agency.district": "อำเภอ",
+    "agency.province": "จังหวัด",
+    "assessment.level": "ระดับผลการประเมิน",
+    "assessment.auditor_suggestion": "ข้อเสนอแนะของผู้ตรวจประเมิน",
+    "assessment.comment": "ความเห็นของผู้มีส่วนได้ส่วนเสีย",
+    "assessment.narrative": "คำอธิบายผลรายตัวชี้วัด",
+    "measure.title": "ชื่อมาตรการ",
+    "measure.analysis": "ผลการวิเคราะห์ที่สอดคล้อง",
+    "measure.steps": "ขั้นตอนหรือวิธีการดำเนินการ",
+    "measure.responsible": "ผู้รับผิดชอบ",
+    "measure.period": "ระยะเวลาดำเนินการ",
+    "measure.monitoring": "การกำกับติดตาม",
+    "progress.result": "ผลการดำเนินงาน",
+    "progress.outcome": "ผลลัพธ์",
+    "progress.suggestion": "ข้อเสนอแนะ",
+    "evidence.ref": "หลักฐาน",
+    "evidence.caption": "คำอธิบายหลักฐาน",
+    "evidence.url": "ลิงก์หลักฐาน",
+    "plan.return_comment": "เหตุผลที่ส่งกลับแก้ไข",
+    "approval.comment": "ความเห็นของผู้อนุมัติ",
+    "memo.unit": "ส่วนราชการ",
+    "memo.ref_no": "ที่",
+    "memo.subject": "เรื่อง",
+    "memo.to": "เรียน",
+    "memo.body": "ข้อความ",
+    "memo.signer_name": "ชื่อผู้ลงนาม",
+    "memo.signer_position": "ตำแหน่งผู้ลงนาม",
+    "memo.opinion": "ความเห็นของผู้บริหาร",
+    "document.source": "แหล่งที่มา",
+    "document.inconsistency": "ข้อขัดแย้ง",
+    "note.text": "หมายเหตุ",
+}
+
+_PLACES_TH: Final = (
+    (re.compile(r"^measures\[(\d+)\]"), "มาตรการที่ {n} "),
+    (re.compile(r"^assessments\[(\d+)\]"), "ผลการประเมินชุดที่ {n} "),
+    (re.compile(r"^memo\.signers\[(\d+)\]"), "บันทึกข้อความ ผู้ลงนามคนที่ {n} "),
+    (re.compile(r"^memo\."), "บันทึกข้อความ "),
+)
+
+
+def place_th(path: str) -> str:
+    """'measures[2].title' -> 'มาตรการที่ 3 ' (the part of the document a field is in)."""
+    for pattern, words in _PLACES_TH:
+        m = pattern.match(path)
+        if m:
+            return words.format(n=int(m.group(1)) + 1 if m.groups() else "")
+    return ""
+
+
+def too_long_th(label: str, limit: int, length: int) -> str:
+    """The Thai sentence every over-limit text is refused or reported with."""
+    return f"{label} ยาว {length:,} ตัวอักษร เกินที่กำหนดไว้ {limit:,} ตัวอักษร กรุณาตัดให้สั้นลงก่อนบันทึก"
+
+
 @dataclass(frozen=True)
 class OverLimit:
     """A text longer than its limit: where (``measures[2].title``), which limit, how long."""
@@ -143,7 +202,20 @@ class OverLimit:
 
     @property
     def message_th(self) -> str:
-        return f"{self.path}: ข้อความยาว {self.length:,} ตัวอักษร เกินกำหนด {self.limit:,} ตัวอักษร"
+        label = place_th(self.path) + LABELS_TH.get(self.key, self.path)
+        return too_long_th(label, self.limit, self.length) + f" ({self.path})"
+
+    def to_finding(self) -> dict[str, Any]:
+        """As the importer reports what a person must fix before accepting a draft."""
+        return {
+            "code": "text_too_long",
+            "severity": "error",
+            "path": self.path,
+            "message_en": self.message_en,
+            "message_th": self.message_th,
+            "limit": self.limit,
+            "length": self.length,
+        }
 
 
 def _texts(node: Any, path: str) -> Iterator[tuple[str, str]]:
