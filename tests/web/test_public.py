@@ -150,3 +150,289 @@ def test_approved_evidence_files_are_linked_by_name(world, login, client, settin
         "public_evidence", kwargs={"agency": "srisongkhram", "year": 2569, "evidence": approved.pk}
     )
     assert client.get(theirs).status_code == 404
+
+
+# --- issue 13: the directory, the approved documents as PDF and DOCX, the OIT anchors ---------
+
+PUBLIC_AGENCIES = [
+    ("เทศบาลตำบลท่ามะพลา", "thamaphla", "เทศบาลตำบล", "ปากพะยูน", "พัทลุง"),
+    ("องค์การบริหารส่วนตำบลนาโยงเหนือ", "nayongnuea", "องค์การบริหารส่วนตำบล", "นาโยง", "ตรัง"),
+    ("เทศบาลเมืองกันตัง", "kantang", "เทศบาลเมือง", "กันตัง", "ตรัง"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Evidence and the public documents' store in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def directory(client, **params):
+    response = client.get(reverse("public_directory"), params)
+    assert response.status_code == 200, params
+    return response
+
+
+def slugs(response) -> list[str]:
+    return [row["slug"] for row in response.context["result"].rows]
+
+
+def add_agencies(rows=PUBLIC_AGENCIES):
+    from prongsai.web.agencies.models import Agency
+
+    for name, slug, type_, district, province in rows:
+        Agency.objects.create(name=name, slug=slug, type=type_, district=district, province=province)
+
+
+def test_directory_finds_agencies_by_forgiving_name(world, client):
+    add_agencies()
+    for q in (
+        "ท่ามะพลา",  # a part of the name
+        "ท่า มะพลา",  # spaced differently
+        "ทต.ท่ามะพลา",  # the abbreviation of its type
+        "เทศบาลตำบล ท่ามะพลา",
+        "ท่ามะพลา พัทลุง",  # name and province
+        "\u0e17\u0e48\u0e32\u0e21\u0e30\u0e1e\u0e25\u0e32\u200b",  # a zero-width space typed in
+    ):
+        assert slugs(directory(client, q=q)) == ["thamaphla"], q
+    assert slugs(directory(client, q="อบต. นาโยง")) == ["nayongnuea"]
+    assert slugs(directory(client, q="นาโยง")) == ["nayongnuea"]  # name and district both say นาโยง
+    # No name contains a misspelling: close names are offered, and said to be so.
+    close = directory(client, q="ท่ามะพาลา")
+    assert slugs(close)[:1] == ["thamaphla"] and close.context["result"].fuzzy
+    assert "ชื่อที่ใกล้เคียง" in close.content.decode()
+    assert slugs(directory(client, q="ไม่มีหน่วยงานชื่อนี้เลยจริงๆ")) == []
+    # The exact name first, then names that contain it.
+    html = directory(client, q="ท่ามะพลา").content.decode()
+    assert "เทศบาลตำบลท่ามะพลา" in html and "อำเภอปากพะยูน" in html
+
+
+def test_directory_filters_by_province_type_and_published(world, client, login):
+    add_agencies()
+    assert sorted(slugs(directory(client, province="ตรัง"))) == ["kantang", "nayongnuea", "tonyongmat"]
+    assert slugs(directory(client, province="ตรัง", type="เทศบาลเมือง")) == ["kantang"]
+    assert slugs(directory(client, q="กันตัง", province="พัทลุง")) == []
+    assert len(slugs(directory(client))) == 5  # everyone, published or not
+    assert slugs(directory(client, published="1")) == []
+    approve_through_workflow(login, world["users"]["approver"], world["our_plan"])
+    client.logout()
+    response = directory(client, published="1")
+    assert slugs(response) == ["tonyongmat"]
+    year_url = reverse("public_year", kwargs={"agency": "tonyongmat", "year": 2569})
+    assert response.context["result"].rows[0]["years"] == [2569]
+    assert year_url in response.content.decode()
+
+
+def test_directory_pages(world, client):
+    add_agencies(
+        [
+            (f"องค์การบริหารส่วนตำบลทดสอบ{n:02d}", f"test{n:02d}", "องค์การบริหารส่วนตำบล", "", "สตูล")
+            for n in range(45)
+        ]
+    )
+    first = directory(client, province="สตูล")
+    assert first.context["result"].total == 45 and first.context["result"].pages == 3
+    assert slugs(first) == [f"test{n:02d}" for n in range(20)]
+    assert first.context["prev_url"] == "" and "page=2" in first.context["next_url"]
+    assert "province=" in first.context["next_url"]  # the filter is kept from page to page
+    third = directory(client, province="สตูล", page="3")
+    assert slugs(third) == [f"test{n:02d}" for n in range(40, 45)] and third.context["next_url"] == ""
+    assert slugs(directory(client, province="สตูล", page="4")) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "ท" * 101},
+        {"q": "x" * 100_000},
+        {"q": "\x00ท่ามะพลา"},
+        {"page": "abc"},
+        {"page": "-1"},
+        {"page": "0"},
+        {"page": "²"},
+        {"page": "99999999999999999999"},
+        {"page": "99999"},
+        {"province": "\x00"},
+        {"province": "ไม่มีจังหวัดนี้"},
+        {"type": "' OR 1=1 --"},
+        {"q": "%", "province": "ตรัง"},
+        {"published": "\x00"},
+    ],
+)
+def test_directory_garbage_is_an_empty_answer(world, client, params):
+    add_agencies()
+    response = directory(client, **params)
+    if params.get("q") == "\x00ท่ามะพลา":  # a control character is dropped, the rest searched
+        assert slugs(response) == ["thamaphla"]
+    elif params.get("published") == "\x00":  # not "1": the filter is off
+        assert len(slugs(response)) == 5
+    else:
+        assert slugs(response) == []
+
+
+def test_draft_shows_nothing_anywhere_public(world, client):
+    """Their plan was never approved: listed in the directory as not published, nothing of it
+    behind any public URL."""
+    theirs = world["their_plan"]
+    titles = list(theirs.measures.values_list("title", flat=True))
+    page = directory(client, q="ศรีสังคราม")
+    assert slugs(page) == ["srisongkhram"] and page.context["result"].rows[0]["years"] == []
+    html = page.content.decode()
+    assert reverse("public_agency", kwargs={"agency": "srisongkhram"}) not in html
+    assert not any(t in html for t in titles)
+    year = {"agency": "srisongkhram", "year": theirs.fiscal_year}
+    assert client.get(reverse("public_year", kwargs=year)).status_code == 404
+    for kind in ("analysis", "plan", "progress", "memo-plan"):
+        for fmt in ("pdf", "docx"):
+            url = reverse("public_document", kwargs={**year, "kind": kind, "fmt": fmt})
+            assert client.get(url).status_code == 404, url
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    import subprocess
+
+    from prongsai.thai.normalise import comparable
+
+    path = tmp_path / "public.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    # Sara am comes out of a PDF decomposed; lines break inside names.
+    return comparable(text)
+
+
+def docx_text(data: bytes) -> str:
+    import io
+
+    from docx import Document as read_docx
+
+    d = read_docx(io.BytesIO(data))
+    parts = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "".join("".join(parts).replace("\u2060", "").split())
+
+
+def test_downloads_are_the_approved_documents_made_once(world, login, client, tmp_path, monkeypatch):
+    """PDF and DOCX of the approved record (not the draft edited since), each made once per
+    approved version however many citizens ask (even with Django's cache emptied), and made again
+    for a new approval."""
+    from django.core.cache import cache
+
+    from prongsai.web.pages import downloads
+
+    users, plan = world["users"], world["our_plan"]
+    first = plan.measures.order_by("position", "pk").first()
+    edit_title(first, "มาตรการฉบับที่อนุมัติแล้ว")
+    approve_through_workflow(login, users["approver"], plan)
+    edit_title(first, "ร่างที่แก้หลังอนุมัติ")  # a draft now: never in a public file
+    client.logout()
+
+    built = []
+    real = downloads.record_document
+
+    def counting(record, kind, fmt, **kw):
+        built.append((kind, fmt))
+        return real(record, kind, fmt, **kw)
+
+    monkeypatch.setattr(downloads, "record_document", counting)
+    year = {"agency": "tonyongmat", "year": 2569}
+    pdf_url = reverse("public_document", kwargs={**year, "kind": "plan", "fmt": "pdf"})
+    r = client.get(pdf_url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    text = pdf_text(r.content, tmp_path)
+    assert "เทศบาลตำบลต้นหยงมัส" in text and "มาตรการฉบับที่อนุมัติแล้ว" in text
+    assert "ร่างที่แก้หลังอนุมัติ" not in text
+    assert "filename*=UTF-8''" in r["Content-Disposition"]
+    assert built == [("plan", "pdf")]
+
+    again = client.get(pdf_url)
+    assert again.content == r.content and built == [("plan", "pdf")]  # read back, not made again
+    cache.clear()
+    assert client.get(pdf_url).content == r.content and built == [("plan", "pdf")]
+
+    docx = client.get(reverse("public_document", kwargs={**year, "kind": "plan", "fmt": "docx"}))
+    assert docx.status_code == 200 and docx["Content-Type"].startswith("application/vnd.openxml")
+    words = docx_text(docx.content)
+    assert "เทศบาลตำบลต้นหยงมัส" in words and "มาตรการฉบับที่อนุมัติแล้ว" in words
+    assert "ร่างที่แก้หลังอนุมัติ" not in words
+    analysis = client.get(reverse("public_document", kwargs={**year, "kind": "analysis", "fmt": "pdf"}))
+    assert analysis.status_code == 200 and "เทศบาลตำบลต้นหยงมัส" in pdf_text(analysis.content, tmp_path)
+    assert built == [("plan", "pdf"), ("plan", "docx"), ("analysis", "pdf")]
+    # No progress approved yet, html is not a public format, no such kind.
+    for kind, fmt in (("progress", "pdf"), ("plan", "html"), ("memo", "pdf"), ("x", "pdf")):
+        assert (
+            client.get(reverse("public_document", kwargs={**year, "kind": kind, "fmt": fmt})).status_code
+            == 404
+        )
+
+    # Approved again: the new version is made once, under the same URL.
+    approve_through_workflow(login, users["approver"], plan)
+    client.logout()
+    newer = client.get(pdf_url)
+    assert "ร่างที่แก้หลังอนุมัติ" in pdf_text(newer.content, tmp_path)
+    client.get(pdf_url)
+    assert built.count(("plan", "pdf")) == 2
+
+
+def test_the_year_page_offers_downloads_and_oit_anchors(world, login, client):
+    approve_through_workflow(login, world["users"]["approver"], world["our_plan"])
+    client.logout()
+    page = client.get(reverse("public_year", kwargs={"agency": "tonyongmat", "year": 2569}))
+    html = page.content.decode()
+    year = {"agency": "tonyongmat", "year": 2569}
+    for kind in ("analysis", "plan"):
+        for fmt in ("pdf", "docx"):
+            assert reverse("public_document", kwargs={**year, "kind": kind, "fmt": fmt}) in html
+    # Every OIT item of the 2569 edition has its anchor; the measures' item links the plan files.
+    from prongsai.ita.edition import get_edition
+
+    edition = get_edition(2569)
+    oit = [i.id for g in edition.items if g.tool == "OIT" for i in g.entries]
+    assert oit and all(f'id="{i}"' in html for i in oit)
+    item = edition.document_items.measures.item
+    row = html[html.index(f'<tr id="{item}">') :]
+    row = row[: row.index("</tr>")]
+    assert reverse("public_document", kwargs={**year, "kind": "plan", "fmt": "pdf"}) in row
+    assert "#o1" in html  # the page says how to link to an item
+
+
+def test_memo_as_approved_is_published(world, login, client, tmp_path):
+    """The memo of the measures as it stood at the approval; one changed later shows as it was
+    approved, a memo recorded as not approved is not published."""
+    from django.db import transaction
+
+    from prongsai.web.cycle.models import Memo
+
+    users, plan = world["users"], world["our_plan"]
+    with transaction.atomic():
+        memo = Memo.objects.create(plan=plan, kind="plan", subject="ขออนุมัติมาตรการฉบับอนุมัติ")
+        actions.bump_plan(plan)
+    approve_through_workflow(login, users["approver"], plan)
+    memo.subject = "เรื่องที่แก้หลังอนุมัติ"
+    memo.save()
+    client.logout()
+    year = {"agency": "tonyongmat", "year": 2569}
+    url = reverse("public_document", kwargs={**year, "kind": "memo-plan", "fmt": "pdf"})
+    r = client.get(url)
+    assert r.status_code == 200
+    text = pdf_text(r.content, tmp_path)
+    assert "ขออนุมัติมาตรการฉบับอนุมัติ" in text and "เรื่องที่แก้หลังอนุมัติ" not in text
+    assert url in client.get(reverse("public_year", kwargs=year)).content.decode()
+    # No memo of the progress report existed at the approval.
+    assert (
+        client.get(
+            reverse("public_document", kwargs={**year, "kind": "memo-progress", "fmt": "pdf"})
+        ).status_code
+        == 404
+    )
+
+    with transaction.atomic():
+        Memo.objects.filter(pk=memo.pk).update(decision="not_approved")
+        memo.refresh_from_db()
+        memo.save()  # recorded in the history
+        actions.bump_plan(plan)
+    approve_through_workflow(login, users["approver"], plan)
+    client.logout()
+    assert client.get(url).status_code == 404

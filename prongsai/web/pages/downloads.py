@@ -12,8 +12,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from prongsai.documents.service import FORMATS, KINDS, DocumentError, build
+from prongsai.documents.service import FORMATS, KINDS, DocumentError, Image, ImageLookup, build
 from prongsai.documents.service import render as render_document
+from prongsai.interchange.models import Document as Record
 from prongsai.web.cycle import records
 from prongsai.web.cycle.images import agency_emblem, plan_images
 from prongsai.web.cycle.models import MemoKind, Plan
@@ -46,21 +47,56 @@ def content_disposition(filename: str, ascii_fallback: str, inline: bool = False
 LAYOUTS = ("status", "result")
 
 
+def record_document(
+    record: Record,
+    kind: str,
+    fmt: str,
+    *,
+    layout: str = "status",
+    wraps: str = "progress",
+    images: ImageLookup | None = None,
+    emblem: Image | None = None,
+) -> bytes:
+    """One document of a record as ``fmt`` (DocumentError when it cannot be made): the one path
+    from a record to a file for the officers' downloads and the public ones (public.documents,
+    which passes an approved snapshot)."""
+    doc = build(kind, record, layout=layout, wraps=wraps, images=images, emblem=emblem)
+    return render_document(doc, fmt)
+
+
 def plan_document(
     plan: Plan, kind: str, fmt: str, *, layout: str = "status", wraps: str = "progress"
 ) -> bytes:
     """One document of the plan's year as ``fmt`` (DocumentError when it cannot be made)."""
     memo = kind == "memo"
     record = plan_record(plan, memo_kind=wraps if memo else None)
-    doc = build(
-        kind,
+    return record_document(
         record,
+        kind,
+        fmt,
         layout=layout,
         wraps=wraps,
         images=plan_images(plan),
         emblem=agency_emblem(plan.agency) if memo else None,
     )
-    return render_document(doc, fmt)
+
+
+def file_response(data: bytes, agency_obj, year: int, kind: str, fmt: str, *, layout: str, wraps: str):
+    """The document's bytes under its Thai file name (``year``: the one its title names)."""
+    title = file_title(kind)
+    slug = kind
+    if kind == "memo":
+        title = f"{title} ({file_title(wraps)})"
+        slug = f"memo-{wraps}"
+    elif kind == "progress" and layout == "result":
+        title = f"{title} ({_('ผลการดำเนินงาน')})"
+        slug = "progress-result"
+    name = f"{title} {agency_obj.name} ปี {year}.{fmt}"
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition(
+        name, f"{slug}-{agency_obj.slug}-{year}.{fmt}", fmt == "html"
+    )
+    return response
 
 
 def document_response(request, plan: Plan, kind: str, fmt: str, *, layout: str, wraps: str):
@@ -78,20 +114,7 @@ def document_response(request, plan: Plan, kind: str, fmt: str, *, layout: str, 
             {"agency": agency_obj, "plan": plan, "kind": file_title(kind), "reason": str(exc)},
             status=422,
         )
-    title = file_title(kind)
-    slug = kind
-    if kind == "memo":
-        title = f"{title} ({file_title(wraps)})"
-        slug = f"memo-{wraps}"
-    elif kind == "progress" and layout == "result":
-        title = f"{title} ({_('ผลการดำเนินงาน')})"
-        slug = "progress-result"
-    name = f"{title} {agency_obj.name} ปี {year}.{fmt}"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition(
-        name, f"{slug}-{agency_obj.slug}-{year}.{fmt}", fmt == "html"
-    )
-    return response
+    return file_response(data, agency_obj, year, kind, fmt, layout=layout, wraps=wraps)
 
 
 @login_required

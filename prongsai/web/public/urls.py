@@ -14,7 +14,9 @@ _fonts = [
 
 urlpatterns = [
     *_fonts,
+    path("", views.directory, name="public_directory"),
     path("<slug:agency>/", views.agency, name="public_agency"),
     path("<slug:agency>/<year:year>/", views.year, name="public_year"),
+    path("<slug:agency>/<year:year>/documents/<str:kind>.<str:fmt>", views.document, name="public_document"),
     path("<slug:agency>/<year:year>/evidence/<id:evidence>/", views.evidence, name="public_evidence"),
 ]

@@ -1,0 +1,204 @@
+"""The approved documents of an agency-year as PDF and DOCX for the public: the same files the
+officers download (``pages.downloads.record_document``, one path from a record to a file), built
+from what the executive approved only.
+
+- The record is the newest approval's ``snapshot`` (the interchange document frozen at approval),
+  never the live rows: an edit after approval is not public until it is approved again.
+- A memo (บันทึกข้อความ) is not in the snapshot; it is taken as it stood when the executive
+  approved (its audit history at ``decided_at``: a memo change bumps the plan's version, so the
+  approved version held exactly that memo). A memo written after the approval, or one whose
+  recorded decision is ไม่อนุมัติ, is not published.
+- Each file is made at most once per approved version: the bytes are kept in the default file
+  storage (shared by every web process, object storage in a deployment) under a name made of the
+  plan id, the approval, the snapshot's digest, the kind and the format, with a marker written
+  after the file is complete. The first request builds it under a lock (the approval row on
+  PostgreSQL, a process lock on SQLite, whose deployments are one process), every later one reads
+  it back.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+
+from prongsai.documents.service import DocumentError
+from prongsai.interchange.models import Document as Record
+from prongsai.web.cycle.actions.plans import record_digest
+from prongsai.web.cycle.images import agency_emblem, evidence_images
+from prongsai.web.cycle.models import Approval, Evidence, Memo, MemoDecision, MemoKind
+from prongsai.web.cycle.records import memo_record
+from prongsai.web.pages import downloads
+
+FORMATS = ("pdf", "docx")
+REPORTS = ("analysis", "plan", "progress")
+STORE = "public-documents"
+
+
+def has_progress(record: Record) -> bool:
+    return any(
+        (m.status and m.status != "not_started") or m.result or m.outcome or m.evidence
+        for m in record.measures
+    )
+
+
+def progress_layout(record: Record) -> str:
+    """The progress report with its results column when there are results to show."""
+    return "result" if any(m.result or m.outcome for m in record.measures) else "status"
+
+
+def published_reports(record: Record) -> list[str]:
+    """The reports an approved record makes: the analysis when it has an assessment, the measures
+    when it has measures, the progress report once progress was recorded."""
+    out = []
+    if record.assessments:
+        out.append("analysis")
+    if record.measures:
+        out.append("plan")
+        if has_progress(record):
+            out.append("progress")
+    return out
+
+
+@dataclass
+class PublicDocument:
+    """One downloadable document: ``name`` is its URL kind (analysis, plan, progress, memo-plan …)."""
+
+    name: str
+    kind: str  # the documents service's kind
+    wraps: str = "progress"
+    layout: str = "status"
+    memo: Memo | None = None
+    memo_version: int | None = None  # the memo's history id at approval
+
+    @property
+    def report(self) -> str:
+        """The report this document is (or wraps, for a memo)."""
+        return self.wraps if self.kind == "memo" else self.kind
+
+
+def approved_memos(approval: Approval) -> dict[str, tuple[int, Memo]]:
+    """Each memo of the plan as it stood at the approval: kind -> (history id, memo)."""
+    rows = Memo.history.model.objects.filter(
+        plan_id=approval.plan_id, history_date__lte=approval.decided_at
+    ).order_by("kind", "-history_date", "-history_id")
+    out: dict[str, tuple[int, Memo]] = {}
+    seen: set[str] = set()
+    for h in rows:
+        if h.kind in seen:
+            continue
+        seen.add(h.kind)
+        if h.history_type == "-" or h.decision == MemoDecision.NOT_APPROVED:
+            continue
+        out[h.kind] = (h.history_id, h.instance)
+    return out
+
+
+@dataclass
+class Approved:
+    """What one approval publishes."""
+
+    approval: Approval
+    _docs: dict[str, PublicDocument] | None = field(default=None, repr=False)
+
+    @cached_property
+    def record(self) -> Record:
+        return Record.model_validate(self.approval.snapshot)
+
+    @cached_property
+    def digest(self) -> str:
+        return record_digest(self.approval.snapshot)
+
+    @property
+    def documents(self) -> dict[str, PublicDocument]:
+        if self._docs is None:
+            record = self.record
+            layout = progress_layout(record)
+            reports = published_reports(record)
+            docs = {r: PublicDocument(r, r, layout=layout) for r in reports}
+            for kind, (version, memo) in approved_memos(self.approval).items():
+                if kind in reports:  # a memo wraps a report this approval publishes
+                    name = f"memo-{kind}"
+                    docs[name] = PublicDocument(
+                        name, "memo", wraps=kind, layout=layout, memo=memo, memo_version=version
+                    )
+            order = [*REPORTS, *(f"memo-{k}" for k in MemoKind.values)]
+            self._docs = {n: docs[n] for n in order if n in docs}
+        return self._docs
+
+    def title_year(self, doc: PublicDocument) -> int:
+        """The year in the file name: the analysis is named for the ITA year it analyses."""
+        year = self.approval.plan.fiscal_year
+        if doc.kind == "analysis":
+            years = [a.fiscal_year for a in self.record.assessments if a.fiscal_year < year]
+            return max(years) if years else year
+        return year
+
+    def storage_name(self, doc: PublicDocument, fmt: str) -> str:
+        a = self.approval
+        memo = f"-m{doc.memo_version}" if doc.memo_version else ""
+        return f"{STORE}/{a.plan_id}/a{a.pk}-v{a.version}-{self.digest[:24]}/{doc.name}{memo}.{fmt}"
+
+    def build(self, doc: PublicDocument, fmt: str) -> bytes:
+        """The document from the approved record (DocumentError when it cannot be made)."""
+        record = self.record
+        if doc.memo is not None:
+            record = record.model_copy(update={"memo": memo_record(doc.memo)})
+        plan = self.approval.plan
+        images = evidence_images(Evidence.objects.filter(measure__plan_id=plan.pk))
+        return downloads.record_document(
+            record,
+            doc.kind,
+            fmt,
+            layout=doc.layout,
+            wraps=doc.wraps,
+            images=images,
+            emblem=agency_emblem(plan.agency) if doc.kind == "memo" else None,
+        )
+
+
+_LOCAL = threading.Lock()
+
+
+@contextmanager
+def _building(approval: Approval):
+    """One builder at a time for an approval's files: the approval row locked on a database that
+    can (PostgreSQL: across every web process), a process lock otherwise (SQLite)."""
+    if connection.features.has_select_for_update:
+        with transaction.atomic():
+            Approval.objects.select_for_update().filter(pk=approval.pk).first()
+            yield
+    else:
+        with _LOCAL:
+            yield
+
+
+def _read(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def document_bytes(approved: Approved, doc: PublicDocument, fmt: str) -> bytes:
+    """The document's bytes, built once per approved version and kept (see the module's note)."""
+    name = approved.storage_name(doc, fmt)
+    done = f"{name}.done"
+    if default_storage.exists(done):
+        return _read(name)
+    with _building(approved.approval):
+        if default_storage.exists(done):  # built while this request waited
+            return _read(name)
+        data = approved.build(doc, fmt)
+        for stale in (name, done):  # left by a build that stopped half-way
+            if default_storage.exists(stale):
+                default_storage.delete(stale)
+        default_storage.save(name, ContentFile(data))
+        default_storage.save(done, ContentFile(b""))
+    return data
+
+
+__all__ = ["FORMATS", "Approved", "DocumentError", "PublicDocument", "document_bytes"]
