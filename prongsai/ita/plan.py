@@ -156,11 +156,19 @@ def _own_items(indicator: int, editions: list[int]) -> dict[str, set[str]]:
     return out
 
 
-def _build_candidates(
-    lib: Library, indicator: int, kind: str, assessed: int, year: int
-) -> tuple[list[_Candidate], list[_Candidate]]:
-    """The indicator's candidates for this kind of agency (else the local ones), and their order
-    when no weak item tells them apart."""
+@dataclass(slots=True, frozen=True)
+class _Pool:
+    """One indicator's candidates for one kind of agency, assessed edition and plan year."""
+
+    in_order: list[_Candidate]  # library order
+    by_relevance: list[_Candidate]  # their order when no weak item tells them apart
+    # Per item id of the assessed edition, the candidates that answer it (library order): the
+    # few a weak item can move up, found without looking at the others.
+    by_item: dict[str, tuple[_Candidate, ...]]
+
+
+def _build_pool(lib: Library, indicator: int, kind: str, assessed: int, year: int) -> _Pool:
+    """The indicator's candidates for this kind of agency (else the local ones)."""
     measures = lib.for_indicator(indicator, kind) or lib.for_indicator(indicator, "local")
     own = _own_items(indicator, [assessed, year])
     out = []
@@ -182,29 +190,45 @@ def _build_candidates(
                 period_text(m.period, year),
             )
         )
-    return out, sorted(out, key=lambda c: (c.irrelevant, c.n))
+    by_item: dict[str, tuple[_Candidate, ...]] = {}
+    for c in out:
+        for i in c.items:
+            by_item[i] = (*by_item.get(i, ()), c)
+    return _Pool(out, sorted(out, key=lambda c: (c.irrelevant, c.n)), by_item)
 
 
-_Candidates = tuple[list[_Candidate], list[_Candidate]]
-_Table = dict[tuple[int, int, str, int], tuple[Library, _Candidates]]  # by library, indicator, kind, year
+# Per library, kind of agency and plan year: each indicator's pool (filled as indicators come).
+_Pools = dict[int, _Pool]
+_Table = dict[tuple[int, str, int], tuple[Library, _Pools]]
 
 
-def _candidates(lib: Library, indicator: int, kind: str, assessed: Edition, year: int) -> _Candidates:
+def _pools(lib: Library, kind: str, assessed: Edition, year: int) -> _Pools:
     """Kept with the assessed edition (edition.per_edition), so a reloaded edition gets its own."""
     table = per_edition(assessed, "plan_candidates", _new_table)
-    key = (id(lib), indicator, kind, year)
+    key = (id(lib), kind, year)
     hit = table.get(key)
     if hit is None or hit[0] is not lib:
-        hit = table[key] = (lib, _build_candidates(lib, indicator, kind, assessed.edition, year))
+        hit = table[key] = (lib, {})
     return hit[1]
+
+
+def _pool(pools: _Pools, lib: Library, indicator: int, kind: str, assessed: Edition, year: int) -> _Pool:
+    pool = pools.get(indicator)
+    if pool is None:
+        pool = pools[indicator] = _build_pool(lib, indicator, kind, assessed.edition, year)
+    return pool
 
 
 def _new_table(_: Edition) -> _Table:
     return {}
 
 
+_Key = tuple[float, int, bool, int]
+_LEVEL: tuple[int, int] = (0, 0)  # what a candidate answering no weak item ranks by, before (irrelevant, n)
+
+
 def _choose(
-    candidates: _Candidates,
+    pool: _Pool,
     gains: dict[str, float],
     weak: set[str],
     named: set[str],
@@ -215,29 +239,48 @@ def _choose(
     item, ``weak``: this indicator's items below full marks), then by the weak items the assessor
     named, then by whether they answer an item of this indicator at all in the assessed or the plan
     year's edition (a measure whose item NACC dropped is kept only when nothing better exists),
-    then library order; each measure once."""
-    in_order, by_relevance = candidates
-    if not weak:
-        ranked = by_relevance  # no points and no names: relevance, then library order
-    else:
-        keyed: list[tuple[tuple[float, int, bool, int], _Candidate]] = []
-        for c in in_order:
-            # Item ids mean different things in different editions: points and names count only
-            # the assessed edition's items.
-            hit = c.item_set & weak
-            if hit:
+    then library order; each measure once.
+
+    Ranked as one sort of every candidate by (-points, -named, irrelevant, n) would rank them; the
+    candidates that answer no weak item all have (0, 0, irrelevant, n), which is the pool's
+    relevance order, so only those answering a weak item are keyed and sorted, and placed before
+    or after that order by their first two keys (n is unique, so no two keys are equal)."""
+    ranked = pool.by_relevance  # no points and no names: relevance, then library order
+    if weak:
+        by_item = pool.by_item
+        hits = {c.n: c for i in weak for c in by_item.get(i, ())}
+        if hits:
+            before: list[tuple[_Key, _Candidate]] = []
+            after: list[tuple[_Key, _Candidate]] = []
+            for c in hits.values():
+                # Item ids mean different things in different editions: points and names count
+                # only the assessed edition's items.
+                hit = c.item_set & weak
                 points = sum(gains.get(i, 0.0) for i in c.items if i in hit)
                 key = (-round(points, 6), -len(hit & named), c.irrelevant, c.n)
-            else:
-                key = (0, 0, c.irrelevant, c.n)
-            keyed.append((key, c))
-        keyed.sort(key=_first)
-        ranked = [c for _, c in keyed]
-    fresh = [c for c in ranked if c.id not in used]
-    return fresh[:k] if fresh else ranked[:1]
+                lead = key[:2]
+                if lead < _LEVEL:
+                    before.append((key, c))
+                elif lead > _LEVEL:
+                    after.append((key, c))
+            moved = {c.n for _, c in before} | {c.n for _, c in after}
+            before.sort(key=_first)
+            after.sort(key=_first)
+            ranked = [
+                *(c for _, c in before),
+                *(c for c in ranked if c.n not in moved),
+                *(c for _, c in after),
+            ]
+    fresh = []
+    for c in ranked:
+        if c.id not in used:
+            fresh.append(c)
+            if len(fresh) == k:
+                break
+    return fresh or ranked[:1]
 
 
-def _first(pair: tuple[tuple[float, int, bool, int], _Candidate]) -> tuple[float, int, bool, int]:
+def _first(pair: tuple[_Key, _Candidate]) -> _Key:
     return pair[0]
 
 
@@ -248,10 +291,12 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
     named = {i for s in analysis.suggestions for i in item_codes(s)}
     used: set[str] = set()
     measures: list[PlannedMeasure] = []
+    kind, assessed = analysis.agency_kind, analysis.result.edition
+    pools = _pools(lib, kind, assessed, year)
     for ind in sorted(analysis.indicators, key=_order):
         weak_items = {b.id for b in ind.below_full}
         chosen = _choose(
-            _candidates(lib, ind.id, analysis.agency_kind, analysis.result.edition, year),
+            pools.get(ind.id) or _pool(pools, lib, ind.id, kind, assessed, year),
             gains,
             weak_items,
             named & weak_items,
@@ -264,7 +309,7 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
         for c in chosen:
             used.add(c.id)
             text, start, end = c.period
-            items = [i for i in c.items if i in weak_items]
+            items = [i for i in c.items if i in weak_items] if weak_items else []
             measures.append(
                 PlannedMeasure(
                     len(measures) + 1,
@@ -282,7 +327,7 @@ def draft_plan(analysis: Analysis, lib: Library | None = None, fiscal_year: int 
                     c.oit_evidence,
                     items,
                     # The points this measure answers: its weak items', else its indicator's.
-                    sum(gains.get(i, 0.0) for i in items) or ind.gain_to_full,
+                    (sum(gains.get(i, 0.0) for i in items) if items else 0.0) or ind.gain_to_full,
                 )
             )
     return Plan(fiscal_year=year, assessed_year=analysis.fiscal_year, measures=measures)
