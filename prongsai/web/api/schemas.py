@@ -7,12 +7,12 @@ Records themselves (assessments, measures, whole documents) are the interchange 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field
 
-from prongsai.interchange.models import Measure, Status
+from prongsai.interchange.models import Limit, Measure, Status
 
 
 class AgencyOut(Schema):
@@ -86,9 +86,10 @@ class MeasureOut(Schema):
 
 class ProgressIn(Schema):
     status: Status
-    result: str = ""
-    outcome: str = ""
-    suggestion: str = ""
+    # Bounded by the limits table (prongsai.interchange.limits): over it, 422 naming the field.
+    result: Annotated[str, Limit("progress.result")] = ""
+    outcome: Annotated[str, Limit("progress.outcome")] = ""
+    suggestion: Annotated[str, Limit("progress.suggestion")] = ""
     as_of: dt.date | None = Field(default=None, description="defaults to today")
     version: int | None = Field(
         default=None,

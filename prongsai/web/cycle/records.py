@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from prongsai.interchange.limits import LENIENT
 from prongsai.interchange.models import Agency as RecordAgency
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.interchange.models import Document as Record
@@ -36,11 +37,18 @@ from prongsai.web.cycle.models import (
 TOOLS = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
 
 
+# Stored rows are read back as they are (LENIENT): the text limits are checked where a text is
+# written (forms, API, import accept, the cycle actions), and a row stored before them must
+# still be shown, printed and corrected.
+
+
 def assessment_record(a: Assessment) -> RecordAssessment:
     data = {k: v for k, v in (a.published or {}).items() if k not in ("fiscal_year", "year_be")}
     # The narratives edited on the analysis page are what the documents print.
     written = {k: v for k, v in (a.narratives or {}).items() if v and str(v).strip()}
-    return RecordAssessment.model_validate({"fiscal_year": a.fiscal_year, **data, "narratives": written})
+    return RecordAssessment.model_validate(
+        {"fiscal_year": a.fiscal_year, **data, "narratives": written}, context=LENIENT
+    )
 
 
 def agency_record(agency: Agency) -> dict:
@@ -54,7 +62,7 @@ def agency_record(agency: Agency) -> dict:
 
 def agency_interchange(agency: Agency) -> RecordAgency:
     """The agency as the engine and the document builders take it (officers' titles, names)."""
-    return RecordAgency.model_validate(agency_record(agency))
+    return RecordAgency.model_validate(agency_record(agency), context=LENIENT)
 
 
 def latest_assessments(agency: Agency, before: int | None = None, n: int = 2) -> list[Assessment]:
@@ -200,22 +208,26 @@ def measure_record(m: Measure) -> RecordMeasure:
             "monitoring": m.monitoring or None,
             "budget": float(m.budget) if m.budget is not None else None,
             "evidence": evidence,
-        }
+        },
+        context=LENIENT,
     )
 
 
 def memo_record(memo: Memo) -> RecordMemo:
     """The memo form's values as the builder reads them; a blank field is the builder's default."""
-    return RecordMemo(
-        unit=memo.unit or None,
-        ref_no=memo.ref_no or None,
-        date=memo.date,
-        subject=memo.subject or None,
-        to=memo.to or None,
-        body=memo.body or None,
-        signers=memo.signers(),
-        opinion=memo.opinion or None,
-        decision=memo.decision or None,
+    return RecordMemo.model_validate(
+        {
+            "unit": memo.unit or None,
+            "ref_no": memo.ref_no or None,
+            "date": memo.date,
+            "subject": memo.subject or None,
+            "to": memo.to or None,
+            "body": memo.body or None,
+            "signers": memo.signers(),
+            "opinion": memo.opinion or None,
+            "decision": memo.decision or None,
+        },
+        context=LENIENT,
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
+from prongsai.interchange.limits import LABELS_TH, key_of, over_limits, place_th
 from prongsai.interchange.models import Document
 from prongsai.ita.numbers import fmt
 from prongsai.thai.dates import be_numeric, parse_be_date, thai_date
@@ -152,6 +153,9 @@ def fields_of(
     by_name: dict[str, Field] = {}
     values = values or {}
     errors = errors or {}
+    # A text the importer read longer than its limit: said at the field before any save (the
+    # importer's finding says it too), until the reviewer shortens it.
+    too_long = {o.path: too_long_th(o.limit, o.length) for o in over_limits(draft)}
     where = {"section": _("หน่วยงานและปี")}
 
     def f(name: str, label: str, value: str, kind: str = "text", **kw) -> Field:
@@ -163,7 +167,7 @@ def fields_of(
             kind,
             lines=list(src.get("lines") or []),
             confidence=src.get("confidence"),
-            error=errors.get(name, ""),
+            error=errors.get(name, "") or ("" if name in values else too_long.get(name, "")),
             section=where["section"],
             **kw,
         )
@@ -323,8 +327,23 @@ def _loc_name(loc: tuple) -> str:
     return out
 
 
+def too_long_th(limit: object, length: object) -> str:
+    return _("ข้อความยาว %(length)s ตัวอักษร เกินที่กำหนดไว้ %(limit)s ตัวอักษร กรุณาตัดให้สั้นลง") % {
+        "length": f"{length:,}" if isinstance(length, int) else "?",
+        "limit": f"{limit:,}" if isinstance(limit, int) else limit,
+    }
+
+
+def _named(loc_name: str) -> str:
+    """A place in the draft no form field shows, as a Thai reader knows it."""
+    key = key_of(loc_name)
+    return (place_th(loc_name) + LABELS_TH[key]) if key else loc_name
+
+
 def thai_error(err: dict) -> str:
     kind, msg, ctx = err.get("type", ""), err.get("msg", ""), err.get("ctx") or {}
+    if kind == "string_too_long":
+        return too_long_th(ctx.get("max_length"), ctx.get("length"))
     if kind in ("less_than_equal", "less_than"):
         return _("ค่าต้องไม่เกิน %(n)s") % {"n": ctx.get("le", ctx.get("lt"))}
     if kind in ("greater_than_equal", "greater_than"):
@@ -412,7 +431,10 @@ def apply_post(draft: dict, post) -> Outcome:
             name = _loc_name(tuple(loc))
             while name and name not in layout.by_name and "." in name:
                 name = name.rsplit(".", 1)[0]  # a dict's key error names its container
-            errors.setdefault(name if name in layout.by_name else "", thai_error(err))
+            if name in layout.by_name:
+                errors.setdefault(name, thai_error(err))
+            else:  # no field of the form shows it: the message names it
+                errors.setdefault("", f"{_named(_loc_name(tuple(loc)))}: {thai_error(err)}")
     if record is not None:
         # The stored draft, normalised; a skipped part still invalid keeps the values as typed.
         with contextlib.suppress(ValidationError):

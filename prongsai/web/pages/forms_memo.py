@@ -16,6 +16,7 @@ from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import Memo, MemoDecision, Plan
 from prongsai.web.cycle.records import agency_interchange, latest_assessments
 from prongsai.web.cycle.uploads import EMBLEM_MAX_BYTES, EMBLEM_MAX_SIDE, validate_emblem
+from prongsai.web.pages.forms_limits import thai_limits
 from prongsai.web.pages.widgets import BEDateField
 
 
@@ -96,6 +97,7 @@ class MemoForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, kind: str, approver_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        thai_limits(self)
         off = officers(agency_interchange(plan.agency))
         today = timezone.localdate()
         latest = latest_assessments(plan.agency, before=plan.fiscal_year)

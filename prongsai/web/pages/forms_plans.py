@@ -10,9 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prongsai.interchange.limits import LIMITS
 from prongsai.ita.edition import nearest_edition
 from prongsai.web.agencies.models import Agency, Unit
 from prongsai.web.cycle.models import Measure, MeasureStatus
+from prongsai.web.pages.forms_limits import TOO_LONG, limited
 from prongsai.web.pages.widgets import BEDateField
 
 ITEM_RE = re.compile(r"^[ieo][1-9][0-9]?$")
@@ -28,9 +30,14 @@ class MeasureForm(forms.Form):
     """A measure's content. ``version`` is the version the form was opened on (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label=_("มาตรการ / โครงการ / กิจกรรม"), widget=forms.Textarea(attrs={"rows": 2}))
-    analysis = forms.CharField(
-        label=_("ผลการวิเคราะห์ที่สอดคล้อง"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    title = limited(
+        "measure.title", label=_("มาตรการ / โครงการ / กิจกรรม"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    analysis = limited(
+        "measure.analysis",
+        label=_("ผลการวิเคราะห์ที่สอดคล้อง"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     indicators = forms.TypedMultipleChoiceField(
         label=_("ตัวชี้วัด"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
@@ -40,10 +47,13 @@ class MeasureForm(forms.Form):
         required=False,
         help_text=_("รหัสข้อคำถาม คั่นด้วยจุลภาค เช่น i1, e3, o16"),
     )
-    steps = forms.CharField(
-        label=_("ขั้นตอนหรือวิธีการดำเนินการ"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    steps = limited(
+        "measure.steps",
+        label=_("ขั้นตอนหรือวิธีการดำเนินการ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
-    period = forms.CharField(label=_("ระยะเวลาดำเนินการ"), required=False, max_length=200)
+    period = limited("measure.period", label=_("ระยะเวลาดำเนินการ"), required=False)
     period_end = BEDateField(label=_("กำหนดแล้วเสร็จ"), required=False)
     units = forms.ModelMultipleChoiceField(
         label=_("ผู้รับผิดชอบ"),
@@ -51,17 +61,20 @@ class MeasureForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    responsible_text = forms.CharField(
+    responsible_text = limited(
+        "measure.responsible",
         label=_("ผู้รับผิดชอบ (ข้อความตามเอกสาร)"),
         required=False,
-        max_length=300,
         help_text=_("ใช้เมื่อไม่ได้เลือกส่วนราชการ"),
     )
     budget = forms.DecimalField(
         label=_("งบประมาณ (บาท)"), required=False, max_digits=14, decimal_places=2, min_value=0
     )
-    monitoring = forms.CharField(
-        label=_("การกำกับติดตาม"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    monitoring = limited(
+        "measure.monitoring",
+        label=_("การกำกับติดตาม"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     # Fields written to the Measure row (units is a relation, set separately).
@@ -129,12 +142,14 @@ class CreatePlanForm(forms.Form):
 class ProgressForm(forms.Form):
     as_of = BEDateField(label=_("ข้อมูล ณ วันที่"), initial=timezone.localdate)
     status = forms.ChoiceField(label=_("สถานะ"), choices=MeasureStatus.choices)
-    result = forms.CharField(
-        label=_("ผลการดำเนินงาน"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    result = limited(
+        "progress.result", label=_("ผลการดำเนินงาน"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    outcome = forms.CharField(label=_("ผลลัพธ์"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    suggestion = forms.CharField(
-        label=_("ข้อเสนอแนะ"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    outcome = limited(
+        "progress.outcome", label=_("ผลลัพธ์"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    suggestion = limited(
+        "progress.suggestion", label=_("ข้อเสนอแนะ"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     # A day in the future, or an entry reporting nothing, is refused by the action itself
     # (prongsai.web.cycle.actions: record_progress, edit_progress), for the API too.
@@ -142,8 +157,14 @@ class ProgressForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("ไฟล์หรือภาพถ่าย"), required=False)
-    url = forms.URLField(label=_("หรือลิงก์"), required=False, max_length=500, assume_scheme="https")
-    caption = forms.CharField(label=_("คำอธิบาย"), required=False, max_length=300)
+    url = forms.URLField(
+        label=_("หรือลิงก์"),
+        required=False,
+        max_length=LIMITS["evidence.url"],
+        assume_scheme="https",
+        error_messages={"max_length": TOO_LONG},
+    )
+    caption = limited("evidence.caption", label=_("คำอธิบาย"), required=False)
     added_on = BEDateField(label=_("วันที่"), initial=timezone.localdate)
 
     def clean(self):
@@ -158,7 +179,9 @@ class EvidenceForm(forms.Form):
 class DecisionForm(forms.Form):
     DECISIONS = [("approved", _("อนุมัติ")), ("returned", _("ส่งกลับแก้ไข"))]
     decision = forms.ChoiceField(label=_("ผลการพิจารณา"), choices=DECISIONS, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("ความเห็น"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = limited(
+        "approval.comment", label=_("ความเห็น"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
     digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 

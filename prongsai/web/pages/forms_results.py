@@ -13,6 +13,7 @@ from prongsai.ita.edition import Edition
 from prongsai.ita.numbers import fmt, round2
 from prongsai.thai.dates import fiscal_year_of
 from prongsai.thai.digits import to_arabic_digits
+from prongsai.web.pages.forms_limits import limited, over_limit_lines, too_long_lines
 from prongsai.web.pages.results_common import TOOL_ORDER, edition_years, tool_label
 
 SCORE_ERRORS = {
@@ -92,6 +93,20 @@ class AssessmentForm(forms.Form):
             required=False,
             widget=forms.Textarea(attrs={"rows": 4}),
         )
+
+    def clean_auditor_suggestions(self) -> str:
+        text = self.cleaned_data.get("auditor_suggestions", "")
+        bad = over_limit_lines(text, "assessment.auditor_suggestion")
+        if bad:
+            raise too_long_lines(bad, "assessment.auditor_suggestion")
+        return text
+
+    def clean_comments(self) -> str:
+        text = self.cleaned_data.get("comments", "")
+        bad = over_limit_lines(text, "assessment.comment")
+        if bad:
+            raise too_long_lines(bad, "assessment.comment")
+        return text
 
     def clean(self):
         """A year is made of scores: a form with none (an accidental บันทึก) must not create or
@@ -248,10 +263,6 @@ class UploadForm(forms.Form):
 
 class NarrativeForm(forms.Form):
     indicator = forms.IntegerField(min_value=1, max_value=10, widget=forms.HiddenInput)
-    text = forms.CharField(
-        label=_("คำอธิบายผล"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": _("ข้อความยาวเกิน 5,000 ตัวอักษร")},
+    text = limited(
+        "assessment.narrative", label=_("คำอธิบายผล"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )

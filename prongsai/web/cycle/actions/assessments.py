@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from prongsai.interchange.limits import LIMITS
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle import records
-from prongsai.web.cycle.actions.base import Conflict, acting_as
+from prongsai.web.cycle.actions.base import Conflict, acting_as, check_record_lengths, too_long
 from prongsai.web.cycle.models import Assessment
 
 
@@ -24,7 +25,17 @@ def store_assessment(
     """The year's published scores (scored again by the engine) under a new version.
     ``expected_version`` is the version the writer read (0: they saw no assessment of that year);
     when it is no longer current, Conflict and nothing is stored. None: the caller read nothing
-    (an import), the write simply comes last."""
+    (an import), the write simply comes last. A text over its limit (a suggestion, a narrative, a
+    comment) is refused naming it."""
+    check_record_lengths({"assessments": [record.model_dump(mode="json")]})
+    for comment in comments or []:
+        if isinstance(comment, str) and len(comment) > LIMITS["assessment.comment"]:
+            raise too_long(
+                _("ความเห็นของผู้มีส่วนได้ส่วนเสีย"),
+                LIMITS["assessment.comment"],
+                len(comment),
+                f"a stakeholder comment of {len(comment)} characters",
+            )
     with acting_as(user), transaction.atomic():
         current = (
             Assessment.objects.select_for_update()

@@ -3,8 +3,14 @@ and the plan's version."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
+from typing import Any
 
+from django.db import models
+from django.utils.translation import gettext as _
+
+from prongsai.interchange.limits import over_limits
 from prongsai.web.cycle.models import Plan, PlanStatus
 
 
@@ -64,3 +70,40 @@ def bump_plan(plan: Plan) -> Plan:
     locked.save(update_fields=["content_version", "status"])
     plan.content_version, plan.status = locked.content_version, locked.status
     return plan
+
+
+def too_long(label: Any, limit: int, length: int, log: str) -> ActionRefused:
+    return ActionRefused(
+        _("%(field)s ยาว %(length)s ตัวอักษร เกินที่กำหนดไว้ %(limit)s ตัวอักษร กรุณาตัดให้สั้นลงก่อนบันทึก")
+        % {"field": label, "length": f"{length:,}", "limit": f"{limit:,}"},
+        log,
+        code="too_long",
+    )
+
+
+def check_lengths(model: type[models.Model], values: Mapping[str, Any]) -> None:
+    """Texts about to be written into ``model``'s fields, each within its field's max_length (the
+    limits table, ``prongsai.interchange.limits``): Django checks a TextField's length only in a
+    form, so the API, imports and every other caller are bounded here. Refused naming the field
+    and its limit; nothing is ever shortened."""
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if limit and len(value) > limit:
+            field = model._meta.get_field(name)
+            raise too_long(
+                getattr(field, "verbose_name", name),
+                limit,
+                len(value),
+                f"{model.__name__}.{name}: {len(value)} characters, more than {limit}",
+            )
+
+
+def check_record_lengths(record: Mapping[str, Any]) -> None:
+    """Every text of an interchange record (as a dict) within the limits table: accepting an
+    import is refused naming the first text over its limit."""
+    found = over_limits(record)
+    if found:
+        first = found[0]
+        raise ActionRefused(first.message_th, first.message_en, code="too_long")

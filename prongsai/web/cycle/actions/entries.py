@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prongsai.web.cycle.actions.base import ActionRefused, acting_as
+from prongsai.web.cycle.actions.base import ActionRefused, acting_as, check_lengths
 from prongsai.web.cycle.models import Measure, MeasureStatus, ProgressEntry
 
 
@@ -62,6 +62,7 @@ def edit_progress(
         )
     if status not in MeasureStatus.values:
         raise ActionRefused(_("สถานะไม่ถูกต้อง"), f"unknown status {status!r}", code="status")
+    check_lengths(ProgressEntry, {"result": result, "outcome": outcome, "suggestion": suggestion})
     with acting_as(user), transaction.atomic():
         locked = Measure.objects.select_for_update().get(pk=entry.measure_id)
         entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk, measure=locked)

@@ -31,7 +31,7 @@ from prongsai.thai.normalise import comparable
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle import records
 from prongsai.web.cycle.actions.assessments import store_assessment
-from prongsai.web.cycle.actions.base import ActionRefused, acting_as, bump_plan
+from prongsai.web.cycle.actions.base import ActionRefused, acting_as, bump_plan, check_record_lengths
 from prongsai.web.cycle.models import (
     Assessment,
     Evidence,
@@ -281,6 +281,7 @@ def accept_import(
     was changed."""
     from prongsai.web.imports.models import ImportJob, JobStatus
 
+    check_record_lengths(record.model_dump(mode="json"))  # a text over its limit: refused, never cut
     modes = _modes()
     agency = job.agency
     with acting_as(user), transaction.atomic():

@@ -20,7 +20,7 @@ from prongsai.thai.dates import MONTHS
 from prongsai.thai.digits import THAI_DIGITS, to_arabic_digits, to_thai_digits
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle import links, records, signals
-from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as, bump_plan
+from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as, bump_plan, check_lengths
 from prongsai.web.cycle.models import Approval, Decision, Measure, MeasureStatus, Plan, PlanStatus
 
 # ---------------------------------------------------------------- a new plan
@@ -171,6 +171,7 @@ def _lock_plan(plan_id: int) -> None:
 
 def add_measure(plan: Plan, values: dict, units: Iterable = (), user=None) -> Measure:
     """A new measure at the end of the plan; ``values`` are Measure fields."""
+    check_lengths(Measure, values)
     with acting_as(user), transaction.atomic():
         _lock_plan(plan.pk)
         last = plan.measures.order_by("-position").values_list("position", flat=True).first() or 0
@@ -192,6 +193,7 @@ def edit_measure(m: Measure, expected_version: int | None, values: dict, units=N
     ``expected_version`` was read (else Conflict, nothing written)."""
     if expected_version is None:
         raise _stale(m, expected_version)
+    check_lengths(Measure, values)
     with acting_as(user), transaction.atomic():
         _lock_plan(m.plan_id)
         updated = Measure.objects.filter(pk=m.pk, version=expected_version).update(version=F("version") + 1)
@@ -332,6 +334,9 @@ def decide_plan(
         raise ActionRefused(
             _("กรุณาระบุเหตุผลหรือสิ่งที่ต้องแก้ไขเมื่อส่งกลับ"), "a plan is returned with a comment", code="comment"
         )
+    check_lengths(Approval, {"comment": comment})
+    if decision == Decision.RETURNED:
+        check_lengths(Plan, {"return_comment": comment})
     with acting_as(user), transaction.atomic():
         locked = Plan.objects.select_for_update().select_related("agency").get(pk=plan.pk)
         if locked.status != PlanStatus.SUBMITTED:

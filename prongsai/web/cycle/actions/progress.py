@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as
+from prongsai.web.cycle.actions.base import ActionRefused, Conflict, acting_as, check_lengths
 from prongsai.web.cycle.actions.entries import sync_status
 from prongsai.web.cycle.models import Measure, MeasureStatus, ProgressEntry
 
@@ -36,6 +36,7 @@ def record_progress(
         )
     if status not in MeasureStatus.values:
         raise ActionRefused(_("สถานะไม่ถูกต้อง"), f"unknown status {status!r}", code="status")
+    check_lengths(ProgressEntry, {"result": result, "outcome": outcome, "suggestion": suggestion})
     with acting_as(user), transaction.atomic():
         locked = Measure.objects.select_for_update().select_related("plan").get(pk=m.pk)
         if expected_version is not None and locked.version != expected_version:
