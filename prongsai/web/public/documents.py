@@ -28,6 +28,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
 from prongsai.documents.service import DocumentError
+from prongsai.interchange.limits import LENIENT
 from prongsai.interchange.models import Document as Record
 from prongsai.web.cycle.actions.plans import record_digest
 from prongsai.web.cycle.images import agency_emblem, evidence_images
@@ -108,7 +109,7 @@ class Approved:
 
     @cached_property
     def record(self) -> Record:
-        return Record.model_validate(self.approval.snapshot)
+        return Record.model_validate(self.approval.snapshot, context=LENIENT)  # as approved, stored
 
     @cached_property
     def digest(self) -> str:

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_safe
 from prongsai.documents.fonts import FILES, FONT_DIR
 from prongsai.documents.render.html import HtmlRenderer
 from prongsai.documents.service import DocumentError, build
+from prongsai.interchange.limits import LENIENT
 from prongsai.interchange.models import Document as Record
 from prongsai.ita.edition import Edition, EditionError, get_edition, nearest_edition
 from prongsai.thai.dates import thai_date
@@ -72,7 +73,7 @@ def sections(approval: Approval) -> list[dict]:
     found = cache.get(key)
     if found is not None:
         return found
-    record = Record.model_validate(approval.snapshot)
+    record = Record.model_validate(approval.snapshot, context=LENIENT)  # as approved, stored
     # Approved photos come from the evidence store, by the snapshot's evidence ids, and only
     # from the evidence rows of this approved plan: an id of anything else finds nothing.
     images = evidence_images(Evidence.objects.filter(measure__plan_id=approval.plan_id))
