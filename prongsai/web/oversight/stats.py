@@ -1,54 +1,28 @@
-"""What an overseer reads across agencies, as a handful of aggregate queries whatever the number of
-agencies: published results (levels, pass rate, average, weakest indicators) and whether each
-agency has published its measures and its progress report for the year. Never draft content.
+"""What an overseer reads across agencies, from the precomputed rows (``models.AgencyYear``) only:
+a handful of aggregate queries whatever the number of agencies. Published results (levels, pass
+rate, average, weakest indicators), publication, progress of the measures and who is behind.
+Never draft content.
 
 Definitions (also on the page):
 - measures published: the year's plan has at least one approval (decision approved);
 - progress report published: the plan was approved again on or after the day of its first
-  progress entry (an approval that contains progress). No progress entry: not published.
+  progress entry (an approval that contains progress). No progress entry: not published;
+- behind: ``summary.behind_q`` (three rules, shown on the page).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from prongsai.ita.edition import EditionError, get_edition
-from prongsai.web.agencies.models import Agency
-from prongsai.web.cycle.models import Approval, Assessment, Decision, IndicatorScore, Plan, ProgressEntry
+from prongsai.thai.dates import fiscal_year_of
+from prongsai.web.oversight.models import INDICATORS, AgencyYear
+from prongsai.web.oversight.summary import behind_q
 
 LIST_LIMIT = 200  # names listed per "not published" list; the counts are always complete
-
-
-def first_progress(plan_ref: str = "plan") -> Subquery:
-    return Subquery(
-        ProgressEntry.objects.filter(measure__plan=OuterRef(plan_ref)).order_by("as_of").values("as_of")[:1]
-    )
-
-
-def publication(agencies: QuerySet[Agency], year: int) -> dict[int, tuple[bool, bool]]:
-    """{agency id: (measures published, progress report published)} for agencies with a plan for
-    ``year``, from two GROUP BY queries (a plan is one per agency and year). Correlated
-    subqueries per agency cost seconds at national scale; these are hash aggregates."""
-    last = dict(
-        Approval.objects.filter(plan__fiscal_year=year, plan__agency__in=agencies, decision=Decision.APPROVED)
-        .values("plan__agency_id")
-        .annotate(last=Max("decided_at"))
-        .values_list("plan__agency_id", "last")
-    )
-    first = dict(
-        ProgressEntry.objects.filter(measure__plan__fiscal_year=year, measure__plan__agency__in=agencies)
-        .values("measure__plan__agency_id")
-        .annotate(first=Min("as_of"))
-        .values_list("measure__plan__agency_id", "first")
-    )
-    out = {}
-    for agency_id, approved_at in last.items():
-        started = first.get(agency_id)
-        out[agency_id] = (True, started is not None and timezone.localtime(approved_at).date() >= started)
-    return out
 
 
 def level_order(year: int) -> list[tuple[str, bool]]:
@@ -65,6 +39,13 @@ def indicator_names(year: int) -> dict[int, str]:
         return {}
 
 
+def pass_mark(year: int) -> float:
+    try:
+        return get_edition(year).pass_mark.value
+    except EditionError:
+        return 85.0
+
+
 @dataclass
 class Summary:
     year: int
@@ -76,12 +57,19 @@ class Summary:
     weakest: list[dict] = field(default_factory=list)
     measures_published: int = 0
     progress_published: int = 0
+    behind: int = 0
+    measures: int = 0
+    done: int = 0
     missing_measures: list[dict] = field(default_factory=list)
     missing_progress: list[dict] = field(default_factory=list)
 
     @property
     def pass_rate(self) -> float | None:
         return self.passed / self.assessed * 100 if self.assessed else None
+
+    @property
+    def done_share(self) -> float | None:
+        return self.done / self.measures * 100 if self.measures else None
 
     @property
     def missing_measures_count(self) -> int:
@@ -92,110 +80,121 @@ class Summary:
         return self.agencies - self.progress_published
 
 
-def summary(agencies: QuerySet[Agency], year: int, pub: dict | None = None) -> Summary:
-    """Six queries, whatever the number of agencies."""
+def summary(rows: QuerySet[AgencyYear], year: int) -> Summary:
+    """Five queries over the year's rows of the scope."""
+    rows = rows.filter(fiscal_year=year)
     s = Summary(year=year)
-    results = Assessment.objects.filter(fiscal_year=year, agency__in=agencies)
-    agg = results.aggregate(n=Count("id"), passed=Count("id", filter=Q(passed=True)), avg=Avg("overall"))
-    s.assessed, s.passed, s.average = agg["n"], agg["passed"], agg["avg"]
-    counts = {r["level"]: r["n"] for r in results.values("level").annotate(n=Count("id")).order_by()}
+    mark = pass_mark(year)
+    agg = rows.aggregate(
+        n=Count("id"),
+        assessed=Count("overall"),
+        passed=Count("id", filter=Q(passed=True)),
+        avg=Avg("overall"),
+        n_measures_published=Count("id", filter=Q(measures_published=True)),
+        n_progress_published=Count("id", filter=Q(progress_published=True)),
+        n_behind=Count("id", filter=behind_q()),
+        n_measures=Sum("measures"),
+        n_done=Sum("done"),
+        **{f"avg{n}": Avg(f"i{n}") for n in INDICATORS},
+        **{f"n{n}": Count(f"i{n}") for n in INDICATORS},
+        **{f"below{n}": Count("id", filter=Q(**{f"i{n}__lt": mark})) for n in INDICATORS},
+    )
+    s.agencies, s.assessed, s.passed, s.average = agg["n"], agg["assessed"], agg["passed"], agg["avg"]
+    s.measures_published, s.progress_published = agg["n_measures_published"], agg["n_progress_published"]
+    s.behind, s.measures, s.done = agg["n_behind"], agg["n_measures"] or 0, agg["n_done"] or 0
+    counts = {
+        r["level"]: r["n"]
+        for r in rows.exclude(overall=None).values("level").annotate(n=Count("id")).order_by()
+    }
     order = level_order(year)
     known = {label for label, _ in order}
     s.levels = [{"label": label, "passed": ok, "n": counts.get(label, 0)} for label, ok in order] + [
         {"label": label or "–", "passed": None, "n": n} for label, n in counts.items() if label not in known
     ]
     names = indicator_names(year)
-    s.weakest = [
-        {**row, "name": names.get(row["indicator"], "")}
-        for row in IndicatorScore.objects.filter(fiscal_year=year, assessment__agency__in=agencies)
-        .values("indicator")
-        .annotate(average=Avg("score"), n=Count("id"), below=Count("id", filter=Q(score__lt=pass_mark(year))))
-        .order_by("average", "indicator")
+    s.weakest = sorted(
+        (
+            {
+                "indicator": n,
+                "name": names.get(n, ""),
+                "average": agg[f"avg{n}"],
+                "n": agg[f"n{n}"],
+                "below": agg[f"below{n}"],
+            }
+            for n in INDICATORS
+            if agg[f"n{n}"]
+        ),
+        key=lambda w: (w["average"], w["indicator"]),
+    )
+    listed = ("pk", "agency_id", "name", "slug", "province")
+    s.missing_measures = [
+        _row(r)
+        for r in rows.filter(measures_published=False)
+        .order_by("province", "name")
+        .values(*listed)[:LIST_LIMIT]
     ]
-    pub = publication(agencies, year) if pub is None else pub
-    everyone = sorted(agencies.values_list("pk", "name", "slug", "province"), key=lambda r: (r[3], r[1]))
-    s.agencies = len(everyone)
-    s.measures_published = sum(m for m, _ in pub.values())
-    s.progress_published = sum(p for _, p in pub.values())
-    no = (False, False)
-    s.missing_measures = [_row(r) for r in everyone if not pub.get(r[0], no)[0]][:LIST_LIMIT]
-    s.missing_progress = [_row(r) for r in everyone if not pub.get(r[0], no)[1]][:LIST_LIMIT]
+    s.missing_progress = [
+        _row(r)
+        for r in rows.filter(progress_published=False)
+        .order_by("province", "name")
+        .values(*listed)[:LIST_LIMIT]
+    ]
     return s
 
 
-def pass_mark(year: int) -> float:
-    try:
-        return get_edition(year).pass_mark.value
-    except EditionError:
-        return 85.0
+def _row(r: dict) -> dict:
+    return {"pk": r["agency_id"], "name": r["name"], "slug": r["slug"], "province": r["province"]}
 
 
-def _row(r: tuple) -> dict:
-    return {"pk": r[0], "name": r[1], "slug": r[2], "province": r[3]}
-
-
-def by_province(agencies: QuerySet[Agency], year: int, pub: dict | None = None) -> list[dict]:
-    """One row per province: agencies, assessed, passed, average, measures and progress published."""
-    rows = {
-        r["province"]: {**r, "assessed": 0, "passed": 0, "average": None, "measures": 0, "progress": 0}
-        for r in agencies.values("province").annotate(agencies=Count("pk")).order_by("province")
-    }
-    for r in (
-        Assessment.objects.filter(fiscal_year=year, agency__in=agencies)
-        .values("agency__province")
-        .annotate(assessed=Count("id"), passed=Count("id", filter=Q(passed=True)), average=Avg("overall"))
-        .order_by()
-    ):
-        rows[r.pop("agency__province")].update(r)
-    pub = publication(agencies, year) if pub is None else pub
-    for pk, province in agencies.values_list("pk", "province"):
-        m, p = pub.get(pk, (False, False))
-        rows[province]["measures"] += m
-        rows[province]["progress"] += p
-    for r in rows.values():
-        r["pass_rate"] = r["passed"] / r["assessed"] * 100 if r["assessed"] else None
-    return list(rows.values())
-
-
-def agency_rows(agencies: QuerySet[Agency], year: int, pub: dict | None = None) -> list[Agency]:
-    """Every agency of a (province-sized) scope with its result and plan status for ``year``."""
-    results = Assessment.objects.filter(agency=OuterRef("pk"), fiscal_year=year)
-    plan = Plan.objects.filter(agency=OuterRef("pk"), fiscal_year=year)
-    rows = list(
-        agencies.annotate(
-            overall=Subquery(results.values("overall")[:1]),
-            level=Subquery(results.values("level")[:1]),
-            passed=Subquery(results.values("passed")[:1]),
-            plan_status=Subquery(plan.values("status")[:1]),
+def by_area(rows: QuerySet[AgencyYear], year: int, area: str = "province") -> list[dict]:
+    """One row per province (or district): agencies, assessed, passed, average, measures and
+    progress published, share of measures done, behind. One query."""
+    out = list(
+        rows.filter(fiscal_year=year)
+        .values(area)
+        .annotate(
+            agencies=Count("id"),
+            assessed=Count("overall"),
+            passed=Count("id", filter=Q(passed=True)),
+            average=Avg("overall"),
+            n_measures_published=Count("id", filter=Q(measures_published=True)),
+            n_progress_published=Count("id", filter=Q(progress_published=True)),
+            behind=Count("id", filter=behind_q()),
+            total=Sum("measures"),
+            n_done=Sum("done"),
         )
-        .only("pk", "name", "slug", "type", "district", "province")
-        .order_by("name")
+        .order_by(area)
     )
-    pub = publication(agencies, year) if pub is None else pub
-    for a in rows:
-        a.measures_ok, a.progress_ok = pub.get(a.pk, (False, False))
-    return rows
+    for r in out:
+        r["name"] = r[area]
+        r["done"] = r.pop("n_done")
+        r["measures_published"] = r.pop("n_measures_published")
+        r["progress_published"] = r.pop("n_progress_published")
+        r["pass_rate"] = r["passed"] / r["assessed"] * 100 if r["assessed"] else None
+        r["done_share"] = r["done"] / r["total"] * 100 if r["total"] else None
+        r["behind_share"] = r["behind"] / r["agencies"] * 100 if r["agencies"] else None
+        # Older names read by templates and tests.
+        r["province"] = r.get("province", r["name"])
+        r["measures"], r["progress"] = r["measures_published"], r["progress_published"]
+    return out
 
 
-def years(agencies: QuerySet[Agency]) -> list[int]:
-    """Fiscal years with results or plans in the scope, newest first."""
-    found = set(
-        Assessment.objects.filter(agency__in=agencies)
-        .values_list("fiscal_year", flat=True)
-        .order_by()
-        .distinct()
-    )
-    found |= set(
-        Plan.objects.filter(agency__in=agencies).values_list("fiscal_year", flat=True).order_by().distinct()
-    )
-    return sorted(found, reverse=True)
+def years(rows: QuerySet[AgencyYear]) -> list[int]:
+    """Fiscal years with rows in the scope, newest first."""
+    return sorted(set(rows.values_list("fiscal_year", flat=True).order_by().distinct()), reverse=True)
 
 
-def default_year(agencies: QuerySet[Agency]) -> int | None:
-    """The newest year with published results (its plan is the one the next OIT checks)."""
-    return (
-        Assessment.objects.filter(agency__in=agencies)
+def default_year(rows: QuerySet[AgencyYear]) -> int | None:
+    """The year whose plans are being carried out: the newest with a plan not later than the
+    current fiscal year (next year's plans are drafted in August), else the newest with results."""
+    current = fiscal_year_of(timezone.localdate())
+    under_way = (
+        rows.filter(fiscal_year__lte=current)
+        .exclude(plan_status="")
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .first()
     )
+    if under_way is not None:
+        return under_way
+    return rows.exclude(overall=None).order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()

@@ -1,5 +1,6 @@
-"""The start page: straight to the agency's dashboard for a member of one agency, else the list
-of the user's agencies with their latest result."""
+"""The start page: straight to the agency's dashboard for a member of one agency, an overseer who
+belongs to no agency to the overseer pages (their province's when they oversee one), else the
+list of the user's agencies with their latest result."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
@@ -8,6 +9,7 @@ from django.shortcuts import redirect, render
 from prongsai.ita.numbers import fmt
 from prongsai.web.agencies.access import is_overseer, member_agencies
 from prongsai.web.cycle.models import Assessment
+from prongsai.web.oversight.views import landing_url as oversight_landing
 
 HOME_LIMIT = 300
 
@@ -18,6 +20,8 @@ def home(request):
     first = list(agencies[:2])
     if len(first) == 1:
         return redirect("agency_dashboard", agency=first[0].slug)
+    if not first and (landing := oversight_landing(request.user)):
+        return redirect(landing)
     latest = Assessment.objects.filter(agency=OuterRef("pk")).order_by("-fiscal_year")
     rows = list(
         agencies.annotate(
