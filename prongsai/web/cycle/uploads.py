@@ -75,10 +75,15 @@ class Upload:
     name: str  # the user's name, made safe to show and to give back
 
 
-def validate_upload(uploaded_file) -> str:
+def validate_upload(uploaded_file, agency=None) -> str:
     """ "photo" or "file" for an acceptable upload (and its ``name`` made safe), else a
-    ``ValidationError`` with a Thai message."""
+    ``ValidationError`` with a Thai message; with ``agency``, also refused when it would take the
+    agency over its storage quota (prongsai/web/housekeeping/quota.py)."""
     upload = inspect_upload(uploaded_file)
+    if agency is not None:
+        from prongsai.web.housekeeping import quota
+
+        quota.check(agency, getattr(uploaded_file, "size", 0) or 0)
     uploaded_file.name = upload.name
     return upload.kind.evidence
 

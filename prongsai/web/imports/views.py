@@ -27,6 +27,7 @@ from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.access import Action
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Measure, Plan
+from prongsai.web.housekeeping import quota
 from prongsai.web.imports.forms import apply_post, fields_of, same_agency
 from prongsai.web.imports.models import AcceptMode, ImportJob, JobStatus, end_interrupted
 from prongsai.web.imports.tasks import INTERNAL_TH, import_report
@@ -107,6 +108,11 @@ def _start(request, agency, upload) -> ImportJob:
     job = ImportJob(agency=agency, uploaded_by=request.user, file_name=name, size=upload.size or 0)
     if job.size > MAX_BYTES:  # refused before reading it into memory
         job.status, job.error_code, job.error_th = JobStatus.FAILED, "too_large", _too_large_th()
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    if refused := quota.refusal(agency, job.size):  # the agency's storage quota (housekeeping)
+        job.status, job.error_code, job.error_th = JobStatus.FAILED, "quota", refused
         job.finished_at = timezone.now()
         job.save()
         return job

@@ -1,6 +1,7 @@
-"""The agency's settings: its ครุฑ emblem for memos (uploaded once, replaceable), and the facts the
-documents print. Members read; editors change. The emblem is served only to the agency's members
-through ``agency_emblem_file`` (never a public media URL)."""
+"""The agency's settings: its ครุฑ emblem for memos (uploaded once, replaceable), the facts the
+documents print, and the storage it uses against its quota. Members read; editors change. The
+emblem is served only to the agency's members through ``agency_emblem_file`` (never a public
+media URL)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from prongsai.documents.builders.common import officers
 from prongsai.documents.service import sniff_image
 from prongsai.web.agencies.access import Action, can
 from prongsai.web.cycle.records import agency_interchange
+from prongsai.web.housekeeping.quota import usage
 from prongsai.web.pages.forms_memo import EmblemForm
 from prongsai.web.pages.plans import agency_or_404
 
@@ -33,7 +35,7 @@ def agency_settings(request, agency: str):
         if request.POST.get("remove") == "1":
             if agency_obj.emblem:
                 with transaction.atomic():
-                    # The file itself is kept: the audit trail's earlier versions name it.
+                    # The file goes with the daily cleanup once nothing names it (housekeeping).
                     agency_obj.emblem = ""
                     agency_obj.save(update_fields=["emblem"])
                 messages.success(request, _("ลบตราครุฑแล้ว"))
@@ -57,6 +59,7 @@ def agency_settings(request, agency: str):
             "officers": off,
             "units": list(agency_obj.units.values_list("name", flat=True)),
             "plans": list(agency_obj.plans.values_list("fiscal_year", flat=True)),
+            "usage": usage(agency_obj),
         },
         status=status,
     )

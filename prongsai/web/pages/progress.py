@@ -161,7 +161,7 @@ def evidence_add(request, agency: str, measure: int):
             try:
                 # Checked by content; also gives the file its name made safe (Thai vowels and
                 # tone marks kept) with the extension its content really has.
-                kind = validate_upload(upload)
+                kind = validate_upload(upload, agency=agency_obj)  # and the agency's quota
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
