@@ -4,6 +4,8 @@
 set -eu
 PY="$1"
 export PRONGSAI_DEBUG=1
+# The retention policy once at start (deployment runs it daily: docs/deploy.md, section 7).
+"$PY" manage.py cleanup >/dev/null || echo "Prongsai: the cleanup failed; starting anyway" >&2
 "$PY" manage.py db_worker --no-reload -v 0 &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM

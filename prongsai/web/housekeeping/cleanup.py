@@ -159,8 +159,11 @@ def run(dry_run: bool = False, now: datetime | None = None) -> Report:
     report.parts.append(
         Part("stale temporary upload files", len(temps), sum(s for _, s in temps), [p.name for p, _ in temps])
     )
-    for line in report.lines():
-        log.info("cleanup: %s", line)
+    lines = report.lines()
+    for part, line in zip(report.parts, lines, strict=False):
+        if part.count:
+            log.info("cleanup: %s", line)
+    log.info("cleanup: %s", lines[-1])
     if not dry_run and report.count:
         record(
             AuditAction.CLEANUP, target=f"{report.count} items, {report.bytes} bytes", detail=report.detail()
