@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db.models import Exists, OuterRef
 from rapidfuzz import fuzz, process
 
 from prongsai.thai.normalise import comparable
@@ -115,30 +116,26 @@ def provinces() -> list[str]:
     return list(Agency.objects.order_by("province").values_list("province", flat=True).distinct())
 
 
-def _published_ids() -> set[int]:
-    approved = Approval.objects.filter(decision=Decision.APPROVED)
-    return set(approved.values_list("plan__agency_id", flat=True).distinct())
+def _published():
+    return Approval.objects.filter(plan__agency=OuterRef("pk"), decision=Decision.APPROVED)
 
 
 def _match(q: str, candidates: list[tuple]) -> tuple[list[int], bool]:
-    """Ids of the candidates matching ``q``, best first; (ids, fuzzy)."""
+    """Ids of the candidates (pk, name, type, district, province) matching ``q``, best first, then
+    by province and name; (ids, whether they are close spellings rather than matches)."""
     whole = key(q)
     words = [w for w in (key(t) for t in expand(q).split()) if w]
-    if not whole:
-        return [c[0] for c in candidates], False
-    ranked: list[tuple[int, int]] = []
-    names: dict[int, str] = {}
-    for n, (pk, name, _slug, type_, district, province) in enumerate(candidates):
-        name_key, bare, hay = _keys(name, district, province, type_)
-        names[pk] = name_key
-        if whole in name_key:
-            ranked.append((0 if whole in (name_key, bare) else 1, n))
-        elif words and all(w in hay for w in words):
-            ranked.append((2, n))
+    keys = [_keys(name, district, province, type_) for _, name, type_, district, province in candidates]
+    ranked = [(0 if whole in (k[0], k[1]) else 1, n) for n, k in enumerate(keys) if whole in k[0]]
+    if not ranked and words:
+        ranked = [(2, n) for n, k in enumerate(keys) if all(w in k[2] for w in words)]
     if ranked:
-        return [candidates[n][0] for _, n in sorted(ranked)], False
+        # Best first; within a rank as the directory is ordered (province, name).
+        ranked.sort(key=lambda r: (r[0], candidates[r[1]][4], candidates[r[1]][1], candidates[r[1]][0]))
+        return [candidates[n][0] for _, n in ranked], False
     if len(whole) < 3:
         return [], False
+    names = {c[0]: k[0] for c, k in zip(candidates, keys, strict=True)}
     close = process.extract(
         whole, names, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT
     )
@@ -146,6 +143,8 @@ def _match(q: str, candidates: list[tuple]) -> tuple[list[int], bool]:
 
 
 def search(query: Query, known_provinces: list[str]) -> Result:
+    """One page of the directory. Without a name, the database pages (two small queries at any
+    size); with one, the names of the filtered agencies are compared here (see the module's note)."""
     result = Result(query)
     if query.problem:
         return result
@@ -154,27 +153,31 @@ def search(query: Query, known_provinces: list[str]) -> Result:
         agencies = agencies.filter(province=query.province)
     if query.type:
         agencies = agencies.filter(type=query.type)
-    candidates = list(agencies.values_list("pk", "name", "slug", "type", "district", "province"))
     if query.published:
-        published = _published_ids()
-        candidates = [c for c in candidates if c[0] in published]
-    ids, result.fuzzy = _match(query.q, candidates)
-    result.total = len(ids)
-    result.pages = (len(ids) + PER_PAGE - 1) // PER_PAGE
+        agencies = agencies.filter(Exists(_published()))
     start = (query.page - 1) * PER_PAGE
-    page_ids = ids[start : start + PER_PAGE]
-    if not page_ids:
+    cols = ("pk", "name", "slug", "type", "district", "province")
+    if not key(query.q):
+        result.total = agencies.count()
+        rows = list(agencies.order_by("province", "name", "pk").values_list(*cols)[start : start + PER_PAGE])
+    else:
+        candidates = list(agencies.order_by().values_list("pk", "name", "type", "district", "province"))
+        ids, result.fuzzy = _match(query.q, candidates)
+        result.total = len(ids)
+        page_ids = ids[start : start + PER_PAGE]
+        found = {r[0]: r for r in Agency.objects.filter(pk__in=page_ids).values_list(*cols)}
+        rows = [found[pk] for pk in page_ids if pk in found]
+    result.pages = (result.total + PER_PAGE - 1) // PER_PAGE
+    if not rows:
         return result
-    by_id = {c[0]: c for c in candidates}
     years: dict[int, list[int]] = {}
     for agency_id, year in (
-        Approval.objects.filter(decision=Decision.APPROVED, plan__agency_id__in=page_ids)
+        Approval.objects.filter(decision=Decision.APPROVED, plan__agency_id__in=[r[0] for r in rows])
         .values_list("plan__agency_id", "plan__fiscal_year")
         .distinct()
     ):
         years.setdefault(agency_id, []).append(year)
-    for pk in page_ids:
-        _, name, slug, type_, district, province = by_id[pk]
+    for pk, name, slug, type_, district, province in rows:
         result.rows.append(
             {
                 "name": name,
