@@ -94,24 +94,18 @@ class AssessmentForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 4}),
         )
 
-    def clean_auditor_suggestions(self) -> str:
-        text = self.cleaned_data.get("auditor_suggestions", "")
-        bad = over_limit_lines(text, "assessment.auditor_suggestion")
-        if bad:
-            raise too_long_lines(bad, "assessment.auditor_suggestion")
-        return text
-
-    def clean_comments(self) -> str:
-        text = self.cleaned_data.get("comments", "")
-        bad = over_limit_lines(text, "assessment.comment")
-        if bad:
-            raise too_long_lines(bad, "assessment.comment")
-        return text
-
     def clean(self):
         """A year is made of scores: a form with none (an accidental บันทึก) must not create or
         blank a year. Deleting a year is its own confirmed action."""
         cd = super().clean()
+        # One item per line, each within its limit; said above the form, naming the field.
+        for name, key in (
+            ("auditor_suggestions", "assessment.auditor_suggestion"),
+            ("comments", "assessment.comment"),
+        ):
+            bad = over_limit_lines(cd.get(name, ""), key)
+            if bad:
+                self.add_error(None, f"{self.fields[name].label}: {too_long_lines(bad, key).messages[0]}")
         if self.fiscal_year > current_fiscal_year():
             raise forms.ValidationError(not_yet_assessed(self.fiscal_year), code="future_year")
         scored = [n for n in self.fields if n == "overall" or n.startswith(("tool_", "ind_", "item_"))]
