@@ -1,11 +1,15 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prongsai.interchange import InterchangeError, load_document, parse_document
+from prongsai.interchange.limits import _SHAPES, LENIENT, LIMITS, key_of, over_limits
+from prongsai.interchange.models import Document
 from prongsai.interchange.schema import SCHEMA_FILE, interchange_schema
 
-from .conftest import TRUTH, needs_shared
+from .conftest import DEMO_DIR, TRUTH, needs_shared
 
 
 def doc(**assessment):
@@ -134,3 +138,115 @@ def test_published_schema_file_is_current():
     on_disk = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert on_disk == interchange_schema(), "run `make schema` to regenerate the JSON Schema"
     assert "assessments" in on_disk["properties"]
+
+
+# --- text limits (issue 11, item 4) -------------------------------------------------------------
+
+
+def _schema_at(schema: dict, shape: str) -> dict:
+    """The JSON Schema of a place in a document ('measures[].evidence[].ref')."""
+    defs = schema["$defs"]
+
+    def resolve(node: dict) -> dict:
+        if "$ref" in node:
+            return resolve(defs[node["$ref"].rsplit("/", 1)[1]])
+        if "anyOf" in node:  # X | None: the X
+            return resolve(next(n for n in node["anyOf"] if n.get("type") != "null"))
+        return node
+
+    node = resolve(schema)
+    for part in shape.replace("[]", ".[]").split("."):
+        if part == "[]":
+            node = resolve(node["items"])
+        elif part == "*" or "properties" not in node:  # a dict's values
+            node = resolve(node["additionalProperties"])
+        else:
+            node = resolve(node["properties"][part])
+    return node
+
+
+def test_every_limited_text_has_its_max_length_in_the_schema():
+    schema = interchange_schema()
+    for shape, key in _SHAPES.items():
+        if shape in ("measures[].method", "measures[].evidence[]"):
+            continue  # the ground-truth files' names and forms, read into steps and evidence[].ref
+        if shape.startswith("memo.signers[]"):
+            # a signer is a dict: its values take the position's (longer) limit in the schema,
+            # the name's own is checked by the validator (test_over_limit_texts_are_named)
+            key = "memo.signer_position"
+        node = _schema_at(schema, shape)
+        assert node.get("maxLength") == LIMITS[key], shape
+
+
+MEASURE_TEXTS = ["title", "analysis", "steps", "responsible", "period", "result", "outcome", "suggestion"]
+THAI = "กขคงจฉชซญฎดตถทธนบปผพฟภมยรลวศษสหอฮะัาำิีึืุู่้๊๋เแโใไๆ๐๑๒๓๔๕ 0123456789"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    field=st.sampled_from(MEASURE_TEXTS),
+    delta=st.integers(min_value=-3, max_value=3),
+    char=st.sampled_from(THAI.strip()),
+)
+def test_a_text_is_accepted_up_to_its_limit_and_refused_beyond_naming_it(field, delta, char):
+    key = key_of(f"measures[0].{field}")
+    n = LIMITS[key] + delta
+    measure = {"title": "มาตรการ", field: char * n}
+    data = {"agency": {"name": "เทศบาลตำบลทดสอบ"}, "measures": [measure]}
+    if delta <= 0:
+        assert getattr(parse_document(data).measures[0], field) == char * n
+        assert over_limits(data) == []
+        return
+    with pytest.raises(InterchangeError) as err:
+        parse_document(data, origin="f.json")
+    assert f"measures[0].{field}: String should have at most {LIMITS[key]} characters" in str(err.value)
+    assert f"(this one has {n})" in str(err.value)
+    # Read back as stored, or as an importer's draft: kept whole, and reported.
+    kept = Document.model_validate(data, context=LENIENT)
+    assert getattr(kept.measures[0], field) == char * n
+    (over,) = over_limits(data)
+    assert (over.path, over.key, over.limit, over.length) == (f"measures[0].{field}", key, LIMITS[key], n)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"agency": {"name": "ก" * (LIMITS["agency.name"] + 1)}},
+            f"agency.name: String should have at most {LIMITS['agency.name']} characters",
+        ),
+        (
+            doc(auditor_suggestions=["สั้น", "ข" * (LIMITS["assessment.auditor_suggestion"] + 1)]),
+            "assessments[0].auditor_suggestions[1]: String should have at most",
+        ),
+        (
+            doc(narratives={"๓": "ค" * (LIMITS["assessment.narrative"] + 1)}),
+            "assessments[0].narratives.3: String should have at most",
+        ),
+        (
+            {"agency": {"name": "x"}, "memo": {"body": "ง" * (LIMITS["memo.body"] + 1)}},
+            f"memo.body: String should have at most {LIMITS['memo.body']}",
+        ),
+        (
+            {
+                "agency": {"name": "x"},
+                "memo": {"signers": [{"name": "จ" * (LIMITS["memo.signer_name"] + 1)}]},
+            },
+            f"memo.signers: String should have at most {LIMITS['memo.signer_name']}",
+        ),
+        (
+            {"agency": {"name": "x"}, "measures": [{"title": "t", "evidence": ["ฉ" * 301]}]},
+            f"measures[0].evidence[0].ref: String should have at most {LIMITS['evidence.ref']}",
+        ),
+    ],
+)
+def test_over_limit_texts_are_named(data, message):
+    with pytest.raises(InterchangeError) as err:
+        parse_document(data, origin="f.json")
+    assert message in str(err.value)
+
+
+def test_demo_documents_are_within_the_limits():
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        assert over_limits(json.loads(path.read_text(encoding="utf-8"))) == [], path
+        load_document(path)
