@@ -345,8 +345,12 @@ def test_large_import_runs_as_a_task(world, login, monkeypatch):
     status = _confirm(c, token, page.content.decode(), 3).content.decode()
     task_enqueued.disconnect(seen)
     task_finished.disconnect(done)
-    assert enqueued == [("import_scores", [token, world["ours"].pk, world["users"]["editor"].pk])]
-    assert finished == ["SUCCESSFUL"]
+    # the upload is read by one task, the confirmed import applied by another
+    assert enqueued == [
+        ("read_scores", [token]),
+        ("import_scores", [token, world["ours"].pk, world["users"]["editor"].pk]),
+    ]
+    assert finished == ["SUCCESSFUL", "SUCCESSFUL"]
     assert "นำเข้าสำเร็จ" in status
     assert Assessment.objects.filter(agency=world["ours"]).count() == 6
     assert all(

@@ -49,6 +49,11 @@ class ImportJob(models.Model):
     findings = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)  # when a worker began reading it
+    # What the worker is doing while it reads (a stage of ProgressStage, pages done of total),
+    # written as it goes so the upload page shows "อ่านหน้า 12/40".
+    progress_stage = models.CharField(max_length=10, blank=True, editable=False)
+    progress_done = models.PositiveIntegerField(default=0, editable=False)
+    progress_total = models.PositiveIntegerField(default=0, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
@@ -65,7 +70,12 @@ class ImportJob(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["data", "text", "snapshot", "record"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            *("data", "text", "snapshot", "record"),
+            *("progress_stage", "progress_done", "progress_total"),  # changes every page: not audited
+        ]
+    )
 
     class Meta:
         verbose_name = _("งานนำเข้ารายงาน")
@@ -79,6 +89,26 @@ class ImportJob(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def progress_th(self) -> str:
+        """What the worker is doing, in the reader's language: "อ่านหน้า 12/40"."""
+        if self.status != JobStatus.RUNNING or not self.progress_stage:
+            return ""
+        stage = self.progress_stage
+        label = ProgressStage(stage).label if stage in ProgressStage.values else ""
+        if self.progress_total:
+            return f"{label} {self.progress_done}/{self.progress_total}"
+        return str(label)
+
+
+class ProgressStage(models.TextChoices):
+    """What a worker reading a report is doing (the importer's progress hook names them)."""
+
+    START = "start", _("เปิดไฟล์")
+    PAGES = "pages", _("อ่านหน้า")
+    OCR = "ocr", _("อ่านข้อความจากภาพ (OCR) หน้า")
+    RECOGNISE = "recognise", _("แยกข้อมูลจากข้อความ")
 
 
 # Longer than the largest allowed file takes to read (a scan at the page limit through OCR): a job
@@ -106,6 +136,7 @@ class AcceptMode(models.TextChoices):
 
 
 class ScoreImportState(models.TextChoices):
+    READING = "reading", _("กำลังอ่านไฟล์")
     MAPPING = "mapping", _("รอจับคู่คอลัมน์")
     QUEUED = "queued", _("รอคิว")
     RUNNING = "running", _("กำลังนำเข้า")
@@ -125,6 +156,8 @@ class ScoreImport(models.Model):
     )
     file_name = models.CharField(max_length=200)
     data = models.BinaryField(default=b"")  # emptied once the scores are stored
+    # The cells as text, header first, read once by the worker (bounded: see score_import).
+    rows = models.JSONField(null=True, blank=True, editable=False)
     mapping = models.JSONField(null=True, blank=True)
     state = models.CharField(
         max_length=10, choices=ScoreImportState.choices, default=ScoreImportState.MAPPING

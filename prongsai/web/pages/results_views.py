@@ -469,11 +469,12 @@ def scores_import(request, agency):
         if form.is_valid():
             raw = form.cleaned_data["file"].read()
             try:
-                score_import.read_table(raw)
+                score_import.check_upload(raw)  # type and structure only: the worker reads the cells
             except score_import.ImportProblem as exc:
                 form.add_error("file", str(exc))
             else:
                 token = score_import.store(raw, form.cleaned_data["file"].name, ag.pk, request.user.pk)
+                score_import.read_scores.enqueue(token)
                 return redirect(_import_url(ag, token))
         return render(request, "pages/scores_import.html", {"agency": ag, "form": form, "can_edit": can_edit})
     if not token:
@@ -481,11 +482,18 @@ def scores_import(request, agency):
             request, "pages/scores_import.html", {"agency": ag, "form": UploadForm(), "can_edit": can_edit}
         )
     try:
-        raw, meta = score_import.load(token, ag.pk, request.user.pk)
-        rows = score_import.read_table(raw)
-    except (KeyError, score_import.ImportProblem):
+        rows, meta = score_import.table(token, ag.pk, request.user.pk)  # stored rows: never re-parsed
+    except KeyError:
         messages.error(request, _("ไม่พบไฟล์ที่อัปโหลด (อาจหมดอายุแล้ว) กรุณาอัปโหลดใหม่"))
         return redirect(_import_url(ag))
+    except score_import.NotRead as exc:
+        if exc.meta["state"] == "failed":  # the worker could not read it: why, on the upload form
+            form = UploadForm()
+            form.add_error(None, exc.meta["error"])
+            score_import.discard(token)
+            ctx = {"agency": ag, "form": form, "can_edit": can_edit}
+            return render(request, "pages/scores_import.html", ctx)
+        return redirect(_import_url(ag, token, "scores_import_status"))  # still reading
     header = rows[0]
     mapping = meta.get("mapping") or score_import.guess_mapping(header)
     if request.method == "POST":
@@ -564,7 +572,10 @@ def scores_import_status(request, agency):
         "poll_url": _import_url(ag, token, "scores_import_status"),
     }
     template = "pages/scores_import_progress.html" if request.htmx else "pages/scores_import_status.html"
-    return render(request, template, ctx)
+    response = render(request, template, ctx)
+    if state == "mapping" and request.htmx:  # read: on to the mapping page
+        response["HX-Redirect"] = _import_url(ag, token)
+    return response
 
 
 # ---- analysis --------------------------------------------------------------------------------

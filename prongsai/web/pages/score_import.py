@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import secrets
 import zipfile
@@ -39,11 +40,9 @@ from prongsai.web.cycle.records import flat_published
 from prongsai.web.imports.models import ScoreImport, ScoreImportState
 from prongsai.web.pages.results_common import TOOL_ORDER, tool_label
 
-MAX_ROWS = 20_000
-MAX_COLUMNS = 200
-MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused (zip bomb)
 KEEP_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+log = logging.getLogger(__name__)
 
 
 class ImportProblem(Exception):
@@ -140,17 +139,71 @@ def guess_mapping(headers: list[str]) -> list[str]:
     return out
 
 
-# ---- reading the file ------------------------------------------------------------------------
+# ---- reading the file (once, in the worker) ---------------------------------------------------
+#
+# The upload request only looks at the file's type and structure (cheap); the worker reads it
+# once (:func:`read_upload`), bounded in rows, columns and cell length, and stores the rows on the
+# upload. The mapping page and the import read the stored rows, never the file.
+#
+# XLSX is read with lxml, not openpyxl: a 100 KB file of formatted empty cells (which compress
+# about 1000:1) expands to ~47 MB of XML, ~5 million cells, that openpyxl turned into Python
+# objects one by one (24 s of CPU, on every view of the mapping page); lxml builds them in C and
+# only the first MAX_COLUMNS of a row are looked at (~3 s for the same file, once).
+
+MAX_ROWS = 5_000  # data rows, header not counted
+MAX_COLUMNS = 200
+MAX_CELL = 500  # characters of one cell
+MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused (zip bomb)
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
-def read_table(raw: bytes) -> list[list[str]]:
-    """Rows of cells as text, header first. The type is decided by the content, not the name."""
+def _too_many_rows() -> ImportProblem:
+    return ImportProblem(
+        _("ไฟล์มีข้อมูลเกิน %(n)s แถว (รับได้สูงสุด %(n)s แถว ไม่รวมหัวคอลัมน์) กรุณาแยกไฟล์") % {"n": f"{MAX_ROWS:,}"}
+    )
+
+
+def _too_many_columns() -> ImportProblem:
+    return ImportProblem(_("ไฟล์มีข้อมูลเกิน %(n)s คอลัมน์ (รับได้สูงสุด %(n)s คอลัมน์)") % {"n": MAX_COLUMNS})
+
+
+def _too_long(row: int, column: int) -> ImportProblem:
+    return ImportProblem(
+        _("เซลล์แถวที่ %(row)s คอลัมน์ที่ %(col)s ยาวเกิน %(n)s ตัวอักษร (รับได้สูงสุด %(n)s ตัวอักษรต่อเซลล์)")
+        % {"row": row, "col": column, "n": MAX_CELL}
+    )
+
+
+def check_upload(raw: bytes) -> str:
+    """What the upload request checks before storing the file: its type and, for an XLSX, its
+    structure and inflated size (reading the central directory only). Returns "xlsx" or "csv";
+    ImportProblem (Thai) for a file that is neither. The cells are read later, by the worker."""
     if raw[:4] == b"PK\x03\x04":
-        return _read_xlsx(raw)
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as z:
+                if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
+                    raise ImportProblem(_("ไฟล์ XLSX ขยายตัวใหญ่ผิดปกติ ระบบไม่เปิดไฟล์นี้"))
+                if "xl/workbook.xml" not in z.namelist():
+                    raise ImportProblem(_("ไฟล์นี้ไม่ใช่ไฟล์ XLSX"))
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise ImportProblem(_("ไฟล์ XLSX เสียหาย เปิดไม่ได้")) from None
+        return "xlsx"
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportProblem(_("ไฟล์ Excel รุ่นเก่า (.xls) อ่านไม่ได้ กรุณาบันทึกเป็น .xlsx หรือ .csv"))
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportProblem(_("ไฟล์นี้ไม่ใช่ CSV หรือ XLSX"))
+    return "csv"
+
+
+def read_table(raw: bytes) -> list[list[str]]:
+    """Rows of cells as text, header first, at most MAX_ROWS + 1 rows of MAX_COLUMNS cells of
+    MAX_CELL characters. The type is decided by the content, not the name."""
+    if check_upload(raw) == "xlsx":
+        return _read_xlsx(raw)
     return _read_csv(raw)
 
 
@@ -163,6 +216,53 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp874", errors="strict")  # TIS-620 / Windows Thai
 
 
+class _Table:
+    """Rows as they are read, bounded: a row beyond the limits that holds anything is refused
+    at once; empty rows and columns beyond them cost nothing."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.width = 0
+
+    def add(self, number: int, cells: dict[int, str] | list[str]) -> None:
+        """Row ``number`` (1-based, as the spreadsheet numbers it): cells by 0-based column."""
+        items = cells.items() if isinstance(cells, dict) else enumerate(cells)
+        kept: dict[int, str] = {}
+        for col, text in items:
+            if not text:
+                continue
+            if col >= MAX_COLUMNS:
+                raise _too_many_columns()
+            if len(text) > MAX_CELL:
+                raise _too_long(number, col + 1)
+            kept[col] = text
+        if not kept:
+            return
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows()
+        while len(self.rows) < number - 1:
+            self.rows.append([])
+        row = [""] * (max(kept) + 1)
+        for col, text in kept.items():
+            row[col] = text
+        if len(self.rows) == number - 1:
+            self.rows.append(row)
+        else:  # the same row number twice (a broken file): merged
+            old = self.rows[number - 1]
+            old.extend([""] * (len(row) - len(old)))
+            for col, text in kept.items():
+                old[col] = text
+        self.width = max(self.width, len(row))
+
+    def done(self) -> list[list[str]]:
+        if not self.rows:
+            raise ImportProblem(_("ไฟล์ไม่มีข้อมูล"))
+        rows = [r + [""] * (self.width - len(r)) for r in self.rows]
+        if not any(rows[0]):
+            raise ImportProblem(_("แถวแรกของไฟล์ต้องเป็นหัวคอลัมน์"))
+        return rows
+
+
 def _read_csv(raw: bytes) -> list[list[str]]:
     try:
         text = _decode(raw)
@@ -173,62 +273,150 @@ def _read_csv(raw: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
-    rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    return _trim(rows)
+    table = _Table()
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            table.add(number, [c.strip() for c in row])
+    except csv.Error:  # a field beyond csv's own limit (128 KB) or a stray NUL
+        raise ImportProblem(_("อ่านไฟล์ CSV ไม่ได้ (รูปแบบไม่ถูกต้อง)")) from None
+    return table.done()
 
 
 def _read_xlsx(raw: bytes) -> list[list[str]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
-                raise ImportProblem(_("ไฟล์ XLSX ขยายตัวใหญ่ผิดปกติ ระบบไม่เปิดไฟล์นี้"))
-            if "xl/workbook.xml" not in z.namelist():
-                raise ImportProblem(_("ไฟล์นี้ไม่ใช่ไฟล์ XLSX"))
-    except zipfile.BadZipFile:
-        raise ImportProblem(_("ไฟล์ XLSX เสียหาย เปิดไม่ได้")) from None
-    from openpyxl import load_workbook
+    from lxml import etree
 
     try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken file
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            sheet = _first_sheet(z, etree)
+            cells = _sheet_cells(z, sheet, etree)  # (row, col, type, value) of the first sheet
+            wanted = {int(v) for _r, _c, t, v in cells if t == "s" and v.isdecimal()}
+            strings = _shared_strings(z, wanted, etree)
+    except ImportProblem:
+        raise
+    except Exception:  # a broken archive or XML: zipfile, lxml and KeyError alike
         raise ImportProblem(_("ไฟล์ XLSX เสียหาย เปิดไม่ได้")) from None
-    ws = wb.worksheets[0]
-    rows = []
-    for row in ws.iter_rows(values_only=True):
-        rows.append([_cell_text(v) for v in row[:MAX_COLUMNS]])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    wb.close()
-    return _trim(rows)
+    table = _Table()
+    row_cells: dict[int, str] = {}
+    current = None
+    for number, col, kind, value in cells:
+        if number != current:
+            if current is not None:
+                table.add(current, row_cells)
+            current, row_cells = number, {}
+        row_cells[col] = _xlsx_text(kind, value, strings)
+    if current is not None:
+        table.add(current, row_cells)
+    return table.done()
+
+
+def _parser_options() -> dict:
+    # No entities, no network, no huge text nodes: a hostile file cannot expand.
+    return {"resolve_entities": False, "no_network": True, "huge_tree": False}
+
+
+def _first_sheet(z: zipfile.ZipFile, etree) -> str:
+    book = etree.fromstring(z.read("xl/workbook.xml"), etree.XMLParser(**_parser_options()))
+    first = book.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    if first is None:
+        raise ImportProblem(_("ไฟล์ XLSX ไม่มีแผ่นงาน"))
+    rid = first.get(f"{_REL}id")
+    try:
+        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(**_parser_options()))
+        target = next(r.get("Target") for r in rels.iter(f"{_PKG_REL}Relationship") if r.get("Id") == rid)
+    except (KeyError, StopIteration):
+        return "xl/worksheets/sheet1.xml"
+    target = target.lstrip("/")
+    return target if target.startswith("xl/") else f"xl/{target}"
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _sheet_cells(z: zipfile.ZipFile, name: str, etree) -> list[tuple[int, int, str, str]]:
+    """(row number, 0-based column, type, raw value) of every cell with a value; a value beyond
+    MAX_COLUMNS or MAX_ROWS refuses the file. Python sees only the cells with a value (their
+    ``<v>`` or ``<is>``) and the ends of rows: empty formatted cells stay in C."""
+    out: list[tuple[int, int, str, str]] = []
+    last_row = 0  # the number of the row read before this one
+    tags = (f"{_MAIN}v", f"{_MAIN}is", f"{_MAIN}row")
+    with z.open(name) as f:
+        for _event, el in etree.iterparse(f, events=("end",), tag=tags, **_parser_options()):
+            if el.tag == tags[2]:  # the end of a row: drop it and the rows before it
+                r = el.get("r")
+                last_row = int(r) if r and r.isdecimal() else last_row + 1
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+                continue
+            c = el.getparent()
+            row = c.getparent() if c is not None else None
+            if c is None or c.tag != f"{_MAIN}c" or row is None:
+                continue
+            value = el.text or "" if el.tag == tags[0] else "".join(el.itertext())
+            if not value:
+                continue
+            r = row.get("r")
+            row_no = int(r) if r and r.isdecimal() else last_row + 1
+            ref = _REF.match(c.get("r") or "")
+            col = _col_index(ref.group(1)) if ref else row.index(c)
+            kind = c.get("t") or "n"
+            if col >= MAX_COLUMNS:
+                raise _too_many_columns()
+            if row_no > MAX_ROWS + 1:
+                raise _too_many_rows()
+            if len(value) > MAX_CELL and kind != "s":
+                raise _too_long(row_no, col + 1)
+            out.append((row_no, col, kind, value))
+    return out
+
+
+def _shared_strings(z: zipfile.ZipFile, wanted: set[int], etree) -> dict[int, str]:
+    """The shared strings the cells refer to (only those: a file may hold millions)."""
+    if not wanted or "xl/sharedStrings.xml" not in z.namelist():
+        return {}
+    last = max(wanted)
+    out: dict[int, str] = {}
+    with z.open("xl/sharedStrings.xml") as f:
+        for n, (_event, si) in enumerate(
+            etree.iterparse(f, events=("end",), tag=f"{_MAIN}si", **_parser_options())
+        ):
+            if n in wanted:
+                # Rich text: the runs' <t>, not the phonetic hints (<rPh>).
+                texts = (t.text or "" for t in si.iter(f"{_MAIN}t") if t.getparent().tag != f"{_MAIN}rPh")
+                out[n] = "".join(texts)
+            si.clear()
+            while si.getprevious() is not None:
+                del si.getparent()[0]
+            if n >= last:
+                break
+    return out
+
+
+def _xlsx_text(kind: str, value: str, strings: dict[int, str]) -> str:
+    if kind == "s":
+        return strings.get(int(value), "").strip() if value.isdecimal() else ""
+    if kind == "b":
+        return "TRUE" if value == "1" else "FALSE"
+    if kind in ("str", "inlineStr", "e"):
+        return value.strip()
+    try:
+        return _cell_text(float(value))
+    except ValueError:
+        return value.strip()
 
 
 def _cell_text(v) -> str:
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer() and abs(v) >= 1000:
-        return str(int(v))  # a year typed as a number
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # a year or a whole score typed as a number
     if isinstance(v, float):
         return repr(v) if len(repr(v)) < 12 else f"{v:.6f}".rstrip("0")
     return str(v).strip()
-
-
-def _trim(rows: list[list[str]]) -> list[list[str]]:
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        raise ImportProblem(_("ไฟล์ไม่มีข้อมูล"))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportProblem(_("ไฟล์มีเกิน %(n)s แถว") % {"n": f"{MAX_ROWS:,}"})
-    width = max(len(r) for r in rows)
-    if width > MAX_COLUMNS:
-        raise ImportProblem(_("ไฟล์มีเกิน %(n)s คอลัมน์") % {"n": MAX_COLUMNS})
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    while width and not any(r[width - 1] for r in rows):  # empty trailing columns
-        width -= 1
-        rows = [r[:width] for r in rows]
-    if not rows[0] or not any(rows[0]):
-        raise ImportProblem(_("แถวแรกของไฟล์ต้องเป็นหัวคอลัมน์"))
-    return rows
 
 
 # ---- the dry run -----------------------------------------------------------------------------
@@ -480,10 +668,11 @@ def _sweep() -> None:
     ScoreImport.objects.filter(created__lt=timezone.now() - timedelta(seconds=KEEP_SECONDS)).delete()
 
 
-def _row(token: str, agency_id: int, user_id: int) -> ScoreImport:
+def _row(token: str, agency_id: int, user_id: int, *, with_rows: bool = False) -> ScoreImport:
     if not _TOKEN.match(token or ""):
         raise KeyError(token)
-    row = ScoreImport.objects.filter(token=token, agency_id=agency_id, uploaded_by_id=user_id).first()
+    rows = ScoreImport.objects.filter(token=token, agency_id=agency_id, uploaded_by_id=user_id)
+    row = (rows if with_rows else rows.defer("data", "rows")).first()
     if row is None:
         raise KeyError(token)
     return row
@@ -504,26 +693,56 @@ def _meta(row: ScoreImport) -> dict:
 
 
 def store(raw: bytes, name: str, agency_id: int, user_id: int) -> str:
+    """Keep an upload whose type :func:`check_upload` accepted; its cells are read by the worker
+    (:func:`read_upload`, enqueued by the caller)."""
     _sweep()
     token = secrets.token_urlsafe(24)
     ScoreImport.objects.create(
-        token=token, agency_id=agency_id, uploaded_by_id=user_id, file_name=name[:200], data=raw
+        token=token,
+        agency_id=agency_id,
+        uploaded_by_id=user_id,
+        file_name=name[:200],
+        data=raw,
+        state=ScoreImportState.READING,
     )
     return token
+
+
+class NotRead(Exception):
+    """The upload's cells are not read yet (the worker is at it) or could not be read: ``meta``
+    says which (state "reading" or "failed" with the Thai error)."""
+
+    def __init__(self, meta: dict):
+        super().__init__(meta.get("state"))
+        self.meta = meta
+
+
+def table(token: str, agency_id: int, user_id: int) -> tuple[list[list[str]], dict]:
+    """The rows the worker read from the upload (header first) and its state; KeyError unless
+    this user uploaded it for this agency (or once it is stored); NotRead before the rows exist.
+    Never reads the file: the mapping page calls this on every view."""
+    row = _row(token, agency_id, user_id, with_rows=True)
+    if row.state == ScoreImportState.DONE:
+        raise KeyError(token)
+    meta = _meta(row) if row.state != ScoreImportState.READING else meta_of(token, agency_id, user_id)
+    if not row.rows or meta["state"] == ScoreImportState.READING:
+        raise NotRead(meta)
+    return row.rows, meta
 
 
 def load(token: str, agency_id: int, user_id: int) -> tuple[bytes, dict]:
     """The stored file and its state; KeyError unless this user uploaded it for this agency (or
     once its data is gone: stored already)."""
-    row = _row(token, agency_id, user_id)
+    row = _row(token, agency_id, user_id, with_rows=True)
     raw = bytes(row.data)
     if not raw:
         raise KeyError(token)
     return raw, _meta(row)
 
 
-# The scores of every year are stored in one transaction: seconds. A row still "running" after
-# this was cut off by a worker that stopped, and its transaction wrote nothing.
+# The scores of every year are stored in one transaction, and a file is read in seconds: a row
+# still "reading" or "running" after this was cut off by a worker that stopped (its transaction
+# wrote nothing).
 RUN_LIMIT = timedelta(minutes=10)
 
 
@@ -532,9 +751,12 @@ def meta_of(token: str, agency_id: int, user_id: int) -> dict:
     stopped is failed here, not "กำลังนำเข้า" for ever."""
     row = _row(token, agency_id, user_id)
     now = timezone.now()
-    if row.state == ScoreImportState.RUNNING and row.updated < now - RUN_LIMIT:
-        message = _("การนำเข้าหยุดกลางคันเพราะเครื่องประมวลผลหยุดทำงาน ไม่ได้บันทึกข้อมูลใด กรุณานำเข้าอีกครั้ง")
-        ScoreImport.objects.filter(pk=row.pk, state=ScoreImportState.RUNNING).update(
+    if row.state in (ScoreImportState.RUNNING, ScoreImportState.READING) and row.updated < now - RUN_LIMIT:
+        if row.state == ScoreImportState.RUNNING:
+            message = _("การนำเข้าหยุดกลางคันเพราะเครื่องประมวลผลหยุดทำงาน ไม่ได้บันทึกข้อมูลใด กรุณานำเข้าอีกครั้ง")
+        else:
+            message = _("การอ่านไฟล์หยุดกลางคันเพราะเครื่องประมวลผลหยุดทำงาน กรุณาอัปโหลดไฟล์อีกครั้ง")
+        ScoreImport.objects.filter(pk=row.pk, state=row.state).update(
             state=ScoreImportState.FAILED, error=message, updated=now
         )
         row.refresh_from_db()
@@ -549,11 +771,46 @@ def update(token: str, **changes) -> dict:
     if unknown:
         raise ValueError(f"not a field of a score import: {sorted(unknown)}")
     ScoreImport.objects.filter(token=token).update(**changes, updated=timezone.now())
-    return _meta(ScoreImport.objects.get(token=token))
+    return _meta(ScoreImport.objects.defer("data", "rows").get(token=token))
 
 
 def discard(token: str) -> None:
     ScoreImport.objects.filter(token=token).delete()
+
+
+# ---- reading, in the worker ---------------------------------------------------------------------
+
+# How often the file was read: the mapping page must never read it (tests count).
+reads = 0
+
+
+def read_upload(token: str) -> str:
+    """Read the upload's cells once and store them; the upload waits for its mapping then, or is
+    failed with the Thai reason (too many rows, a broken file...)."""
+    global reads
+    row = ScoreImport.objects.filter(token=token, state=ScoreImportState.READING).first()
+    if row is None:
+        return "missing"
+    reads += 1
+    try:
+        rows = read_table(bytes(row.data))
+    except ImportProblem as exc:
+        update(token, state=ScoreImportState.FAILED, error=str(exc))
+        return "failed"
+    except Exception:  # never left "reading": say so in Thai
+        log.exception("score import %s: the file could not be read", row.pk)
+        update(token, state=ScoreImportState.FAILED, error=_("ไฟล์เสียหาย เปิดไม่ได้"))
+        return "failed"
+    ScoreImport.objects.filter(pk=row.pk, state=ScoreImportState.READING).update(
+        rows=rows, state=ScoreImportState.MAPPING, total=len(rows) - 1, updated=timezone.now()
+    )
+    return "mapping"
+
+
+@task()
+def read_scores(token: str) -> str:
+    """Background task: read an uploaded score file once (see :func:`read_upload`)."""
+    return read_upload(token)
 
 
 # ---- applying --------------------------------------------------------------------------------
@@ -566,12 +823,12 @@ def apply(token: str, agency_id: int, user_id: int) -> dict:
     from prongsai.web.agencies.models import Agency
 
     try:
-        raw, meta = load(token, agency_id, user_id)
-    except KeyError:
+        rows, meta = table(token, agency_id, user_id)
+    except (KeyError, NotRead):
         return {"state": "missing"}
-    row = ScoreImport.objects.select_related("uploaded_by").get(token=token)
+    row = ScoreImport.objects.select_related("uploaded_by").defer("data", "rows").get(token=token)
     agency = Agency.objects.get(pk=agency_id)
-    run = dry_run(read_table(raw), meta.get("mapping") or [], agency)
+    run = dry_run(rows, meta.get("mapping") or [], agency)
     if not run.ok:
         update(token, state=ScoreImportState.FAILED, error=_("ไฟล์มีข้อผิดพลาด ไม่ได้บันทึกข้อมูลใด"))
         return {"state": "failed"}
@@ -593,7 +850,7 @@ def apply(token: str, agency_id: int, user_id: int) -> dict:
     years = sorted(run.years)
     # The data is stored now; keep only the outcome.
     ScoreImport.objects.filter(token=token).update(
-        state=ScoreImportState.DONE, done=total, years=years, data=b"", updated=timezone.now()
+        state=ScoreImportState.DONE, done=total, years=years, data=b"", rows=None, updated=timezone.now()
     )
     return {"state": "done", "years": years}
 
