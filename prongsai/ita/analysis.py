@@ -20,7 +20,7 @@ from prongsai.ita.scoring import (
     FULL_MARKS,
     LevelGap,
     ScoreResult,
-    decide_level,
+    decided_label,
     level_above,
     level_gap,
     level_ranks,
@@ -45,9 +45,12 @@ class Change:
         self.path = path
         self.current = current
         self.previous = previous
-        self.delta = (
-            None if current is None or previous is None else round2(round2(current) - round2(previous))
-        )
+        if current is None or previous is None:
+            self.delta = None
+        elif current == previous:
+            self.delta = 0.0  # what the rounding gives for equal scores (most of a report's items)
+        else:
+            self.delta = round2(round2(current) - round2(previous))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -218,8 +221,9 @@ def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap
         return None, False
     prev_label = prev.level.label if prev else None
     fell = False
-    target = level_above(ed, label)
-    ranks = _facts(ed).ranks
+    fx = _facts(ed)
+    target = fx.above.get(label)
+    ranks = fx.ranks
     now, before = ranks.get(label), None if prev_label is None else ranks.get(prev_label)
     if before is not None and now is not None and before < now:
         target, fell = prev_label, True
@@ -244,9 +248,9 @@ def _full_marks(
     if now is None or total is None:
         return None
     raised = now + (FULL_MARKS - value) * share
-    after = decide_level(result.edition, total + overall_gain, {**tools, tool: raised})
+    after = decided_label(result.edition, total + overall_gain, {**tools, tool: raised})
     ranks = _facts(result.edition).ranks
-    reaches = after.label is not None and ranks[after.label] <= ranks[gap.label]
+    reaches = after is not None and ranks[after] <= ranks[gap.label]
     return narrative.FullMarks(tool, round2(raised), round2(overall_gain), gap.label, bool(reaches))
 
 
@@ -260,17 +264,24 @@ def _item_gains(
     """Overall points each item below full marks is worth, consistent with its indicator: when all
     of an indicator's items are known, their gains add up to the indicator's own gain (2568's OIT
     indicators do not follow a plain item mean: seed 003's o23 alone holds indicator 10 at 80)."""
-    raw = {b.id: (FULL_MARKS - b.score) * per_item[b.id] for b in below}
-    out = dict(raw)
-    by_indicator: dict[int, list[str]] = {}
+    raw: dict[str, float] = {}
+    by_indicator: dict[int, list[str]] = {}  # in the order of `below`: the order of the sums
     for b in below:
-        by_indicator.setdefault(b.indicator, []).append(b.id)
+        raw[b.id] = (FULL_MARKS - b.score) * per_item[b.id]
+        ids = by_indicator.get(b.indicator)
+        if ids is None:
+            by_indicator[b.indicator] = [b.id]
+        else:
+            ids.append(b.id)
+    out = dict(raw)
     members = _facts(ed).own_items
     known = result.items.keys()
     for ind, ids in by_indicator.items():
         target = indicator_gains.get(ind)
-        total = sum(raw[i] for i in ids)
-        if target is None or total <= 0 or not known >= members[ind]:
+        if target is None or not known >= members[ind]:
+            continue
+        total = sum([raw[i] for i in ids])
+        if total <= 0:
             continue
         for i in ids:
             out[i] = raw[i] * target / total
@@ -297,8 +308,8 @@ def _what_reaches(
         tools[tool] = tools[tool] + p.gain / per_indicator[p.indicator] * share
         total += p.gain
         chosen.append(p.id)
-        level = decide_level(ed, total, tools)
-        if level.label is not None and ranks[level.label] <= ranks[gap.label]:
+        level = decided_label(ed, total, tools)
+        if level is not None and ranks[level] <= ranks[gap.label]:
             return chosen, round2(total)
         if len(chosen) >= 5:  # beyond a handful of items it is no longer "what blocks" the level
             return None
@@ -532,6 +543,7 @@ class _Facts:
     pass_mark: float
     top: float
     ranks: dict[str, int]  # level label -> 0 for the top level, larger further down
+    above: dict[str, str | None]  # level label -> the next one up (None at the top)
     base_confidence: str  # of an indicator's gain
     item_confidence: dict[int, str]  # of an item's gain, per indicator
 
@@ -552,6 +564,7 @@ def _build_facts(ed: Edition) -> _Facts:
         pass_mark=ed.pass_mark.value,
         top=ed.levels.rules[0].min_total,
         ranks=level_ranks(ed),
+        above={r.label: level_above(ed, r.label) for r in ed.levels.rules},
         base_confidence=base,
         item_confidence={i.id: weakest(base, i.items_rule_confidence) for i in ed.indicators},
     )

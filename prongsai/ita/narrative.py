@@ -118,7 +118,6 @@ _CHANGE_TH: dict[tuple[float, int], str] = {}
 
 
 _ITEM_TH: dict[tuple[str, str | None], str] = {}
-_HEAD: dict[tuple[int, str, str], str] = {}  # 'ตัวชี้วัดที่ 9 … จากการเปิดเผยข้อมูลสาธารณะ…'
 
 
 def _item(i: ItemLine | ItemScoreLike) -> str:
@@ -146,19 +145,19 @@ def indicator_narrative(
     full_marks: FullMarks | None = None,
     suggestions: Sequence[str] = (),
 ) -> str:
-    practice = _PRACTICE_TH.get(number, name_th)
+    frame = _FRAMES.get((number, name_th, tool)) or _frame(number, name_th, tool)
     printed = fmt(score)
-    head = _HEAD.get((number, name_th, tool))
-    if head is None:
-        head = _HEAD[(number, name_th, tool)] = f"ตัวชี้วัดที่ {number} {name_th} {_PERSPECTIVE_TH[tool]}"
-    head = f"{head} ได้คะแนน {printed} คะแนน" if printed != "100.00" else f"{head} ได้คะแนนเต็ม 100 คะแนน"
-    change = change_th(delta, previous_year)
-    sentences = [f"{head} {change}" if change else head]
+    head = f"{frame.head} ได้คะแนน {printed} คะแนน" if printed != "100.00" else frame.head_full
+    if delta is not None and previous_year is not None:
+        change = _CHANGE_TH.get((delta, previous_year)) or change_th(delta, previous_year)
+        head = f"{head} {change}"
+    sentences = [head]
+    item = _ITEM_TH.get
     if fell:
         fell_ids = {i.id for i in fell}
         listed = thai_list(
             [
-                f"{_item(i)} (จาก {fmt(i.previous)} เป็น {fmt(i.score)} คะแนน)"
+                f"{item((i.id, i.name_th)) or _item(i)} (จาก {fmt(i.previous)} เป็น {fmt(i.score)} คะแนน)"
                 for i in fell
                 if i.previous is not None
             ]
@@ -168,11 +167,8 @@ def indicator_narrative(
     else:
         others = below_full
     if others:
-        noun = "ข้อคำถามที่ยังไม่ได้คะแนนเต็ม" if tool != "OIT" else "ข้อที่ยังไม่ได้คะแนนเต็ม"
-        if fell:
-            noun = "ข้ออื่นที่ยังไม่ได้คะแนนเต็ม"
-        listed = thai_list([f"{_item(i)} ({fmt(i.score)} คะแนน)" for i in others])
-        sentences.append(f"{noun} ได้แก่ {listed}")
+        listed = thai_list([f"{item((i.id, i.name_th)) or _item(i)} ({fmt(i.score)} คะแนน)" for i in others])
+        sentences.append(f"{frame.others if fell else frame.below} ได้แก่ {listed}")
     if full_marks:
         f = full_marks
         text = (
@@ -182,18 +178,49 @@ def indicator_narrative(
         if f.reaches:
             text += f" ซึ่งเพียงพอให้หน่วยงานอยู่ใน{level_th(f.level)}"
         sentences.append(text)
-    for s in suggestions:
-        sentences.append(f"ผู้ตรวจประเมินให้ข้อเสนอแนะว่า {s.strip()}")
-    if suggestions and classification != "urgent":
+    if suggestions:
+        for s in suggestions:
+            sentences.append(f"ผู้ตรวจประเมินให้ข้อเสนอแนะว่า {s.strip()}")
         # An assessor's criticism is never answered with "keep it up".
-        sentences.append(f"หน่วยงานจึงควรปรับปรุง{practice}ตามข้อเสนอแนะของผู้ตรวจประเมิน")
-    elif classification == "keep_up":
-        sentences.append(f"หน่วยงานจึงควรรักษาแนวทาง{practice}ไว้")
-    elif classification == "improve":
-        sentences.append(f"หน่วยงานจึงควรพัฒนา{practice}ให้ดียิ่งขึ้น")
+        sentences.append(frame.advice["urgent"] if classification == "urgent" else frame.suggested)
     else:
-        sentences.append(f"หน่วยงานจึงต้องเร่งปรับปรุง{practice}เป็นลำดับแรก")
+        sentences.append(frame.advice.get(classification) or frame.advice["urgent"])
     return _tidy(" ".join(sentences))
+
+
+@dataclass(slots=True, frozen=True)
+class _Frame:
+    """The fixed text of one indicator's narrative, written once per indicator and tool."""
+
+    head: str  # 'ตัวชี้วัดที่ 9 … จากการเปิดเผยข้อมูลสาธารณะ…'
+    head_full: str  # … 'ได้คะแนนเต็ม 100 คะแนน'
+    below: str  # what its items below full marks are called
+    others: str  # the same after the items that lost points
+    advice: dict[str, str]  # the closing sentence by classification
+    suggested: str  # the closing sentence after the assessor's suggestions (unless urgent)
+
+
+_FRAMES: dict[tuple[int, str, str], _Frame] = {}
+
+
+def _frame(number: int, name_th: str, tool: str) -> _Frame:
+    practice = _PRACTICE_TH.get(number, name_th)
+    head = f"ตัวชี้วัดที่ {number} {name_th} {_PERSPECTIVE_TH[tool]}"
+    frame = _Frame(
+        head=head,
+        head_full=f"{head} ได้คะแนนเต็ม 100 คะแนน",
+        below="ข้อคำถามที่ยังไม่ได้คะแนนเต็ม" if tool != "OIT" else "ข้อที่ยังไม่ได้คะแนนเต็ม",
+        others="ข้ออื่นที่ยังไม่ได้คะแนนเต็ม",
+        suggested=f"หน่วยงานจึงควรปรับปรุง{practice}ตามข้อเสนอแนะของผู้ตรวจประเมิน",
+        advice={
+            "keep_up": f"หน่วยงานจึงควรรักษาแนวทาง{practice}ไว้",
+            "improve": f"หน่วยงานจึงควรพัฒนา{practice}ให้ดียิ่งขึ้น",
+            "urgent": f"หน่วยงานจึงต้องเร่งปรับปรุง{practice}เป็นลำดับแรก",
+        },
+    )
+    if len(_FRAMES) < 1_000:  # ten indicators, a name or two each per edition
+        _FRAMES[(number, name_th, tool)] = frame
+    return frame
 
 
 def overall_narrative(

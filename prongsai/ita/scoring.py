@@ -346,7 +346,8 @@ def level_gap(
 ) -> LevelGap | None:
     """Why ``total``/``tools`` do not reach the level named ``label`` (None for an unknown label
     or an unknown total)."""
-    rule = next((r for r in edition.levels.rules if r.label == label), None)
+    table = _level_table(edition)
+    rule = table.rule_by_label.get(label)
     if rule is None or total is None:
         return None
     total = round2(total)
@@ -354,7 +355,7 @@ def level_gap(
     short_tools: list[tuple[str, float]] = []
     after: float | None = total
     if rule.min_each_tool is not None:
-        weights = {t.id: t.weight for t in edition.tools}
+        weights = table.weights
         for t in TOOL_IDS:
             v = tools.get(t)
             if v is not None and round2(v) < rule.min_each_tool:
@@ -377,11 +378,7 @@ def level_gap(
 def level_above(edition: Edition, label: str | None) -> str | None:
     """The next level up from ``label`` (None at the top or for an unknown label). Levels that share
     a minimum (ผ่านดี and ผ่าน at 85, told apart by the tool floor) are distinct steps."""
-    labels = [r.label for r in edition.levels.rules]
-    if label not in labels:
-        return None
-    i = labels.index(label)
-    return labels[i - 1] if i > 0 else None
+    return None if label is None else _level_table(edition).above.get(label)
 
 
 def level_rank(edition: Edition, label: str | None) -> int | None:
@@ -399,6 +396,54 @@ def _level_ranks(edition: Edition) -> dict[str, int]:
     for n, r in enumerate(edition.levels.rules):
         ranks.setdefault(r.label, n)  # as list.index: the first rule of a label
     return ranks
+
+
+@dataclass(slots=True, frozen=True)
+class _LevelTable:
+    """An edition's level rules by label, built once."""
+
+    rule_by_label: dict[str, LevelRule]  # the first rule of each label
+    above: dict[str, str | None]  # the label of the rule before a label's first rule
+    weights: dict[str, float]  # of each tool in the overall
+
+
+def _level_table(edition: Edition) -> _LevelTable:
+    return per_edition(edition, "level_table", _build_level_table)
+
+
+def _build_level_table(edition: Edition) -> _LevelTable:
+    rules = edition.levels.rules
+    by_label: dict[str, LevelRule] = {}
+    above: dict[str, str | None] = {}
+    for n, r in enumerate(rules):
+        if r.label not in by_label:
+            by_label[r.label] = r
+            above[r.label] = rules[n - 1].label if n > 0 else None
+    return _LevelTable(by_label, above, {t.id: t.weight for t in edition.tools})
+
+
+def decided_label(edition: Edition, total: float | None, tools: Mapping[str, float | None]) -> str | None:
+    """``decide_level(edition, total, tools).label``, without building the rest of the result (the
+    what-if asks it of many imagined scores)."""
+    if total is None:
+        return None
+    total = round2(total)
+    known = [round2(v) for v in tools.values() if v is not None]
+    lowest = min(known) if known else None
+    complete = len(known) == len(tools)
+    first: LevelRule | None = None  # a candidate that may not hold: decided only when alone
+    for rule in edition.levels.rules:
+        if total < rule.min_total:
+            continue
+        floor = rule.min_each_tool
+        if floor is not None and lowest is not None and lowest < floor:
+            continue
+        if first is not None:
+            return None  # two candidates
+        if floor is None or complete:
+            return rule.label
+        first = rule
+    return None if first is None else first.label
 
 
 _GRADES = ("AA", "A", "B", "C", "D", "E", "F")
