@@ -313,7 +313,9 @@ def docx_text(data: bytes) -> str:
     return "".join("".join(parts).replace("\u2060", "").split())
 
 
-def test_downloads_are_the_approved_documents_made_once(world, login, client, tmp_path, monkeypatch):
+def test_downloads_are_the_approved_documents_made_once(
+    world, login, client, tmp_path, monkeypatch, settings
+):
     """PDF and DOCX of the approved record (not the draft edited since), each made once per
     approved version however many citizens ask (even with Django's cache emptied), and made again
     for a new approval."""
@@ -374,6 +376,10 @@ def test_downloads_are_the_approved_documents_made_once(world, login, client, tm
     assert "ร่างที่แก้หลังอนุมัติ" in pdf_text(newer.content, tmp_path)
     client.get(pdf_url)
     assert built.count(("plan", "pdf")) == 2
+    # The earlier approval's files are never served again: removed from the store.
+    store = settings.MEDIA_ROOT / "public-documents" / str(plan.pk)
+    kept = sorted(p.relative_to(store).parts[0] for p in store.rglob("*") if p.is_file())
+    assert len(set(kept)) == 1 and kept[0].startswith(f"a{plan.approvals.latest('decided_at').pk}-")
 
 
 def test_the_year_page_offers_downloads_and_oit_anchors(world, login, client):
@@ -436,3 +442,46 @@ def test_memo_as_approved_is_published(world, login, client, tmp_path):
     approve_through_workflow(login, users["approver"], plan)
     client.logout()
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crowd_at_once_gets_one_build(world, login, monkeypatch):
+    """Eight citizens ask for the same new file at the same moment: it is made once (the
+    approval row locked on PostgreSQL, a process lock on SQLite), and all eight get it."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from prongsai.web.cycle.models import Approval
+    from prongsai.web.pages import downloads
+    from prongsai.web.public.documents import Approved, document_bytes
+
+    approve_through_workflow(login, world["users"]["approver"], world["our_plan"])
+    built = []
+
+    def slow(record, kind, fmt, **kw):
+        built.append(kind)
+        time.sleep(0.3)  # the others arrive while it is being made
+        return b"%PDF-1.7 made once"
+
+    monkeypatch.setattr(downloads, "record_document", slow)
+    approval_pk = Approval.objects.get().pk
+    got, errors = [], []
+
+    def citizen():
+        try:
+            approved = Approved(Approval.objects.select_related("plan__agency").get(pk=approval_pk))
+            got.append(document_bytes(approved, approved.documents["plan"], "pdf"))
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    crowd = [threading.Thread(target=citizen) for _ in range(8)]
+    for t in crowd:
+        t.start()
+    for t in crowd:
+        t.join()
+    assert not errors
+    assert built == ["plan"] and got == [b"%PDF-1.7 made once"] * 8

@@ -18,6 +18,7 @@ from what the executive approved only.
 
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -140,10 +141,14 @@ class Approved:
             return max(years) if years else year
         return year
 
-    def storage_name(self, doc: PublicDocument, fmt: str) -> str:
+    @property
+    def folder(self) -> str:
         a = self.approval
+        return f"a{a.pk}-v{a.version}-{self.digest[:24]}"
+
+    def storage_name(self, doc: PublicDocument, fmt: str) -> str:
         memo = f"-m{doc.memo_version}" if doc.memo_version else ""
-        return f"{STORE}/{a.plan_id}/a{a.pk}-v{a.version}-{self.digest[:24]}/{doc.name}{memo}.{fmt}"
+        return f"{STORE}/{self.approval.plan_id}/{self.folder}/{doc.name}{memo}.{fmt}"
 
     def build(self, doc: PublicDocument, fmt: str) -> bytes:
         """The document from the approved record (DocumentError when it cannot be made)."""
@@ -199,7 +204,29 @@ def document_bytes(approved: Approved, doc: PublicDocument, fmt: str) -> bytes:
                 default_storage.delete(stale)
         default_storage.save(name, ContentFile(data))
         default_storage.save(done, ContentFile(b""))
+        _forget_older(approved)
     return data
+
+
+_FOLDER = re.compile(r"a([0-9]+)-")
+
+
+def _forget_older(approved: Approved) -> None:
+    """The files of the plan's earlier approvals: never served again (the public sees the newest
+    approval only), so removed once the newer approval has a file. Only approvals older than this
+    one, so a slow request for an old approval never removes a newer one's files."""
+    base = f"{STORE}/{approved.approval.plan_id}"
+    try:
+        folders, _ = default_storage.listdir(base)
+        for folder in folders:
+            m = _FOLDER.match(folder)
+            if not m or int(m.group(1)) >= approved.approval.pk:
+                continue
+            _, files = default_storage.listdir(f"{base}/{folder}")
+            for name in files:
+                default_storage.delete(f"{base}/{folder}/{name}")
+    except (OSError, NotImplementedError):  # a storage that cannot list: the files stay
+        return
 
 
 __all__ = ["FORMATS", "Approved", "DocumentError", "PublicDocument", "document_bytes"]
