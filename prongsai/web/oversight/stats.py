@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from prongsai.ita.edition import EditionError, get_edition
@@ -80,103 +80,141 @@ class Summary:
         return self.agencies - self.progress_published
 
 
-def summary(rows: QuerySet[AgencyYear], year: int) -> Summary:
-    """Five queries over the year's rows of the scope."""
-    rows = rows.filter(fiscal_year=year)
-    s = Summary(year=year)
+def facets(rows: QuerySet[AgencyYear], year: int, area: str = "province") -> list[dict]:
+    """The year's rows of the scope grouped by area (province or district), agency type, level and
+    pass, with every count and sum the pages show: one query, one pass over the rows, whatever
+    their number; ``summary``, ``by_area`` and ``choices`` are computed from it."""
     mark = pass_mark(year)
-    agg = rows.aggregate(
-        n=Count("id"),
-        assessed=Count("overall"),
-        passed=Count("id", filter=Q(passed=True)),
-        avg=Avg("overall"),
-        n_measures_published=Count("id", filter=Q(measures_published=True)),
-        n_progress_published=Count("id", filter=Q(progress_published=True)),
-        n_behind=Count("id", filter=behind_q()),
-        n_measures=Sum("measures"),
-        n_done=Sum("done"),
-        **{f"avg{n}": Avg(f"i{n}") for n in INDICATORS},
-        **{f"n{n}": Count(f"i{n}") for n in INDICATORS},
-        **{f"below{n}": Count("id", filter=Q(**{f"i{n}__lt": mark})) for n in INDICATORS},
+    return list(
+        rows.filter(fiscal_year=year)
+        .values(area, "agency_type", "level", "passed")
+        .annotate(
+            agencies=Count("id"),
+            assessed=Count("overall"),
+            sum_overall=Sum("overall"),
+            n_measures_published=Count("id", filter=Q(measures_published=True)),
+            n_progress_published=Count("id", filter=Q(progress_published=True)),
+            n_behind=Count("id", filter=behind_q()),
+            n_measures=Sum("measures"),
+            n_done=Sum("done"),
+            **{f"sum{n}": Sum(f"i{n}") for n in INDICATORS},
+            **{f"n{n}": Count(f"i{n}") for n in INDICATORS},
+            **{f"below{n}": Count("id", filter=Q(**{f"i{n}__lt": mark})) for n in INDICATORS},
+        )
+        .order_by()
     )
-    s.agencies, s.assessed, s.passed, s.average = agg["n"], agg["assessed"], agg["passed"], agg["avg"]
-    s.measures_published, s.progress_published = agg["n_measures_published"], agg["n_progress_published"]
-    s.behind, s.measures, s.done = agg["n_behind"], agg["n_measures"] or 0, agg["n_done"] or 0
-    counts = {
-        r["level"]: r["n"]
-        for r in rows.exclude(overall=None).values("level").annotate(n=Count("id")).order_by()
-    }
+
+
+def summary(
+    rows: QuerySet[AgencyYear], year: int, groups: list[dict] | None = None, lists: bool = True
+) -> Summary:
+    """The scope's figures for ``year`` from ``facets`` (computed when not given), and the first
+    names of the agencies that have not published (``lists``: two more queries)."""
+    groups = facets(rows, year) if groups is None else groups
+    s = Summary(year=year)
+    total = sum(g["sum_overall"] or 0 for g in groups)
+    s.agencies = sum(g["agencies"] for g in groups)
+    s.assessed = sum(g["assessed"] for g in groups)
+    s.passed = sum(g["assessed"] for g in groups if g["passed"])
+    s.average = total / s.assessed if s.assessed else None
+    s.measures_published = sum(g["n_measures_published"] for g in groups)
+    s.progress_published = sum(g["n_progress_published"] for g in groups)
+    s.behind = sum(g["n_behind"] for g in groups)
+    s.measures = sum(g["n_measures"] or 0 for g in groups)
+    s.done = sum(g["n_done"] or 0 for g in groups)
+    counts: dict[str, int] = {}
+    for g in groups:
+        if g["assessed"]:
+            counts[g["level"]] = counts.get(g["level"], 0) + g["assessed"]
     order = level_order(year)
     known = {label for label, _ in order}
     s.levels = [{"label": label, "passed": ok, "n": counts.get(label, 0)} for label, ok in order] + [
         {"label": label or "–", "passed": None, "n": n} for label, n in counts.items() if label not in known
     ]
     names = indicator_names(year)
-    s.weakest = sorted(
-        (
-            {
-                "indicator": n,
-                "name": names.get(n, ""),
-                "average": agg[f"avg{n}"],
-                "n": agg[f"n{n}"],
-                "below": agg[f"below{n}"],
-            }
-            for n in INDICATORS
-            if agg[f"n{n}"]
-        ),
-        key=lambda w: (w["average"], w["indicator"]),
-    )
-    listed = ("pk", "agency_id", "name", "slug", "province")
-    s.missing_measures = [
-        _row(r)
-        for r in rows.filter(measures_published=False)
-        .order_by("province", "name")
-        .values(*listed)[:LIST_LIMIT]
-    ]
-    s.missing_progress = [
-        _row(r)
-        for r in rows.filter(progress_published=False)
-        .order_by("province", "name")
-        .values(*listed)[:LIST_LIMIT]
-    ]
+    weakest = []
+    for n in INDICATORS:
+        scored = sum(g[f"n{n}"] for g in groups)
+        if scored:
+            weakest.append(
+                {
+                    "indicator": n,
+                    "name": names.get(n, ""),
+                    "average": sum(g[f"sum{n}"] or 0 for g in groups) / scored,
+                    "n": scored,
+                    "below": sum(g[f"below{n}"] for g in groups),
+                }
+            )
+    s.weakest = sorted(weakest, key=lambda w: (w["average"], w["indicator"]))
+    if lists:
+        rows = rows.filter(fiscal_year=year).order_by("province", "name")
+        listed = ("agency_id", "name", "slug", "province")
+        s.missing_measures = [
+            _row(r) for r in rows.filter(measures_published=False).values(*listed)[:LIST_LIMIT]
+        ]
+        s.missing_progress = [
+            _row(r) for r in rows.filter(progress_published=False).values(*listed)[:LIST_LIMIT]
+        ]
     return s
 
 
 def _row(r: dict) -> dict:
-    return {"pk": r["agency_id"], "name": r["name"], "slug": r["slug"], "province": r["province"]}
+    from prongsai.web.oversight.table import agency_url
+
+    return {
+        "pk": r["agency_id"],
+        "name": r["name"],
+        "slug": r["slug"],
+        "province": r["province"],
+        "url": agency_url(r["slug"]),
+    }
 
 
-def by_area(rows: QuerySet[AgencyYear], year: int, area: str = "province") -> list[dict]:
-    """One row per province (or district): agencies, assessed, passed, average, measures and
-    progress published, share of measures done, behind. One query."""
-    out = list(
-        rows.filter(fiscal_year=year)
-        .values(area)
-        .annotate(
-            agencies=Count("id"),
-            assessed=Count("overall"),
-            passed=Count("id", filter=Q(passed=True)),
-            average=Avg("overall"),
-            n_measures_published=Count("id", filter=Q(measures_published=True)),
-            n_progress_published=Count("id", filter=Q(progress_published=True)),
-            behind=Count("id", filter=behind_q()),
-            total=Sum("measures"),
-            n_done=Sum("done"),
+def by_area(groups: list[dict], area: str = "province") -> list[dict]:
+    """One row per province (or district) from ``facets``: agencies, assessed, passed, average,
+    measures and progress published, share of measures done, behind."""
+    out: dict[str, dict] = {}
+    for g in groups:
+        r = out.setdefault(
+            g[area],
+            {
+                "name": g[area],
+                "agencies": 0,
+                "assessed": 0,
+                "passed": 0,
+                "sum": 0.0,
+                "measures": 0,
+                "progress": 0,
+                "behind": 0,
+                "total": 0,
+                "done": 0,
+            },
         )
-        .order_by(area)
-    )
-    for r in out:
-        r["name"] = r[area]
-        r["done"] = r.pop("n_done")
-        r["measures_published"] = r.pop("n_measures_published")
-        r["progress_published"] = r.pop("n_progress_published")
+        r["agencies"] += g["agencies"]
+        r["assessed"] += g["assessed"]
+        r["passed"] += g["assessed"] if g["passed"] else 0
+        r["sum"] += g["sum_overall"] or 0
+        r["measures"] += g["n_measures_published"]
+        r["progress"] += g["n_progress_published"]
+        r["behind"] += g["n_behind"]
+        r["total"] += g["n_measures"] or 0
+        r["done"] += g["n_done"] or 0
+    rows = [out[k] for k in sorted(out)]
+    for r in rows:
+        r[area] = r["name"]
+        r["average"] = r["sum"] / r["assessed"] if r["assessed"] else None
         r["pass_rate"] = r["passed"] / r["assessed"] * 100 if r["assessed"] else None
         r["done_share"] = r["done"] / r["total"] * 100 if r["total"] else None
         r["behind_share"] = r["behind"] / r["agencies"] * 100 if r["agencies"] else None
-        # Older names read by templates and tests.
-        r["province"] = r.get("province", r["name"])
-        r["measures"], r["progress"] = r["measures_published"], r["progress_published"]
-    return out
+    return rows
+
+
+def choices(groups: list[dict]) -> dict[str, list]:
+    """The agency types and levels found, for the table's filters."""
+    return {
+        "types": sorted({g["agency_type"] for g in groups} - {""}),
+        "levels": sorted({g["level"] for g in groups if g["assessed"]} - {""}),
+    }
 
 
 def years(rows: QuerySet[AgencyYear]) -> list[int]:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,6 +137,10 @@ def filtered(rows: QuerySet[AgencyYear], params: dict[str, str]) -> QuerySet[Age
         rows = rows.filter(behind_q())
     elif status == "ok":
         rows = rows.exclude(behind_q())
+    elif status == "no_measures":
+        rows = rows.filter(measures_published=False)
+    elif status == "no_progress":
+        rows = rows.filter(progress_published=False)
     if params.get("q"):
         for word in params["q"].split()[:5]:
             rows = rows.filter(Q(name__icontains=word) | Q(slug__icontains=word))
@@ -159,40 +164,61 @@ def ordered(rows: QuerySet[AgencyYear], sort: str) -> tuple[QuerySet[AgencyYear]
 
 
 def build(
-    rows: QuerySet[AgencyYear], params: dict[str, str], page: str | None = None, fixed_province: bool = False
+    rows: QuerySet[AgencyYear],
+    params: dict[str, str],
+    page: str | None = None,
+    fixed_province: bool = False,
+    found: dict[str, list] | None = None,
 ) -> Table:
+    """One page of the table; ``found``: the types and levels of the scope (``stats.choices``),
+    and on a province's page its districts."""
     year_rows = rows
     qs, sort = ordered(annotate(filtered(rows, params)), params.get("sort", DEFAULT_SORT))
     pages = Paginator(qs, PAGE_SIZE)
     p = pages.get_page(page)
     today = timezone.localdate()
     listed = list(p.object_list)
+    prefix, badges = _prefix(), plan_badges()
     for r in listed:
-        decorate(r, today)
+        decorate(r, today, prefix)
+        r.plan_badge = badges.get(r.plan_status, r.plan_status)
     table = Table(
         rows=listed, page=p, total=pages.count, sort=sort, params=params, fixed_province=fixed_province
     )
-    table.choices = choices(year_rows, params)
+    table.choices = dict(found or {})
+    if params.get("province") and "districts" not in table.choices:
+        d = (
+            year_rows.filter(province=params["province"])
+            .values_list("district", flat=True)
+            .order_by()
+            .distinct()
+        )
+        table.choices["districts"] = sorted(set(d) - {""})
     return table
 
 
-def decorate(r: AgencyYear, today: dt.date) -> None:
+def agency_url(slug: str) -> str:
+    """The overseer's page of an agency, without a ``reverse`` per row (a page lists hundreds)."""
+    return _prefix() + slug + "/"
+
+
+def _prefix() -> str:
+    return reverse("oversight_agency", kwargs={"agency": "x"})[:-2]
+
+
+def decorate(r: AgencyYear, today: dt.date, prefix: str | None = None) -> None:
     r.reasons = reasons(r, today)
     r.days_quiet = (today - r.last_progress).days if r.last_progress else None
+    r.url = (prefix or _prefix()) + r.slug + "/"
 
 
-def choices(rows: QuerySet[AgencyYear], params: dict[str, str]) -> dict[str, list]:
-    """Filter choices from the scope's rows of the year (districts within the chosen province)."""
-    out = {
-        "types": sorted(set(rows.values_list("agency_type", flat=True).order_by().distinct()) - {""}),
-        "levels": sorted(
-            set(rows.exclude(overall=None).values_list("level", flat=True).order_by().distinct()) - {""}
-        ),
+def plan_badges() -> dict[str, str]:
+    """The plan status badge of every status (``_plan_status.html``), rendered once per page."""
+    from django.template.loader import render_to_string
+
+    return {
+        v: render_to_string("oversight/_plan_status.html", {"status": v}) for v in [*PlanStatus.values, ""]
     }
-    if params.get("province"):
-        d = rows.filter(province=params["province"]).values_list("district", flat=True).order_by().distinct()
-        out["districts"] = sorted(set(d) - {""})
-    return out
 
 
 REASON_TEXT = {
@@ -239,11 +265,12 @@ def export_rows(rows: QuerySet[AgencyYear], params: dict[str, str]):
     """Every row of the table (all pages, the same filters and order) as cell values."""
     qs, _sort = ordered(annotate(filtered(rows, params)), params.get("sort", DEFAULT_SORT))
     today = timezone.localdate()
+    prefix = _prefix()
     yes, no = _("ใช่"), _("ไม่")
     status_text = {v: plan_status_text(v) for v in [*PlanStatus.values, ""]}
     reason_cache: dict[tuple, str] = {}
     for r in qs.iterator(chunk_size=2000):
-        decorate(r, today)
+        decorate(r, today, prefix)
         key = tuple(r.reasons)
         if key not in reason_cache:
             reason_cache[key] = "; ".join(reason_texts(r.reasons))

@@ -9,11 +9,12 @@ province, an agency."""
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Max, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from prongsai.web.agencies.access import is_overseer, overseen_agencies
 from prongsai.web.agencies.models import OverseerGrant
-from prongsai.web.cycle.models import Decision, IndicatorScore, Plan
+from prongsai.web.cycle.models import IndicatorScore
 from prongsai.web.oversight import charts, stats, summary, table, tasks
 from prongsai.web.oversight.models import AgencyYear
 
@@ -76,12 +77,21 @@ def _keep_current(rows: QuerySet[AgencyYear], year: int | None) -> None:
         tasks.rebuild_all.enqueue()
 
 
+YEARS_SECONDS = 60
+
+
 def _year(request, rows, year: int | None = None) -> tuple[int | None, list[int]]:
-    found = _cached(
-        request,
-        f"years {request.path}",
-        lambda: {"years": stats.years(rows), "default": stats.default_year(rows)},
+    """The year asked for (else the default) and the years of the scope. The list of years is kept
+    a minute whatever the figures' cache (a DISTINCT over every row costs tens of milliseconds at
+    national scale and changes once a year)."""
+    key = (
+        "prongsai:oversight:years:"
+        + hashlib.sha256(f"{_scope_key(request.user)}\n{request.path}".encode()).hexdigest()
     )
+    found = cache.get(key)
+    if found is None:
+        found = {"years": stats.years(rows), "default": stats.default_year(rows)}
+        cache.set(key, found, YEARS_SECONDS)
     choices = found["years"]
     if year is None:
         raw = request.GET.get("year", "")
@@ -132,9 +142,18 @@ def _progress_chart(areas: list[dict], link) -> str:
 
 
 def _home_figures(rows, year: int) -> dict:
-    s = stats.summary(rows, year)
-    provinces = stats.by_area(rows, year, "province")
-    return {"summary": s, "provinces": provinces, "levels_chart": _levels_chart(s)}
+    groups = stats.facets(rows, year, "province")
+    s = stats.summary(rows, year, groups, lists=False)
+    provinces = stats.by_area(groups, "province")
+    base = reverse("oversight_province", kwargs={"province": "x", "year": year})
+    for p in provinces:
+        p["url"] = base.replace("/x/", f"/{quote(p['name'])}/", 1)
+    return {
+        "summary": s,
+        "provinces": provinces,
+        "found": stats.choices(groups),
+        "levels_chart": _levels_chart(s),
+    }
 
 
 def _scope_label(user) -> str:
@@ -153,19 +172,23 @@ def home(request):
         figures = _cached(request, f"home {year}", lambda: _home_figures(rows, year))
         figures["progress_chart"] = _progress_chart(
             figures["provinces"],
-            lambda a: reverse("oversight_province", kwargs={"province": a["name"], "year": year}),
+            lambda a: a["url"],
         )
         context.update(figures)
         params = table.params_of(request, {"year": str(year)})
-        context["table"] = table.build(rows.filter(fiscal_year=year), params, request.GET.get("page"))
+        context["table"] = table.build(
+            rows.filter(fiscal_year=year), params, request.GET.get("page"), found=figures["found"]
+        )
         context["export_query"] = context["table"].query(page=None)
     return render(request, "oversight/home.html", context)
 
 
 def _province_figures(rows, year: int) -> dict:
-    s = stats.summary(rows, year)
-    districts = stats.by_area(rows, year, "district")
-    return {"summary": s, "districts": districts, "levels_chart": _levels_chart(s)}
+    groups = stats.facets(rows, year, "district")
+    s = stats.summary(rows, year, groups)
+    districts = stats.by_area(groups, "district")
+    found = {**stats.choices(groups), "districts": [d["name"] for d in districts if d["name"]]}
+    return {"summary": s, "districts": districts, "found": found, "levels_chart": _levels_chart(s)}
 
 
 @login_required
@@ -181,7 +204,13 @@ def province(request, province: str, year: int):
         figures["districts"], lambda a: f"{base}?district={a['name']}" if a["name"] else ""
     )
     params = table.params_of(request, {"year": str(year), "province": province})
-    t = table.build(rows.filter(fiscal_year=year), params, request.GET.get("page"), fixed_province=True)
+    t = table.build(
+        rows.filter(fiscal_year=year),
+        params,
+        request.GET.get("page"),
+        fixed_province=True,
+        found=figures["found"],
+    )
     return render(
         request,
         "oversight/province.html",
@@ -250,31 +279,22 @@ def agency(request, agency: str):
         scores.setdefault(year, {})[n] = score
     for r in results:
         r["indicators"] = [scores.get(r["fiscal_year"], {}).get(n) for n in range(1, 11)]
-    # One agency: its rows computed now (a few queries), not read back, so this page is never behind.
     today = timezone.localdate()
-    plan_years = set(Plan.objects.filter(agency=a).values_list("fiscal_year", flat=True))
-    known = sorted(plan_years | {r["fiscal_year"] for r in results})
-    years = sorted(summary.compute([a.pk], known, today), key=lambda r: -r.fiscal_year)
+    years = list(AgencyYear.objects.filter(agency=a).order_by("-fiscal_year"))
+    prefix = table.agency_url("")
     for row in years:
-        table.decorate(row, today)
+        table.decorate(row, today, prefix)
         row.reason_texts = table.reason_texts(row.reasons)
-        row.has_plan = row.fiscal_year in plan_years
-    last_approved = dict(
-        Plan.objects.filter(agency=a)
-        .annotate(last=Max("approvals__decided_at", filter=Q(approvals__decision=Decision.APPROVED)))
-        .values_list("fiscal_year", "last")
-    )
     plans = [
         {
             "fiscal_year": row.fiscal_year,
             "status": row.plan_status,
-            "last_approved": last_approved.get(row.fiscal_year),
+            "last_approved": row.last_approved,
             "measures_ok": row.measures_published,
             "progress_ok": row.progress_published,
-            "row": row,
         }
         for row in years
-        if row.has_plan
+        if row.plan_status
     ]
     return render(
         request,
