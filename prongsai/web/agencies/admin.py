@@ -67,16 +67,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_name", "action", "agency", "target", "summary")
+    list_display = ("at", "actor_name", "action", "agency_name", "target", "summary")
     list_filter = ("action",)
-    search_fields = ("actor_name", "target", "agency__name")
+    search_fields = ("actor_name", "target", "agency_name")
     date_hierarchy = "at"
-    readonly_fields = (
+    # Names, not the related rows: an entry outlives the account or agency it names.
+    fields = readonly_fields = (
         "at",
-        "actor",
         "actor_name",
         "action",
-        "agency",
+        "agency_name",
         "target",
         "target_id",
         "detail",

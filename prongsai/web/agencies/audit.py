@@ -49,6 +49,7 @@ def record(
         actor_name=actor.get_username() if actor is not None else "",
         action=action,
         agency=agency,
+        agency_name=agency.name[:200] if agency is not None else "",
         target=str(target)[:200],
         target_id=str(target_id or "")[:40],
         detail=detail or {},
@@ -157,7 +158,7 @@ def _membership_deleted(sender, instance, **kwargs) -> None:
         AuditAction.MEMBERSHIP_REMOVED,
         target=detail.get("user", ""),
         target_id=instance.user_id,
-        agency=agency if agency is not None and agency.pk else None,
+        agency=agency,
         detail=detail,
     )
 

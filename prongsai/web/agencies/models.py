@@ -236,19 +236,30 @@ class AuditEvent(models.Model):
     (django-simple-history); both are in the site admin."""
 
     at = models.DateTimeField(_("เมื่อ"), default=timezone.now, db_index=True)
+    # No database constraint and nothing done on delete, as for the history tables: an entry keeps
+    # the ids of an account or agency deleted since (even one written while the agency itself
+    # was being deleted, for its memberships), and the names shown.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("ผู้กระทำ"),
     )
-    actor_name = models.CharField(_("ชื่อผู้กระทำ"), max_length=150, blank=True)  # kept if the account goes
+    actor_name = models.CharField(_("ชื่อผู้กระทำ"), max_length=150, blank=True)
     action = models.CharField(_("การกระทำ"), max_length=30, choices=AuditAction.choices, db_index=True)
     agency = models.ForeignKey(
-        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("หน่วยงาน")
+        Agency,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("หน่วยงาน"),
     )
+    agency_name = models.CharField(_("หน่วยงาน"), max_length=200, blank=True)
     target = models.CharField(_("สิ่งที่ถูกกระทำ"), max_length=200, blank=True)
     target_id = models.CharField(max_length=40, blank=True)
     detail = models.JSONField(_("รายละเอียด"), default=dict, blank=True)
