@@ -42,27 +42,32 @@ REPORTS = ("analysis", "plan", "progress")
 STORE = "public-documents"
 
 
-def has_progress(record: Record) -> bool:
+def has_progress(snapshot: dict) -> bool:
     return any(
-        (m.status and m.status != "not_started") or m.result or m.outcome or m.evidence
-        for m in record.measures
+        (m.get("status") and m.get("status") != "not_started")
+        or m.get("result")
+        or m.get("outcome")
+        or m.get("evidence")
+        for m in snapshot.get("measures") or []
     )
 
 
-def progress_layout(record: Record) -> str:
+def progress_layout(snapshot: dict) -> str:
     """The progress report with its results column when there are results to show."""
-    return "result" if any(m.result or m.outcome for m in record.measures) else "status"
+    measures = snapshot.get("measures") or []
+    return "result" if any(m.get("result") or m.get("outcome") for m in measures) else "status"
 
 
-def published_reports(record: Record) -> list[str]:
-    """The reports an approved record makes: the analysis when it has an assessment, the measures
-    when it has measures, the progress report once progress was recorded."""
+def published_reports(snapshot: dict) -> list[str]:
+    """The reports an approved record (``Approval.snapshot``, read as stored: no validation on
+    every download) makes: the analysis when it has an assessment, the measures when it has
+    measures, the progress report once progress was recorded."""
     out = []
-    if record.assessments:
+    if snapshot.get("assessments"):
         out.append("analysis")
-    if record.measures:
+    if snapshot.get("measures"):
         out.append("plan")
-        if has_progress(record):
+        if has_progress(snapshot):
             out.append("progress")
     return out
 
@@ -119,9 +124,9 @@ class Approved:
     @property
     def documents(self) -> dict[str, PublicDocument]:
         if self._docs is None:
-            record = self.record
-            layout = progress_layout(record)
-            reports = published_reports(record)
+            snapshot = self.approval.snapshot
+            layout = progress_layout(snapshot)
+            reports = published_reports(snapshot)
             docs = {r: PublicDocument(r, r, layout=layout) for r in reports}
             for kind, (version, memo) in approved_memos(self.approval).items():
                 if kind in reports:  # a memo wraps a report this approval publishes
@@ -137,7 +142,9 @@ class Approved:
         """The year in the file name: the analysis is named for the ITA year it analyses."""
         year = self.approval.plan.fiscal_year
         if doc.kind == "analysis":
-            years = [a.fiscal_year for a in self.record.assessments if a.fiscal_year < year]
+            assessed = self.approval.snapshot.get("assessments") or []
+            years = [a["fiscal_year"] for a in assessed if isinstance(a.get("fiscal_year"), int)]
+            years = [y for y in years if y < year]
             return max(years) if years else year
         return year
 

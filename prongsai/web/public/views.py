@@ -78,8 +78,8 @@ def sections(approval: Approval) -> list[dict]:
     # from the evidence rows of this approved plan: an id of anything else finds nothing.
     images = evidence_images(Evidence.objects.filter(measure__plan_id=approval.plan_id))
     out = []
-    reports = published_reports(record)
-    layout = progress_layout(record)
+    reports = published_reports(approval.snapshot)
+    layout = progress_layout(approval.snapshot)
     for kind, label in KINDS:
         if kind not in reports:
             continue
