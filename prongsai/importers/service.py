@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from prongsai.importers import progress
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract import Extracted, extract_bytes, extract_path
 from prongsai.importers.recognise import Draft, recognise
@@ -61,8 +62,14 @@ def import_path(path: Path | str) -> ImportResult:
     return _finish(path.name, extract_path(path))
 
 
-def import_bytes(data: bytes, name: str = "upload") -> ImportResult:
-    return _finish(name, extract_bytes(data, name))
+def import_bytes(
+    data: bytes, name: str = "upload", *, progress_to: progress.Reader | None = None
+) -> ImportResult:
+    """``progress_to(stage, done, total)`` is told what is being read (see ``importers.progress``)."""
+    with progress.reporting(progress_to):
+        extracted = extract_bytes(data, name)
+        progress.report("recognise", 0, 0)
+        return _finish(name, extracted)
 
 
 def import_text(text: str, name: str = "text") -> ImportResult:

@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from prongsai.importers import progress
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract.result import Extracted
 from prongsai.importers.extract.thai import normalise_thai
@@ -79,8 +80,10 @@ def ocr_pdf_pages(data: bytes, pages: Iterable[int] | None = None) -> list[str]:
             "ไม่สามารถเปิดไฟล์ PDF เพื่ออ่านข้อความจากภาพได้ (ไฟล์เสียหายหรือถูกตั้งรหัสผ่าน)",
         ) from None
     try:
-        out = []
-        for index in range(len(pdf)) if pages is None else pages:
+        out: list[str] = []
+        indices = list(range(len(pdf)) if pages is None else pages)
+        for index in indices:
+            progress.report("ocr", len(out) + 1, len(indices))
             page = pdf[index]
             width, height = page.get_size()  # points
             scale = min(DPI / 72, (MAX_PIXELS / max(width * height, 1)) ** 0.5)
@@ -102,6 +105,7 @@ def extract_image(data: bytes, source: str | None = None) -> Extracted:
         for n, frame in enumerate(ImageSequence.Iterator(img)):
             if n >= MAX_FRAMES:
                 raise _too_many(source, MAX_FRAMES)
+            progress.report("ocr", n + 1, getattr(img, "n_frames", 1))
             texts.append(_ocr(frame, dpi))
     except (OSError, ValueError, EOFError) as exc:  # a damaged frame shows only when decoded
         raise _bad_image(source, exc) from None

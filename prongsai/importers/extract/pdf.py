@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from prongsai.importers import progress
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract.docx import corrupt
 from prongsai.importers.extract.result import Extracted
@@ -49,6 +50,7 @@ def extract_pdf(data: bytes, source: str | None = None, *, max_pages: int = MAX_
         texts: list[str | None] = []
         warnings: list[str] = []
         for number, page in enumerate(pdf.pages, start=1):
+            progress.report("pages", number, count)
             try:
                 text, needs_ocr = _page_text(page, _Repair(pdfium_doc, number - 1, page.height))
             except Exception as exc:  # a broken content stream: pdfium may still draw it

@@ -28,6 +28,7 @@ from prongsai.web.agencies.access import Action
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Measure, Plan
 from prongsai.web.housekeeping import quota
+from prongsai.web.imports import sandbox
 from prongsai.web.imports.forms import apply_post, fields_of, same_agency
 from prongsai.web.imports.models import AcceptMode, ImportJob, JobStatus, end_interrupted
 from prongsai.web.imports.tasks import INTERNAL_TH, import_report
@@ -35,7 +36,9 @@ from prongsai.web.pages.results_common import SEVERITY_TH, agency_for
 
 log = logging.getLogger(__name__)
 
-MAX_FILES = 20
+# Files per upload, sized to real use: a few years of reports, each read by the worker in turn
+# (see sandbox for the limits per file: pages, minutes, memory).
+MAX_FILES = 10
 LIST_LIMIT = 50
 
 
@@ -97,6 +100,9 @@ def import_upload(request, agency: str):
         "pending": any(j.pending for j in jobs),
         "max_mb": MAX_BYTES // 2**20,
         "max_files": MAX_FILES,
+        "max_pages": sandbox.MAX_PAGES,
+        "max_minutes": sandbox.FILE_SECONDS // 60,
+        "max_memory_mb": sandbox.MEMORY_BYTES // 2**20,
     }
     if request.htmx:
         return render(request, "imports/job_rows.html", context)
