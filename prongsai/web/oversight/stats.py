@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from prongsai.ita.edition import EditionError, get_edition
 from prongsai.thai.dates import fiscal_year_of
+from prongsai.web.agencies.models import AGENCY_TYPES
 from prongsai.web.oversight.models import INDICATORS, AgencyYear
 from prongsai.web.oversight.summary import behind_q
 
@@ -80,42 +81,68 @@ class Summary:
         return self.agencies - self.progress_published
 
 
-def facets(rows: QuerySet[AgencyYear], year: int, area: str = "province") -> list[dict]:
+def facets(rows: QuerySet[AgencyYear], year: int, area: str = "province") -> list[tuple]:
     """The year's rows of the scope grouped by area (province or district), agency type, level and
     pass, with every count and sum the pages show: one query, one pass over the rows, whatever
     their number; ``summary``, ``by_area`` and ``choices`` are computed from it."""
-    mark = pass_mark(year)
     return list(
         rows.filter(fiscal_year=year)
-        .values(area, "agency_type", "level", "passed")
+        .values_list(area, "level")
         .annotate(
-            agencies=Count("id"),
-            assessed=Count("overall"),
-            sum_overall=Sum("overall"),
-            n_measures_published=Count("id", filter=Q(measures_published=True)),
-            n_progress_published=Count("id", filter=Q(progress_published=True)),
-            n_behind=Count("id", filter=behind_q()),
-            n_measures=Sum("measures"),
-            n_done=Sum("done"),
-            **{f"sum{n}": Sum(f"i{n}") for n in INDICATORS},
-            **{f"n{n}": Count(f"i{n}") for n in INDICATORS},
-            **{f"below{n}": Count("id", filter=Q(**{f"i{n}__lt": mark})) for n in INDICATORS},
+            f_agencies=Count("id"),
+            f_assessed=Count("overall"),
+            f_passed=Count("id", filter=Q(passed=True)),
+            f_sum=Sum("overall"),
+            f_measures_published=Count("id", filter=Q(measures_published=True)),
+            f_progress_published=Count("id", filter=Q(progress_published=True)),
+            f_behind=Count("id", filter=behind_q()),
+            f_measures=Sum("measures"),
+            f_done=Sum("done"),
         )
         .order_by()
     )
 
 
+FACET = (
+    "area",
+    "level",
+    "agencies",
+    "assessed",
+    "passed",
+    "sum_overall",
+    "n_measures_published",
+    "n_progress_published",
+    "n_behind",
+    "n_measures",
+    "n_done",
+)
+
+
+def _groups(raw: list[tuple]) -> list[dict]:
+    return [dict(zip(FACET, r, strict=True)) for r in raw]
+
+
+def indicators(rows: QuerySet[AgencyYear], year: int) -> dict:
+    """Average, count and count below the pass mark of each indicator: one aggregate query."""
+    mark = pass_mark(year)
+    return rows.filter(fiscal_year=year).aggregate(
+        **{f"sum{n}": Sum(f"i{n}") for n in INDICATORS},
+        **{f"n{n}": Count(f"i{n}") for n in INDICATORS},
+        **{f"below{n}": Count("id", filter=Q(**{f"i{n}__lt": mark})) for n in INDICATORS},
+    )
+
+
 def summary(
-    rows: QuerySet[AgencyYear], year: int, groups: list[dict] | None = None, lists: bool = True
+    rows: QuerySet[AgencyYear], year: int, groups: list[tuple] | None = None, lists: bool = True
 ) -> Summary:
     """The scope's figures for ``year`` from ``facets`` (computed when not given), and the first
     names of the agencies that have not published (``lists``: two more queries)."""
-    groups = facets(rows, year) if groups is None else groups
+    groups = _groups(facets(rows, year) if groups is None else groups)
     s = Summary(year=year)
     total = sum(g["sum_overall"] or 0 for g in groups)
     s.agencies = sum(g["agencies"] for g in groups)
     s.assessed = sum(g["assessed"] for g in groups)
-    s.passed = sum(g["assessed"] for g in groups if g["passed"])
+    s.passed = sum(g["passed"] for g in groups)
     s.average = total / s.assessed if s.assessed else None
     s.measures_published = sum(g["n_measures_published"] for g in groups)
     s.progress_published = sum(g["n_progress_published"] for g in groups)
@@ -132,19 +159,18 @@ def summary(
         {"label": label or "–", "passed": None, "n": n} for label, n in counts.items() if label not in known
     ]
     names = indicator_names(year)
-    weakest = []
-    for n in INDICATORS:
-        scored = sum(g[f"n{n}"] for g in groups)
-        if scored:
-            weakest.append(
-                {
-                    "indicator": n,
-                    "name": names.get(n, ""),
-                    "average": sum(g[f"sum{n}"] or 0 for g in groups) / scored,
-                    "n": scored,
-                    "below": sum(g[f"below{n}"] for g in groups),
-                }
-            )
+    agg = indicators(rows, year)
+    weakest = [
+        {
+            "indicator": n,
+            "name": names.get(n, ""),
+            "average": agg[f"sum{n}"] / agg[f"n{n}"],
+            "n": agg[f"n{n}"],
+            "below": agg[f"below{n}"],
+        }
+        for n in INDICATORS
+        if agg[f"n{n}"]
+    ]
     s.weakest = sorted(weakest, key=lambda w: (w["average"], w["indicator"]))
     if lists:
         rows = rows.filter(fiscal_year=year).order_by("province", "name")
@@ -170,15 +196,15 @@ def _row(r: dict) -> dict:
     }
 
 
-def by_area(groups: list[dict], area: str = "province") -> list[dict]:
+def by_area(groups: list[tuple], area: str = "province") -> list[dict]:
     """One row per province (or district) from ``facets``: agencies, assessed, passed, average,
     measures and progress published, share of measures done, behind."""
     out: dict[str, dict] = {}
-    for g in groups:
+    for g in _groups(groups):
         r = out.setdefault(
-            g[area],
+            g["area"],
             {
-                "name": g[area],
+                "name": g["area"],
                 "agencies": 0,
                 "assessed": 0,
                 "passed": 0,
@@ -192,7 +218,7 @@ def by_area(groups: list[dict], area: str = "province") -> list[dict]:
         )
         r["agencies"] += g["agencies"]
         r["assessed"] += g["assessed"]
-        r["passed"] += g["assessed"] if g["passed"] else 0
+        r["passed"] += g["passed"]
         r["sum"] += g["sum_overall"] or 0
         r["measures"] += g["n_measures_published"]
         r["progress"] += g["n_progress_published"]
@@ -209,11 +235,11 @@ def by_area(groups: list[dict], area: str = "province") -> list[dict]:
     return rows
 
 
-def choices(groups: list[dict]) -> dict[str, list]:
-    """The agency types and levels found, for the table's filters."""
+def choices(groups: list[tuple]) -> dict[str, list]:
+    """The agency types (all the model knows) and the levels found, for the table's filters."""
     return {
-        "types": sorted({g["agency_type"] for g in groups} - {""}),
-        "levels": sorted({g["level"] for g in groups if g["assessed"]} - {""}),
+        "types": [value for value, _label in AGENCY_TYPES],
+        "levels": sorted({g["level"] for g in _groups(groups) if g["assessed"]} - {""}),
     }
 
 
