@@ -155,7 +155,9 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         if min(values) >= 0 and max(values) <= FULL_MARKS and total == total:
             # All known and in range (as nearly always): only the fixed scales left to check.
             for item_id in fixed.keys() & given.keys():
-                if round2(given[item_id]) not in fixed[item_id]:
+                # A value in the (rounded) scale rounds to itself: rounded only when it is not.
+                v, scale = given[item_id], fixed[item_id]
+                if v not in scale and round2(v) not in scale:
                     break
             else:
                 items = dict(given)
@@ -176,6 +178,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
     # Sub-indicators and indicators.
     subindicators: dict[str, Node] = {}
     indicators: dict[int, Node] = {}
+    every_item = len(items) == len(scales)  # then no item of a group is missing
     for ind in edition.indicators:
         path = layout.paths[ind.id]
         node = Node(confidence=ind.items_rule_confidence)
@@ -186,7 +189,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
         if groups:
             means: list[float | None] = []
             for sub_id, ids in groups:
-                vals = [items[i] for i in ids if i in items]
+                vals = [items[i] for i in ids] if every_item else [items[i] for i in ids if i in items]
                 mean = sum(vals) / len(vals) if len(vals) == len(ids) else None
                 if sub_id is not None:
                     sn = Node(computed=mean, confidence=ind.items_rule_confidence)
