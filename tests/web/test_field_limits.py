@@ -388,3 +388,15 @@ def test_a_row_stored_before_the_limits_still_shows(world, login):
     r = _api(world, "viewer").get(f"/api/agencies/{SLUG}/plans/2569")
     assert r.status_code == 200
     assert len(r.json()["measures"][0]["title"]) == 3 * LIMITS["measure.title"]
+
+
+def test_team_forms_say_their_limits_in_thai(world):
+    from prongsai.web.pages.forms_team import AcceptForm, UnitForm
+
+    form = UnitForm(data={"name": thai(121)}, agency=world["ours"])
+    assert not form.is_valid()
+    assert "ข้อความยาว 121 ตัวอักษร เกินที่กำหนดไว้ 120 ตัวอักษร" in form.errors["name"][0]
+    assert UnitForm(data={"name": thai(120)}, agency=world["ours"]).is_valid()
+    accept = AcceptForm(data={"first_name": thai(151)}, email="a@example.org")
+    assert not accept.is_valid()
+    assert "เกินที่กำหนดไว้ 150 ตัวอักษร" in accept.errors["first_name"][0]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from prongsai.web.agencies.models import Agency, Role, Unit
+from prongsai.web.pages.forms_limits import TOO_LONG, thai_limits
 
 
 def _one_line(value: str) -> str:
@@ -16,7 +17,8 @@ def _one_line(value: str) -> str:
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(label=_("ชื่อส่วนราชการ"), max_length=120)
+    # The unit's column (agencies.Unit.name) holds 120.
+    name = forms.CharField(label=_("ชื่อส่วนราชการ"), max_length=120, error_messages={"max_length": TOO_LONG})
 
     def __init__(self, *args, agency: Agency, unit: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +92,7 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
+        thai_limits(self)
         self.email = email
         self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
 
