@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
         "password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("notifications/", include("prongsai.web.notify.urls")),
+    path("account/", include("prongsai.web.agencies.urls")),  # the person's API tokens
     path("oversight/", include("prongsai.web.oversight.urls")),
     path("", include("prongsai.web.pages.urls")),
     prefix_default_language=False,

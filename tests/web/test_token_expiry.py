@@ -78,3 +78,28 @@ def test_the_admin_lists_tokens_with_expiry_in_buddhist_era(world, login):
     page = login(world["users"]["admin"]).get("/admin/agencies/apitoken/").content.decode()
     assert thai_date(local_day(token.expires)) in page
     assert "หมดอายุแล้ว" in page
+
+
+def test_the_token_page_issues_with_a_chosen_lifetime_shows_expiry_in_be_and_revokes(world, login):
+    from django.urls import reverse
+
+    from prongsai.web.agencies.models import AuditAction, AuditEvent
+
+    viewer = world["users"]["viewer"]
+    client = login(viewer)
+    r = client.post(reverse("api_tokens"), {"name": "สคริปต์ส่งคะแนน", "days": "365"})
+    assert r.status_code == 200
+    raw = r.context["raw"]
+    assert raw.startswith("ps_") and raw in r.content.decode()
+    token = ApiToken.objects.get(user=viewer)
+    assert token.expires - token.created > timedelta(days=364)
+    page = client.get(reverse("api_tokens")).content.decode()
+    assert thai_date(local_day(token.expires)) in page and raw not in page  # shown once only
+    assert client.post(reverse("api_tokens"), {"name": "x", "days": "400"}).status_code == 400  # over a year
+    # Another person's token cannot be revoked from here.
+    other, _ = ApiToken.issue(world["users"]["editor"], "ของคนอื่น")
+    assert client.post(reverse("api_token_revoke", kwargs={"token": other.pk})).status_code == 404
+    assert client.post(reverse("api_token_revoke", kwargs={"token": token.pk})).status_code == 302
+    assert not ApiToken.objects.filter(pk=token.pk).exists() and _get(raw).status_code == 401
+    revoked = AuditEvent.objects.get(action=AuditAction.TOKEN_REVOKED)
+    assert revoked.actor == viewer and AuditEvent.objects.filter(action=AuditAction.TOKEN_ISSUED).count() == 2
