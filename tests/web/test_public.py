@@ -485,3 +485,21 @@ def test_a_crowd_at_once_gets_one_build(world, login, monkeypatch):
         t.join()
     assert not errors
     assert built == ["plan"] and got == [b"%PDF-1.7 made once"] * 8
+
+
+def test_english_when_chosen(world, login, client):
+    """Thai first; English once the visitor chose it with the language switch (its cookie), on
+    the directory and the year page alike."""
+    from django.conf import settings
+
+    approve_through_workflow(login, world["users"]["approver"], world["our_plan"])
+    client.logout()
+    year_url = reverse("public_year", kwargs={"agency": "tonyongmat", "year": 2569})
+    thai = client.get(reverse("public_directory"), {"q": "ต้นหยง"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "พบ 1 หน่วยงาน" in thai.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("public_directory"), {"q": "ต้นหยง"}).content.decode()
+    assert "1 agency found" in english and 'lang="en"' in english
+    assert "Download the approved documents" in client.get(year_url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"  # not a language of the site: Thai
+    assert "พบ 1 หน่วยงาน" in client.get(reverse("public_directory"), {"q": "ต้นหยง"}).content.decode()

@@ -16,14 +16,16 @@ own stable URLs (``/p/<agency>/<year>/documents/plan.pdf``), always the newest a
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -49,6 +51,23 @@ from prongsai.web.public.documents import (
     progress_layout,
     published_reports,
 )
+
+
+def chosen_language(view):
+    """/p/ is outside the language prefix (stable links), where Django's LocaleMiddleware always
+    answers in Thai: a public page is Thai unless the visitor chose English with the language
+    switch (its cookie); the browser's Accept-Language alone does not change it."""
+
+    @wraps(view)
+    def inner(request, *args, **kwargs):
+        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if lang not in dict(settings.LANGUAGES):
+            return view(request, *args, **kwargs)
+        with translation.override(lang):
+            return view(request, *args, **kwargs)
+
+    return inner
+
 
 KINDS = (
     ("analysis", "ผลการวิเคราะห์"),
@@ -132,6 +151,7 @@ def approved_files(approval: Approval) -> list[dict]:
 
 
 @require_safe
+@chosen_language
 def agency(request, agency: str):
     a = get_object_or_404(Agency, slug=agency)
     years = list(
@@ -221,6 +241,7 @@ def oit_items(edition: Edition, docs: list[dict]) -> list[dict]:
 
 
 @require_safe
+@chosen_language
 def year(request, agency: str, year: int):
     a = get_object_or_404(Agency, slug=agency)
     approval = latest_approval(a, year)
@@ -254,6 +275,7 @@ def year(request, agency: str, year: int):
 
 
 @require_safe
+@chosen_language
 def document(request, agency: str, year: int, kind: str, fmt: str):
     """One approved document as PDF or DOCX: the newest approval's, from its snapshot, made once
     per approved version (public.documents)."""
@@ -277,6 +299,7 @@ def document(request, agency: str, year: int, kind: str, fmt: str):
 
 
 @require_safe
+@chosen_language
 def directory(request):
     """/p/: every agency, searchable by name and filtered by province and type, paged."""
     known = dir_search.provinces()

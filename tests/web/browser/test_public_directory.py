@@ -89,9 +89,14 @@ def test_directory_and_year_page_fit_a_phone(site, world, settings, tmp_path):
     page = site.new_context()
     page.set_viewport_size(PHONE)
     wide = {}
-    for path in ("/p/", "/p/?q=ต้นหยงมัส", "/p/?page=abc", f"/p/tonyongmat/{plan.fiscal_year}/"):
-        site.goto(path)
-        page.evaluate("document.fonts.ready.then(() => true)")
-        if over := page.evaluate(WIDER_THAN_THE_SCREEN):
-            wide[path] = over
+    paths = ("/p/", "/p/?q=ต้นหยงมัส", "/p/?page=abc", f"/p/tonyongmat/{plan.fiscal_year}/")
+    for lang in ("th", "en"):  # English words are longer
+        if lang == "en":
+            site.context.add_cookies([{"name": "django_language", "value": "en", "url": site.url}])
+        for path in paths:
+            site.goto(path)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            assert page.locator("html").get_attribute("lang") == lang
+            if over := page.evaluate(WIDER_THAN_THE_SCREEN):
+                wide[f"{lang} {path}"] = over
     assert not wide, f"wider than a 360 px phone: {wide}"
