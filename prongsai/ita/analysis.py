@@ -213,7 +213,7 @@ def _same_questions(a: Edition, b: Edition) -> frozenset[str]:
     return hit
 
 
-def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap | None, bool]:
+def _target_gap(result: ScoreResult, prev: ScoreResult | None, fx: _Facts) -> tuple[LevelGap | None, bool]:
     """The level to explain: last year's when it was higher (the level fell), else the next one up."""
     ed = result.edition
     label = result.level.label
@@ -221,7 +221,6 @@ def _target_gap(result: ScoreResult, prev: ScoreResult | None) -> tuple[LevelGap
         return None, False
     prev_label = prev.level.label if prev else None
     fell = False
-    fx = _facts(ed)
     target = fx.above.get(label)
     ranks = fx.ranks
     now, before = ranks.get(label), None if prev_label is None else ranks.get(prev_label)
@@ -240,6 +239,7 @@ def _full_marks(
     share: float,
     overall_gain: float,
     gap: LevelGap,
+    ranks: dict[str, int],
 ) -> narrative.FullMarks | None:
     """What full marks on one indicator give, said only when its tool is below the target's floor
     (the caller checks that); ``tools``: the current tool scores, left unchanged."""
@@ -249,21 +249,20 @@ def _full_marks(
         return None
     raised = now + (FULL_MARKS - value) * share
     after = decided_label(result.edition, total + overall_gain, {**tools, tool: raised})
-    ranks = _facts(result.edition).ranks
     reaches = after is not None and ranks[after] <= ranks[gap.label]
     return narrative.FullMarks(tool, round2(raised), round2(overall_gain), gap.label, bool(reaches))
 
 
 def _item_gains(
-    ed: Edition,
+    fx: _Facts,
     result: ScoreResult,
     below: list[ItemScore],
     indicator_gains: dict[int, float | None],
-    per_item: dict[str, float],
 ) -> dict[str, float]:
     """Overall points each item below full marks is worth, consistent with its indicator: when all
     of an indicator's items are known, their gains add up to the indicator's own gain (2568's OIT
     indicators do not follow a plain item mean: seed 003's o23 alone holds indicator 10 at 80)."""
+    per_item = fx.per_item
     raw: dict[str, float] = {}
     by_indicator: dict[int, list[str]] = {}  # in the order of `below`: the order of the sums
     for b in below:
@@ -274,7 +273,7 @@ def _item_gains(
         else:
             ids.append(b.id)
     out = dict(raw)
-    members = _facts(ed).own_items
+    members = fx.own_items
     known = result.items.keys()
     for ind, ids in by_indicator.items():
         target = indicator_gains.get(ind)
@@ -289,7 +288,7 @@ def _item_gains(
 
 
 def _what_reaches(
-    result: ScoreResult, gap: LevelGap | None, items: list[Priority], per_indicator: dict[int, float]
+    result: ScoreResult, gap: LevelGap | None, items: list[Priority], fx: _Facts
 ) -> tuple[list[str], float] | None:
     """Raise items to full marks, most points first, until the target level is reached."""
     if gap is None or gap.reached or result.overall.value is None:
@@ -300,11 +299,11 @@ def _what_reaches(
     if len(tools) != len(values):
         return None
     total = result.overall.value
-    ranks = _facts(ed).ranks
+    ranks, per_indicator, shares, tool_of = fx.ranks, fx.per_indicator, fx.share, fx.tool_of
     chosen: list[str] = []
     for p in items:
-        tool = ed.indicator_by_id[p.indicator].tool
-        share = per_indicator[p.indicator] / ed.tool_by_id[tool].weight
+        tool = tool_of[p.indicator]
+        share = shares[p.indicator]  # per_indicator / the tool's weight, as computed here before
         tools[tool] = tools[tool] + p.gain / per_indicator[p.indicator] * share
         total += p.gain
         chosen.append(p.id)
@@ -359,7 +358,7 @@ def analyse(
                         narrative.ItemLine(i, meta.name_th, v, before[i])
                     )
 
-    per_indicator, per_item = fx.per_indicator, fx.per_item
+    per_indicator = fx.per_indicator
     order = fx.order
     # Items below full marks (printing as less than 100.00), in item order per indicator; then
     # all of them lowest first, by indicator and item order among equal scores (stable sorts).
@@ -376,7 +375,7 @@ def analyse(
     below.sort(key=_BY_INDICATOR)
     below.sort(key=_BY_SCORE)
     pass_mark, top = fx.pass_mark, fx.top
-    gap, level_fell = _target_gap(result, prev)
+    gap, level_fell = _target_gap(result, prev, fx)
     # Full marks on an indicator are spelt out only where its tool is below the target's floor.
     short = {t for t, _ in gap.tools_short} if gap else set()
     tool_values = result.tool_values() if short else {}
@@ -419,7 +418,9 @@ def analyse(
             classification=cls,
             below_full=mine,
             fell=fell_by.get(ind.id, []),
-            full_marks=_full_marks(result, tool_values, ind.tool, value, fx.share[ind.id], gain, gap)
+            full_marks=_full_marks(
+                result, tool_values, ind.tool, value, fx.share[ind.id], gain, gap, fx.ranks
+            )
             if gain > 0 and gap is not None and ind.tool in short
             else None,
             suggestions=[x for x, named in codes if named & own_items],
@@ -454,7 +455,7 @@ def analyse(
     # Most points first; among equal points indicators before items, then by indicator and item
     # order. Built in that second order, so one stable sort by points gives both.
     priorities.sort(key=_BY_INDICATOR)
-    item_gains = _item_gains(ed, result, below, {i.id: i.gain_to_full for i, _ in scored}, per_item)
+    item_gains = _item_gains(fx, result, below, {i.id: i.gain_to_full for i, _ in scored})
     item_conf = fx.item_confidence
     for n in sorted(by_indicator):
         conf = item_conf[n]
@@ -462,7 +463,7 @@ def analyse(
             Priority("item", b.id, b.name_th, n, b.score, item_gains[b.id], conf) for b in by_indicator[n]
         ]
     priorities.sort(key=_BY_GAIN, reverse=True)  # reverse keeps equal gains in their order
-    reach = _what_reaches(result, gap, [p for p in priorities if p.kind == "item"], per_indicator)
+    reach = _what_reaches(result, gap, [p for p in priorities if p.kind == "item"], fx)
 
     reach_text = ""
     if reach is not None and gap is not None:
@@ -540,6 +541,7 @@ class _Facts:
     per_indicator: dict[int, float]  # overall points per point of the indicator
     per_item: dict[str, float]
     share: dict[int, float]  # the indicator's points in its tool's score, per point
+    tool_of: dict[int, str]  # an indicator's tool
     pass_mark: float
     top: float
     ranks: dict[str, int]  # level label -> 0 for the top level, larger further down
@@ -561,6 +563,7 @@ def _build_facts(ed: Edition) -> _Facts:
         per_indicator=per_indicator,
         per_item=per_item,
         share={i.id: per_indicator[i.id] / ed.tool_by_id[i.tool].weight for i in ed.indicators},
+        tool_of={i.id: i.tool for i in ed.indicators},
         pass_mark=ed.pass_mark.value,
         top=ed.levels.rules[0].min_total,
         ranks=level_ranks(ed),
