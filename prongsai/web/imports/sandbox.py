@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Limits per file, sized to real use: an ITA report is 5-60 pages; a scanned page takes 5-10 s
-# of OCR, so 60 scanned pages fit in 10 minutes; reading a text PDF of 60 pages takes seconds and
+# of OCR, so 60 scanned pages fit in 15 minutes; reading a text PDF of 60 pages takes seconds and
 # ~200 MB. Tesseract, run per scanned page, counts against the same memory (it inherits the cap).
-FILE_SECONDS = 600
+FILE_SECONDS = 900
 # ... and no report of progress (a page read, a page OCR'd) for this long is a file the reader is
 # stuck in: pdfminer repairing 45 MB of junk, say. A scanned page takes 5-10 s (30 s on a busy host).
 QUIET_SECONDS = 90
@@ -193,9 +193,12 @@ def read_limited(
         _stop(child)
         receive.close()
     if outcome is None:  # the child died without a word: killed by the kernel, or a crash in C
-        oom = child.exitcode in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS)
-        outcome = Outcome(False, code="crashed", message_th=CRASHED_TH)
-        outcome.message_en = f"the reader stopped (exit code {child.exitcode}){' - memory?' if oom else ''}"
+        if child.exitcode in (-signal.SIGABRT, -signal.SIGKILL):
+            # pdfium (C++) aborts when an allocation fails under the cap; the kernel kills.
+            outcome = Outcome(False, code="memory", message_th=memory_th(memory))
+        else:
+            outcome = Outcome(False, code="crashed", message_th=CRASHED_TH)
+        outcome.message_en = f"the reader stopped (exit code {child.exitcode})"
     outcome.seconds = time.monotonic() - started
     outcome.peak_rss_kb = peak
     return outcome

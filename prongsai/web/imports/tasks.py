@@ -65,14 +65,15 @@ def run(job_id: int) -> str:
 
 
 def _progress_writer(job_id: int, every: float = 0.5):
-    """Progress on the job's row, at most twice a second (an update, not a save: no history)."""
-    last = [0.0]
+    """Progress on the job's row, at most twice a second within a stage (an update, not a save:
+    no history); a new stage and a stage's last step are always written."""
+    last: list = [0.0, None]
 
     def write(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - last[0] < every and done != total:
+        if now - last[0] < every and done != total and stage == last[1]:
             return
-        last[0] = now
+        last[0], last[1] = now, stage
         ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
             progress_stage=str(stage)[:10], progress_done=max(0, int(done)), progress_total=max(0, int(total))
         )

@@ -488,10 +488,8 @@ def scores_import(request, agency):
         return redirect(_import_url(ag))
     except score_import.NotRead as exc:
         if exc.meta["state"] == "failed":  # the worker could not read it: why, on the upload form
-            form = UploadForm()
-            form.add_error(None, exc.meta["error"])
             score_import.discard(token)
-            ctx = {"agency": ag, "form": form, "can_edit": can_edit}
+            ctx = {"agency": ag, "form": UploadForm(), "can_edit": can_edit, "read_error": exc.meta["error"]}
             return render(request, "pages/scores_import.html", ctx)
         return redirect(_import_url(ag, token, "scores_import_status"))  # still reading
     header = rows[0]
