@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from prongsai.ita.edition import all_editions, get_edition
 from prongsai.ita.numbers import round2
-from prongsai.ita.scoring import Published, score, sensitivities
+from prongsai.ita.scoring import Published, decide_level, decided_label, score, sensitivities
 
 YEARS = sorted(all_editions())
 score_value = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=False)
@@ -83,3 +83,26 @@ def test_level_is_decided_when_all_tools_are_known(year, iit, eit, oit):
     r = score(get_edition(year), Published(tools={"IIT": iit, "EIT": eit, "OIT": oit}))
     assert r.level.label is not None
     assert r.level.passed == (round2(r.overall.value) >= 85)
+
+
+def _near_a_threshold(year: int):
+    """Scores at, just under and just over the edition's level minimums and tool floors (where the
+    rounding decides), or anywhere; a tool may be unknown."""
+    rules = get_edition(year).levels.rules
+    edges = sorted({r.min_total for r in rules} | {r.min_each_tool for r in rules if r.min_each_tool})
+    steps = st.sampled_from([0, -0.004, -0.005, 0.005, -0.01])
+    near = st.builds(lambda e, d: e + d, st.sampled_from(edges), steps)
+    return st.one_of(near, score_value)
+
+
+@SETTINGS
+@given(st.data())
+def test_decided_label_is_the_label_decide_level_gives(data):
+    """The what-if asks only the label (scoring.decided_label); it must be decide_level's, also
+    when a tool is unknown and several levels remain possible."""
+    year = data.draw(st.sampled_from(YEARS))
+    e = get_edition(year)
+    value = _near_a_threshold(year)
+    total = data.draw(st.one_of(st.none(), value))
+    tools = {t: data.draw(st.one_of(st.none(), value)) for t in ("IIT", "EIT", "OIT")}
+    assert decided_label(e, total, tools) == decide_level(e, total, tools).label

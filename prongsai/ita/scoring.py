@@ -181,7 +181,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
     every_item = len(items) == len(scales)  # then no item of a group is missing
     for ind in edition.indicators:
         path = layout.paths[ind.id]
-        node = Node(confidence=ind.items_rule_confidence)
+        node = Node(None, None, None, "missing", ind.items_rule_confidence)  # positional: many
         p = pub.indicators.get(ind.id)
         if p is not None and _in_range(path, p, found):
             node.published = p
@@ -192,7 +192,7 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
                 vals = [items[i] for i in ids] if every_item else [items[i] for i in ids if i in items]
                 mean = sum(vals) / len(vals) if len(vals) == len(ids) else None
                 if sub_id is not None:
-                    sn = Node(computed=mean, confidence=ind.items_rule_confidence)
+                    sn = Node(None, mean, None, "missing", ind.items_rule_confidence)
                     sn.settle()
                     subindicators[sub_id] = sn
                 means.append(mean)
@@ -200,7 +200,8 @@ def score(edition: Edition, pub: Published) -> ScoreResult:
             if known_means is not None:
                 node.computed = sum(known_means) / len(known_means)
         node.settle()
-        _compare(path, node, found)
+        if node.published is not None and node.computed is not None:
+            _compare(path, node, found)
         indicators[ind.id] = node
     for key in pub.indicators:
         if key not in indicators:
