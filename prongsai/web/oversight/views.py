@@ -127,12 +127,12 @@ def _progress_chart(areas: list[dict], link) -> str:
         charts.Bar(
             label=a["name"] or "–",
             value=a["done_share"] or 0,
-            text=_("%(done)s%% เสร็จ · ล่าช้า %(behind)s/%(n)s")
-            % {
-                "done": "–" if a["done_share"] is None else f"{a['done_share']:.0f}",
-                "behind": a["behind"],
-                "n": a["agencies"],
-            },
+            text=(
+                _("%(done)s%% เสร็จ · ล่าช้า %(behind)s/%(n)s")
+                % {"done": f"{a['done_share']:.0f}", "behind": a["behind"], "n": a["agencies"]}
+                if a["done_share"] is not None
+                else _("ไม่มีมาตรการ · ล่าช้า %(behind)s/%(n)s") % {"behind": a["behind"], "n": a["agencies"]}
+            ),
             color=charts.BAD if (a["behind_share"] or 0) >= 100 / 3 else charts.BRAND,
             href=link(a) if link else "",
         )
