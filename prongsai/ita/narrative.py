@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from prongsai.ita.numbers import fmt
+from prongsai.ita.numbers import PRINTED, fmt
 from prongsai.thai.digits import to_arabic_digits
 from prongsai.thai.text import thai_list
 
@@ -167,7 +167,13 @@ def indicator_narrative(
     else:
         others = below_full
     if others:
-        listed = thai_list([f"{item((i.id, i.name_th)) or _item(i)} ({fmt(i.score)} คะแนน)" for i in others])
+        printed_as = PRINTED.get
+        parts = [
+            f"{item((i.id, i.name_th)) or _item(i)} ({printed_as(i.score) or fmt(i.score)} คะแนน)"
+            for i in others
+        ]
+        # thai_list(parts), written out: every part is non-empty and starts with Thai ('ข้อ').
+        listed = parts[0] if len(parts) == 1 else f"{' '.join(parts[:-1])} และ{parts[-1]}"
         sentences.append(f"{frame.others if fell else frame.below} ได้แก่ {listed}")
     if full_marks:
         f = full_marks

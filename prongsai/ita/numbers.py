@@ -1,5 +1,7 @@
 """How ITA numbers are rounded and compared: two decimals, half away from zero, as NACC prints."""
 
+from collections.abc import Mapping
+
 
 def round2(x: float) -> float:
     """99.985 -> 99.99 and -5.805 -> -5.81, robust to binary noise (99.985 is 99.98499… in binary)."""
@@ -31,3 +33,6 @@ def fmt(value: float | None, signed: bool = False) -> str:
 # Printed forms already made (a national run prints millions of scores).
 _PRINTED: dict[float, str] = {}
 _SIGNED: dict[float, str] = {}
+# What fmt(value) has already printed, to look up where a call per score would cost more than the
+# lookup (`PRINTED.get(v) or fmt(v)`). Read only.
+PRINTED: Mapping[float, str] = _PRINTED
