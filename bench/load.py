@@ -97,6 +97,19 @@ class Stack:
         self.procs.append((name, proc, log))
         return proc
 
+    def strays(self) -> list[int]:
+        """Processes other than this one whose environment names this run's PRONGSAI_VAR."""
+        mark = f"PRONGSAI_VAR={self.tmp / 'var'}".encode()
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != os.getpid():
+                try:
+                    if mark in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"):
+                        found.append(int(entry))
+                except OSError:
+                    continue
+        return found
+
     def check_alive(self) -> None:
         for name, proc, log in self.procs:
             if proc.poll() is not None:
@@ -115,6 +128,16 @@ class Stack:
                 os.killpg(proc.pid, signal.SIGKILL)
             with _quiet():
                 proc.wait(timeout=5)
+        # Whatever left the groups (the importer's forkserver starts a session of its own) still
+        # carries this run's environment: end it by that mark.
+        for _ in range(3):
+            strays = self.strays()
+            for pid in strays:
+                with _quiet():
+                    os.kill(pid, signal.SIGKILL)
+            if not strays:
+                break
+            time.sleep(0.5)
         if self.drip is not None:
             self.drip.shutdown()
             self.drip.server_close()
@@ -533,7 +556,9 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
 
 
-def run_level(site: Site, work: list[Work], level: Level, seconds: float, stop_all: threading.Event) -> None:
+def run_level(
+    sites: dict[str, Site], work: list[Work], level: Level, seconds: float, stop_all: threading.Event
+) -> None:
     lock = threading.Lock()
     start_gate = threading.Barrier(level.clients + 1)
     stop_at = [0.0]
@@ -546,7 +571,7 @@ def run_level(site: Site, work: list[Work], level: Level, seconds: float, stop_a
             i += 1
             began = time.perf_counter()
             try:
-                status, _, _ = site.request("GET", w.path, w.headers)
+                status, _, _ = sites[w.kind].request("GET", w.path, w.headers)
                 error = None if status == 200 else f"HTTP {status}"
             except (OSError, http.client.HTTPException) as exc:
                 error = f"{type(exc).__name__}: {exc}"
@@ -645,7 +670,7 @@ class Costly:
         said = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) or "none yet"
         out = (
             f"imports so far: {', '.join(parts) or 'none'}; link checks: {len(finished)} finished"
-            + (f" (longest {max(took):.0f} s)" if took else "")
+            + (f" (longest {max(took):.0f} s from request to end)" if took else "")
             + f", {running} queued or running; the dripping links were reported: {said}"
         )
         if verdicts.get("ok"):
@@ -664,7 +689,7 @@ def report(level: Level) -> None:
         f"load average {level.load:.1f}"
     )
     print(f"  {'page':<8} {'n':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'errors':>7}")
-    for kind in KINDS:
+    for kind in (k for k in KINDS if level.latencies[k]):
         print(
             f"  {kind:<8} {len(level.latencies[kind]):>6} {level.p(kind, 50):>6.0f}ms "
             f"{level.p(kind, 95):>6.0f}ms {level.p(kind, 99):>6.0f}ms {level.errors[kind]:>7}"
@@ -709,11 +734,21 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=2, help="threads per gunicorn worker (docs/deploy.md: 2)"
     )
+    parser.add_argument(
+        "--public-workers",
+        type=int,
+        default=0,
+        help="a second gunicorn of N workers for the public pages alone (0: one pool for everything)",
+    )
     parser.add_argument("--db-workers", type=int, default=2, help="manage.py db_worker processes")
     parser.add_argument(
         "--worker-nice", type=int, default=0, help="niceness of the db_workers (0: as the web)"
     )
+    parser.add_argument(
+        "--omp-threads", type=int, default=0, help="OMP_THREAD_LIMIT of the db_workers: tesseract's threads"
+    )
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  (progress as it comes)
     levels = [int(x) for x in args.clients.split(",") if x.strip()]
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     if not kinds or set(kinds) - set(KINDS):
@@ -767,30 +802,46 @@ def main() -> None:
             + ("" if args.no_costly else f", scanned PDF of {SCAN_PAGES} pages ({len(scan) / 2**20:.1f} MiB)")
         )
 
-        web = stack.start(
-            "gunicorn",
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "prongsai.web.wsgi:application",
-                "--bind", f"127.0.0.1:{port}",
-                "--workers", str(args.workers),
-                "--threads", str(args.threads),
-                "--timeout", "60",
-                "--forwarded-allow-ips", "127.0.0.1",
-            ],
-            env,
-        )  # fmt: skip
+        def gunicorn(name: str, bind: int, workers: int) -> subprocess.Popen:
+            return stack.start(
+                name,
+                [
+                    str(Path(sys.executable).with_name("gunicorn")),
+                    "prongsai.web.wsgi:application",
+                    "--bind", f"127.0.0.1:{bind}",
+                    "--workers", str(workers),
+                    "--threads", str(args.threads),
+                    "--timeout", "60",
+                    "--forwarded-allow-ips", "127.0.0.1",
+                ],
+                env,
+            )  # fmt: skip
+
+        webs = [gunicorn("gunicorn", port, args.workers)]
+        sites = {kind: Site(port) for kind in KINDS}
+        if args.public_workers:
+            # The proxy sends /p/ to a pool of its own (location /p/ { proxy_pass http://public; }).
+            public_port = free_port()
+            webs.append(gunicorn("gunicorn-public", public_port, args.public_workers))
+            sites["public"] = Site(public_port)
         workers = [
             stack.start(
-                f"db_worker{n}", [*manage, "db_worker", "--worker-id", f"load-{n}"], env, args.worker_nice
+                f"db_worker{n}",
+                [*manage, "db_worker", "--worker-id", f"load-{n}"],
+                {**env, "OMP_THREAD_LIMIT": str(args.omp_threads)} if args.omp_threads else env,
+                args.worker_nice,
             )
             for n in range(args.db_workers)
         ]
-        site = Site(port)
-        wait_ready(site, stack)
+        site = sites["agency"]
+        for s in {id(x): x for x in sites.values()}.values():
+            wait_ready(s, stack)
         print(
-            f"gunicorn {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}, "
-            f"{args.db_workers} db_worker(s) (nice {args.worker_nice}), debug off, PostgreSQL; "
+            f"gunicorn {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}"
+            + (f" (+ {args.public_workers} for /p/ alone)" if args.public_workers else "")
+            + ", "
+            f"{args.db_workers} db_worker(s) (nice {args.worker_nice}, OMP_THREAD_LIMIT "
+            f"{args.omp_threads or 'unset'}), debug off, PostgreSQL; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the run"
         )
         sessions = {}
@@ -799,7 +850,7 @@ def main() -> None:
             sessions[user].login(user)
         work = schedule(fx, sessions, kinds)
         for w in {(w.path, tuple(w.headers.items())): w for w in work}.values():  # warm every page once
-            status, _, _ = site.request("GET", w.path, w.headers)
+            status, _, _ = sites[w.kind].request("GET", w.path, w.headers)
             if status != 200:
                 raise RuntimeError(f"warm-up: {w.kind} {w.path} answered {status}")
 
@@ -814,11 +865,11 @@ def main() -> None:
                     costly.top_up()
                     time.sleep(2)  # the workers pick the tasks up
                 stack.check_alive()
-                web_cpu = cpu_seconds(web.pid)
+                web_cpu = sum(cpu_seconds(w.pid) for w in webs)
                 worker_cpu = sum(cpu_seconds(w.pid) for w in workers)
                 level.load = os.getloadavg()[0]
-                run_level(site, work, level, args.seconds, stop_all)
-                level.cpu_web = cpu_seconds(web.pid) - web_cpu
+                run_level(sites, work, level, args.seconds, stop_all)
+                level.cpu_web = sum(cpu_seconds(w.pid) for w in webs) - web_cpu
                 level.cpu_workers = sum(cpu_seconds(w.pid) for w in workers) - worker_cpu
                 if costly is not None and phase_costly:
                     level.costly_state = costly.state()
@@ -826,7 +877,7 @@ def main() -> None:
                 results.append(level)
                 stack.check_alive()
         summary(results, costly)
-        if any(lv.total_errors for lv in results):
+        if any(lv.total_errors for lv in results) or (costly is not None and costly.refused):
             for name, _proc, log in stack.procs:
                 print(f"\n--- {name} log (tail) ---\n{tail(log)}")
     except KeyboardInterrupt:
@@ -835,10 +886,13 @@ def main() -> None:
     finally:
         stop_all.set()
         stack.stop()
-        with _quiet():
-            from django.db import connections
+        if "django" in sys.modules:
+            from django.conf import settings
 
-            connections.close_all()
+            if settings.configured:
+                from django.db import connections
+
+                connections.close_all()
         if not args.keep_db:
             try:
                 drop_database(args.server, args.database)
