@@ -12,6 +12,7 @@ from prongsai.documents.builders.analysis import build_analysis
 from prongsai.documents.builders.common import unbreakable_names
 from prongsai.documents.builders.reports import build_memo, build_plan, build_progress
 from prongsai.documents.model import Document
+from prongsai.interchange.limits import over_limits
 from prongsai.interchange.models import Document as Record
 from prongsai.interchange.models import Evidence, Measure
 from prongsai.ita.analysis import Analysis
@@ -64,6 +65,10 @@ def folder_images(base: Path) -> ImageLookup:
     return lookup
 
 
+# The parts of a record whose texts a document prints.
+_TEXT_PARTS = {"agency", "assessments", "measures", "memo"}
+
+
 class DocumentError(Exception):
     """A document that cannot be made from this record (the message says what is missing)."""
 
@@ -103,6 +108,13 @@ def build(
     the CLI's shorthand for ``folder_images``); ``emblem`` is the agency's ครุฑ for a memo."""
     if images is None and evidence_dir is not None:
         images = folder_images(evidence_dir)
+    # Text over the limits table (a row stored before it, a record made without validation) is
+    # refused, named, before any layout: page time grows with text (an 80 KB title took 20 s, a
+    # 2 MB one never returned: issue 11, item 4).
+    too_long = over_limits(record.model_dump(mode="json", include=_TEXT_PARTS))
+    if too_long:
+        first = too_long[0]
+        raise DocumentError(f"{first.message_th} ({first.message_en})")
     try:
         doc = _build(kind, record, year, layout, wraps, thai_digits, as_of, images, emblem)
     except ValueError as exc:  # e.g. no report year can be inferred

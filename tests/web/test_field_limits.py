@@ -388,6 +388,15 @@ def test_a_row_stored_before_the_limits_still_shows(world, login):
     r = _api(world, "viewer").get(f"/api/agencies/{SLUG}/plans/2569")
     assert r.status_code == 200
     assert len(r.json()["measures"][0]["title"]) == 3 * LIMITS["measure.title"]
+    # A document is refused at once, naming the text (page time grows with text), not made slowly.
+    editor = login(world["users"]["editor"])
+    r = editor.get(url("document_download", year=2569, kind="plan", fmt="pdf"))
+    assert r.status_code == 422
+    assert "มาตรการที่ 1 ชื่อมาตรการ ยาว 3,000 ตัวอักษร เกินที่กำหนดไว้ 1,000 ตัวอักษร" in r.content.decode()
+    # The editor's form shows it whole and asks for it shorter.
+    m.refresh_from_db()
+    r = editor.post(url("measure_edit", measure=m.pk), {"version": m.version, "title": m.title})
+    assert r.status_code == 200 and "เกินที่กำหนดไว้ 1000 ตัวอักษร" in r.content.decode()
 
 
 def test_team_forms_say_their_limits_in_thai(world):
