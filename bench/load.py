@@ -128,7 +128,7 @@ class Stack:
                 os.killpg(proc.pid, signal.SIGKILL)
             with _quiet():
                 proc.wait(timeout=5)
-        # Whatever left the groups (the importer's forkserver starts a session of its own) still
+        # Whatever left the groups (the importer's child takes a process group of its own) still
         # carries this run's environment: end it by that mark.
         for _ in range(3):
             strays = self.strays()
