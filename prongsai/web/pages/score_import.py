@@ -7,9 +7,11 @@ and what would change; applying writes every year in one transaction (all or not
 background task through Django's task API, through ``cycle.actions.store_assessment`` (each
 year a new version).
 
-The upload and its state (mapping, progress, outcome) are a row of ``imports.ScoreImport`` named
-by a random token bound to the agency and the user that uploaded it: a worker on another machine
-reads it, a restart loses nothing, and the status page reads the database.
+The upload and its state (its rows, mapping, progress, outcome) are a row of ``imports.ScoreImport``
+named by a random token bound to the agency and the user that uploaded it: a worker on another
+machine reads it, a restart loses nothing, and the status page reads the database. The request
+only checks the file's type; a worker task (``read_scores``) reads its cells once, bounded, and
+stores them: reading ("reading") comes before the mapping, which never reads the file again.
 """
 
 from __future__ import annotations
@@ -780,18 +782,13 @@ def discard(token: str) -> None:
 
 # ---- reading, in the worker ---------------------------------------------------------------------
 
-# How often the file was read: the mapping page must never read it (tests count).
-reads = 0
-
 
 def read_upload(token: str) -> str:
     """Read the upload's cells once and store them; the upload waits for its mapping then, or is
     failed with the Thai reason (too many rows, a broken file...)."""
-    global reads
     row = ScoreImport.objects.filter(token=token, state=ScoreImportState.READING).first()
     if row is None:
         return "missing"
-    reads += 1
     try:
         rows = read_table(bytes(row.data))
     except ImportProblem as exc:
