@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Max, Min, Prefetch, Q
 from django.utils import timezone
 
@@ -242,14 +243,21 @@ def refresh_agency(agency_id: int) -> int:
 
 
 def rebuild(years: Iterable[int] | None = None, out=None) -> int:
-    """Every agency's row for ``years`` (default: every year with a result, a plan or a row)."""
+    """Every agency's row for ``years`` (default: every year with a result, a plan or a row), one
+    year after the other: a year's rows are then stored together, and a page reading one year
+    reads a few hundred table pages instead of thousands. PostgreSQL's statistics are refreshed
+    afterwards (a bulk load leaves the planner guessing)."""
     years = sorted(years) if years is not None else known_years()
     ids = list(Agency.objects.order_by("pk").values_list("pk", flat=True))
     done = 0
-    for start in range(0, len(ids), BATCH):
-        done += save(compute(ids[start : start + BATCH], years))
+    for year in years:
+        for start in range(0, len(ids), BATCH):
+            done += save(compute(ids[start : start + BATCH], [year]))
         if out is not None:
-            out(f"{min(start + BATCH, len(ids))}/{len(ids)}")
+            out(f"{year}: {len(ids)} agencies")
+    if connection.vendor == "postgresql" and done:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {AgencyYear._meta.db_table}")
     return done
 
 
