@@ -2,17 +2,28 @@
 in each of the 7 editions (58,100 agency-years), on every core. Prints the median of the runs.
 
     .venv/bin/python bench/engine.py [--agencies 8300] [--runs 3] [--workers N]
+    .venv/bin/python bench/engine.py --against REV   # before/after, interleaved
+
+``--against REV``: the engine of git revision REV (its ``prongsai/``, with this file as the
+harness) and this tree's, run alternately stage by stage, each in its own processes, so that a
+busy machine slows both alike; compare the CPU time (a shared machine adds waiting to the rest).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -93,12 +104,83 @@ def _load() -> str:
         return "unknown"
 
 
+def measure(n_agencies: int, workers: int, runs: int, stage: str) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {"compute": [], "cpu": [], "wall": [], "measures": []}
+    for _ in range(runs):
+        t, measures, wall, cpu = run_once(n_agencies, workers, stage)
+        out["compute"].append(t)
+        out["cpu"].append(cpu)
+        out["wall"].append(wall)
+        out["measures"].append(measures)
+    return out
+
+
+def against(rev: str, args: argparse.Namespace) -> None:
+    """Before (``rev``) and after (this tree), alternately, one run of one stage at a time."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", rev, "prongsai"], capture_output=True, check=True
+    ).stdout
+    with tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        (Path(tmp) / "bench").mkdir()
+        shutil.copy(__file__, Path(tmp) / "bench" / "engine.py")  # the same harness for both
+        trees = {f"before ({rev})": Path(tmp), "after (this tree)": root}
+        results: dict[tuple[str, str], dict[str, list[float]]] = {}
+        print(
+            f"engine: {args.agencies} agencies x {len(YEARS)} editions, {args.workers} worker(s), "
+            f"{args.runs} runs per stage and tree, alternating; load average before: {_load()}"
+        )
+        for r in range(args.runs):
+            for stage in STAGES:
+                order = list(trees.items()) if r % 2 == 0 else list(trees.items())[::-1]
+                for name, tree in order:
+                    cmd = [
+                        sys.executable,
+                        str(tree / "bench" / "engine.py"),
+                        "--json",
+                        "--stage",
+                        stage,
+                        "--runs",
+                        "1",
+                        "--agencies",
+                        str(args.agencies),
+                        "--workers",
+                        str(args.workers),
+                    ]
+                    got = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+                    for key, values in got.items():
+                        results.setdefault((name, stage), {}).setdefault(key, []).extend(values)
+    labels = {"score": "score", "analyse": "score + analyse", "plan": "score + analyse + draft plan"}
+    print(f"  {'stage':<30} {'tree':<26} {'CPU s':>7} {'compute s':>10} {'measures':>9}")
+    for stage in STAGES:
+        for name in trees:
+            got = results[(name, stage)]
+            print(
+                f"  {labels[stage]:<30} {name:<26} {statistics.median(got['cpu']):7.2f} "
+                f"{statistics.median(got['compute']):10.2f} {int(got['measures'][0]):9d}"
+            )
+    print(f"  load average after: {_load()}; medians of {args.runs} runs; CPU: the slowest worker's")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agencies", type=int, default=8300)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--against", metavar="REV", help="compare with the engine of a git revision")
+    parser.add_argument("--stage", choices=STAGES, help="only this stage")
+    parser.add_argument("--json", action="store_true", help="print the raw figures as JSON")
     args = parser.parse_args()
+    if args.against:
+        against(args.against, args)
+        return
+    stages = [args.stage] if args.stage else list(STAGES)
+    if args.json:
+        for stage in stages:
+            print(json.dumps(measure(args.agencies, args.workers, args.runs, stage)))
+        return
     n = args.agencies * len(YEARS)
     print(
         f"engine: {args.agencies} agencies x {len(YEARS)} editions = {n} agency-years, "
@@ -108,13 +190,10 @@ def main() -> None:
     labels = {"score": "score", "analyse": "score + analyse", "plan": "score + analyse + draft plan"}
     med = 0.0
     measures = 0
-    for stage in STAGES:
-        times, walls, cpus = [], [], []
-        for _ in range(args.runs):
-            t, measures, wall, cpu = run_once(args.agencies, args.workers, stage)
-            times.append(t)
-            walls.append(wall)
-            cpus.append(cpu)
+    for stage in stages:
+        got = measure(args.agencies, args.workers, args.runs, stage)
+        times, walls, cpus = got["compute"], got["wall"], got["cpu"]
+        measures = int(got["measures"][-1])
         med = statistics.median(times)
         print(
             f"  {labels[stage]:<30} {med:6.2f} s  ({med / n * 1e6 * args.workers:4.0f} us per agency-year "
@@ -123,7 +202,8 @@ def main() -> None:
         )
     print(f"  measures drafted per run: {measures}")
     print(f"  load average after: {_load()} (compute time includes waiting for a core: compare the CPU time)")
-    print(f"  target: everything under 5 s -> {'met' if med < 5 else 'NOT met'}")
+    if stages[-1] == "plan":
+        print(f"  target: everything under 5 s -> {'met' if med < 5 else 'NOT met'}")
 
 
 if __name__ == "__main__":
