@@ -564,7 +564,7 @@ def run_level(
     stop_at = [0.0]
 
     def client(k: int) -> None:
-        i = k * len(work) // level.clients
+        i = k  # neighbours start on different kinds: the mix holds from the first request
         start_gate.wait()
         while time.perf_counter() < stop_at[0] and not stop_all.is_set():
             w = work[i % len(work)]
