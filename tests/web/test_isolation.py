@@ -176,6 +176,7 @@ class Side:
     evidence: Evidence
     check: LinkCheck
     job: object | None
+    token: object  # an API token of the side's editor: a person's object, not the agency's
     marker: str  # in every measure title of the agency (live and approved)
     unapproved: str  # in what must never show on a public or oversight page
 
@@ -190,13 +191,19 @@ def _fill_values(side: Side) -> dict[str, str]:
         "evidence": str(side.evidence.pk),
         "check": str(side.check.pk),
         "job": str(side.job.pk) if side.job else "",
+        "token": str(side.token.pk),
         "province": side.agency.province,
         "kind": "plan",  # documents service kind; fastest format below
         "fmt": "html",
     }
 
 
-FILLABLE = {"agency", "slug", "year", "measure", "measure_id", "evidence", "check", "job", "province"}
+FILLABLE = {
+    *("agency", "slug", "year", "measure", "measure_id", "evidence", "check", "job", "province", "token")
+}
+# Keywords naming an object one person owns (their API tokens): only that person may act on it.
+PERSONAL = {"token"}
+OWNERS = {"ours": "editor", "theirs": "other_editor"}
 # Keywords naming an object one agency owns.
 OWNED = {"agency", "slug", "measure", "measure_id", "evidence", "check", "job"}
 FIXED = {"kind", "fmt"}
@@ -312,6 +319,7 @@ def _build_world() -> dict:
             evidence=evidence,
             check=check,
             job=_import_job(agency, owner, doc),
+            token=ApiToken.issue(owner, f"{MARK[key]}-token")[0],
             marker=MARK[key],
             unapproved=DRAFT if key == "ours" else MARK[key],  # theirs was never approved
         )
@@ -485,8 +493,16 @@ def test_isolation(iso, route: Route, role: str, side: str):
             assert got in expected, f"{ctx}, expected {sorted(expected)}"
             continue
 
+        if set(route.keywords) & PERSONAL:
+            # Another person's token: not found, whoever asks (their agency's editor included).
+            mine = role == OWNERS[side]
+            expected = {200, 302, 405} if mine else {404, 405}
+            assert got in expected, f"{ctx}, expected one of {sorted(expected)} (owner: {OWNERS[side]})"
+            continue
+
         if route.area == "site" or not owned:
-            assert got in (200, 302, 403, 405), ctx
+            # 400: an empty POST to a form that answers its errors so (the token page).
+            assert got in ((200, 302, 403, 405) if method == "GET" else (200, 302, 400, 403, 405)), ctx
             continue
 
         # An agency's own pages and API records.
