@@ -208,7 +208,8 @@ def evidence_delete(request, agency: str, evidence: int):
         return refused
     m = ev.measure
     _require_update(request, m)
-    # The stored file is kept: the audit trail's earlier versions still name it.
+    # The file goes once the deletion commits, unless an undo or another row still names it
+    # (prongsai/web/housekeeping/files.py).
     ev.delete()
     messages.success(request, _("ลบหลักฐานแล้ว"))
     return redirect("measure_progress", agency=agency, measure=m.pk)
