@@ -14,10 +14,15 @@ from what the executive approved only.
   after the file is complete. The first request builds it under a lock (the approval row on
   PostgreSQL, a process lock on SQLite, whose deployments are one process), every later one reads
   it back.
+- Built ahead: recording an approval enqueues ``tasks.build_public_documents`` (``signals``), which
+  makes every file of the approval in a worker with ``prebuild``, the same path a request takes.
+  A request that finds its file not built yet (the worker behind, or its task failed) builds it
+  itself, logged. ``manage.py public_documents --rebuild`` fills what is missing.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from contextlib import contextmanager
@@ -33,9 +38,11 @@ from prongsai.interchange.limits import LENIENT
 from prongsai.interchange.models import Document as Record
 from prongsai.web.cycle.actions.plans import record_digest
 from prongsai.web.cycle.images import agency_emblem, evidence_images
-from prongsai.web.cycle.models import Approval, Evidence, Memo, MemoDecision, MemoKind
+from prongsai.web.cycle.models import Approval, Decision, Evidence, Memo, MemoDecision, MemoKind
 from prongsai.web.cycle.records import memo_record
 from prongsai.web.pages import downloads
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "docx")
 REPORTS = ("analysis", "plan", "progress")
@@ -196,15 +203,18 @@ def _read(name: str) -> bytes:
         return handle.read()
 
 
-def document_bytes(approved: Approved, doc: PublicDocument, fmt: str) -> bytes:
-    """The document's bytes, built once per approved version and kept (see the module's note)."""
+def is_stored(approved: Approved, doc: PublicDocument, fmt: str) -> bool:
+    return default_storage.exists(f"{approved.storage_name(doc, fmt)}.done")
+
+
+def _make(approved: Approved, doc: PublicDocument, fmt: str) -> bytes | None:
+    """Build and store the file under the lock: its bytes, or None when another builder stored it
+    while this one waited."""
     name = approved.storage_name(doc, fmt)
     done = f"{name}.done"
-    if default_storage.exists(done):
-        return _read(name)
     with _building(approved.approval):
-        if default_storage.exists(done):  # built while this request waited
-            return _read(name)
+        if default_storage.exists(done):
+            return None
         data = approved.build(doc, fmt)
         for stale in (name, done):  # left by a build that stopped half-way
             if default_storage.exists(stale):
@@ -213,6 +223,56 @@ def document_bytes(approved: Approved, doc: PublicDocument, fmt: str) -> bytes:
         default_storage.save(done, ContentFile(b""))
         _forget_older(approved)
     return data
+
+
+def document_bytes(approved: Approved, doc: PublicDocument, fmt: str) -> bytes:
+    """The document's bytes, built once per approved version and kept (see the module's note)."""
+    name = approved.storage_name(doc, fmt)
+    if is_stored(approved, doc, fmt):
+        return _read(name)
+    log.warning(
+        "public document %s.%s of approval %s was not built ahead (worker behind or its task "
+        "failed): building it in the request",
+        doc.name,
+        fmt,
+        approved.approval.pk,
+    )
+    data = _make(approved, doc, fmt)
+    return _read(name) if data is None else data
+
+
+def current_approval(plan_id: int) -> Approval | None:
+    """The plan's newest approving decision: the one the public sees (``views.latest_approval``)."""
+    return (
+        Approval.objects.filter(plan_id=plan_id, decision=Decision.APPROVED)
+        .select_related("plan__agency")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class Prebuilt:
+    built: list[str] = field(default_factory=list)  # "plan.pdf", …
+    failed: list[str] = field(default_factory=list)
+
+
+def prebuild(approval: Approval) -> Prebuilt:
+    """Every file the public page offers for the approval (each document x PDF and DOCX), made and
+    stored unless already there. A document that fails is logged and the others still made."""
+    approved = Approved(approval)
+    out = Prebuilt()
+    for doc in approved.documents.values():
+        for fmt in FORMATS:
+            if is_stored(approved, doc, fmt):
+                continue
+            try:
+                if _make(approved, doc, fmt) is not None:
+                    out.built.append(f"{doc.name}.{fmt}")
+            except Exception:
+                log.exception("public document %s.%s of approval %s: not built", doc.name, fmt, approval.pk)
+                out.failed.append(f"{doc.name}.{fmt}")
+    return out
 
 
 _FOLDER = re.compile(r"a([0-9]+)-")
@@ -236,4 +296,12 @@ def _forget_older(approved: Approved) -> None:
         return
 
 
-__all__ = ["FORMATS", "Approved", "DocumentError", "PublicDocument", "document_bytes"]
+__all__ = [
+    "FORMATS",
+    "Approved",
+    "DocumentError",
+    "PublicDocument",
+    "current_approval",
+    "document_bytes",
+    "prebuild",
+]
