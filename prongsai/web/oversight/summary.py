@@ -255,10 +255,25 @@ def rebuild(years: Iterable[int] | None = None, out=None) -> int:
             done += save(compute(ids[start : start + BATCH], [year]))
         if out is not None:
             out(f"{year}: {len(ids)} agencies")
-    if connection.vendor == "postgresql" and done:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {AgencyYear._meta.db_table}")
+    if connection.vendor == "postgresql" and done and years == known_years():
+        cluster()
     return done
+
+
+def cluster() -> None:
+    """PostgreSQL: store each year's rows together, ordered as the province pages read them
+    (CLUSTER on the (fiscal_year, province, name) index, then ANALYZE). Rows written agency by
+    agency spread one year's 8,300 rows over some 3,400 table pages; clustered, about 450, and the
+    national page's queries run 4-10 times faster (docs/deploy.md). CLUSTER locks the table while
+    it runs: seconds at national scale."""
+    table = AgencyYear._meta.db_table
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+        name = next(
+            n for n, c in found.items() if c["index"] and c["columns"] == ["fiscal_year", "province", "name"]
+        )
+        cursor.execute(f'CLUSTER {table} USING "{name}"')
+        cursor.execute(f"ANALYZE {table}")
 
 
 def refresh_stale(today: dt.date | None = None) -> int:
