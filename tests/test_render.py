@@ -21,6 +21,7 @@ from prongsai.documents.model import (
     Cell,
     Chart,
     Document,
+    Figure,
     Heading,
     MemoHeader,
     Paragraph,
@@ -264,3 +265,60 @@ def test_columns_are_at_least_their_longest_word():
     d = read_docx(io.BytesIO(render(Document("plan", "t").add(tb), "docx")))
     grid = d.tables[0]._tbl.tblGrid.gridCol_lst
     assert abs(grid[0].w.cm - widths[0]) < 0.01  # the DOCX grid says what Typst is told
+
+
+def _fixed_time_pdf(sources: dict[str, bytes], images: dict[str, bytes], root: Path) -> bytes:
+    from prongsai.documents.render.typst import _compiler
+
+    for name, data in images.items():
+        (root / name).write_bytes(data)
+    project: dict = sources
+    return _compiler().compile(project, format="pdf", root=str(root), timestamp=0)
+
+
+def test_pdf_project_of_files_is_the_one_file_source(rendered, tmp_path):
+    """The PDF is compiled from one file per top-level block (so that Typst reuses what it laid out
+    for the previous report); at a fixed time it is byte for byte the PDF of the one-file source,
+    images (a photo, the memo's emblem) and landscape pages included."""
+    from PIL import Image
+
+    from prongsai.documents.render.typst import MAIN, typst_files
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buf, format="PNG")
+    photo = Figure(buf.getvalue(), "ภาพกิจกรรม", 5)
+    memo = Document("memo", "บันทึก").add(
+        MemoHeader("สำนักปลัด", "ที่ ๑/๒๕๖๘", "๑ ตุลาคม ๒๕๖๘", "รายงานผล", "นายก", buf.getvalue(), "image/png"),
+        photo,
+        _wide_table(),
+        Paragraph.of("หลังตาราง"),
+    )
+    _, docs = rendered
+    for i, doc in enumerate([*docs.values(), memo]):
+        source, images = to_typst(doc)
+        sources, project_images = typst_files(doc)
+        assert project_images == images and len(sources) > 2 and MAIN in sources
+        one, many = tmp_path / f"one{i}", tmp_path / f"many{i}"
+        one.mkdir()
+        many.mkdir()
+        assert _fixed_time_pdf({MAIN: source.encode()}, images, one) == _fixed_time_pdf(
+            sources, project_images, many
+        ), doc.title
+
+
+def test_the_same_block_is_the_same_file_in_every_report():
+    """Two agencies' reports: a block that prints the same is the same file (same spans, so Typst's
+    memoised layout of it is reused), and the title, which differs, is set after every block."""
+    from prongsai.documents.render.typst import MAIN, typst_files
+
+    data = load_document(DEMO).model_dump(mode="json")
+    a = build("analysis", parse_document(data))
+    data["agency"]["name"] = "เทศบาลตำบลศรีสังคราม"
+    b = build("analysis", parse_document(data))
+    fa, _ = typst_files(a)
+    fb, _ = typst_files(b)
+    same = [name for name in fa if name != MAIN and fa[name] == fb.get(name)]
+    assert len(same) >= len(fa) // 2, same
+    main = fa[MAIN].decode()
+    assert main.rstrip().splitlines()[-1].startswith("#set document(title: ")
+    assert "ศรีสังคราม" not in fa[MAIN].decode() and "ศรีสังคราม" in fb[MAIN].decode()

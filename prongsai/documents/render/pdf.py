@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from prongsai.documents.model import Document
-from prongsai.documents.render.typst import compile_typst, to_typst
+from prongsai.documents.render.typst import compile_files, typst_files
 
 
 def render_pdf(doc: Document, out: Path | None = None) -> bytes:
-    source, files = to_typst(doc)
-    data = compile_typst(source, files, "pdf")
+    sources, images = typst_files(doc)
+    data = compile_files(sources, images, "pdf")
     if out is not None:
         Path(out).write_bytes(data)
     return data

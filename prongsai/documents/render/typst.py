@@ -16,7 +16,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from prongsai.documents.fonts import BODY_PT, FAMILY, FONT_DIR, font_path
 from prongsai.documents.layout import (
@@ -54,12 +54,20 @@ HEADING_PT = {0: 20, 1: 18, 2: 16}
 EXT = {"image/png": "png", "image/jpeg": "jpg"}
 DOTTED = '(paint: black, thickness: 0.6pt, dash: "dotted")'
 
+# The memo header's helpers; a block compiled as its own file imports them from HELPERS_FILE.
+HELPERS = f"""\
+#let dotfill = box(width: 1fr, place(dy: 3pt, line(length: 100%, stroke: {DOTTED})))
+#let memo-value(body) = underline(stroke: {DOTTED}, offset: 3pt, evade: false, body)
+"""
+HELPERS_FILE = "prongsai.typ"
+_HELPER_NAMES = ("#dotfill", "#memo-value")
+
+# The document's title is set at the end, not here: a set rule is part of the style chain of
+# everything after it, so a title set first made every layout of one agency's report differ, for
+# Typst's memoisation, from the same layout in the next agency's (see typst_files).
 PREAMBLE = """\
 #let thai-digits(s) = s.replace(regex("[0-9]"), m => "๐๑๒๓๔๕๖๗๘๙".clusters().at(int(m.text)))
-#let dotfill = box(width: 1fr, place(dy: 3pt, line(length: 100%%, stroke: %(dotted)s)))
-#let memo-value(body) = underline(stroke: %(dotted)s, offset: 3pt, evade: false, body)
-#set document(title: %(title)s)
-#set page(paper: "a4", flipped: %(flipped)s, footer: %(footer)s,
+%(helpers)s#set page(paper: "a4", flipped: %(flipped)s, footer: %(footer)s,
   margin: (top: 2.5cm, bottom: 2cm, left: 3cm, right: 2cm))
 #set text(font: "%(family)s", size: %(body)spt, lang: "th", hyphenate: false,
   top-edge: "ascender", bottom-edge: "descender")
@@ -301,9 +309,10 @@ class TypstRenderer:
             f"หน้า #{conv}(str(counter(page).get().first())) / #{conv}(str(counter(page).final().first()))])"
         )
 
-    def render(self) -> str:
+    def parts(self) -> tuple[str, list[str], str]:
+        """The preamble, each top-level block's markup, and the closing title rule."""
         head = PREAMBLE % {
-            "title": q(self.doc.title),
+            "helpers": HELPERS,
             "footer": self.footer(),
             "family": FAMILY,
             "body": BODY_PT,
@@ -314,20 +323,52 @@ class TypstRenderer:
             "flipped": "true" if self.doc.landscape else "false",
         }
         blocks = [Heading(self.doc.title, 0), *self.doc.blocks] if self.doc.show_title else self.doc.blocks
-        return head + "\n" + "\n\n".join(self.block(b) for b in blocks) + "\n"
+        tail = f"#set document(title: {q(self.doc.title)})\n"
+        return head, [self.block(b) for b in blocks], tail
+
+    def render(self) -> str:
+        head, blocks, tail = self.parts()
+        return head + "\n" + "\n\n".join(blocks) + "\n" + tail
 
 
 def to_typst(doc: Document) -> tuple[str, dict[str, bytes]]:
-    """The Typst source of ``doc`` and the image files it refers to (name -> bytes)."""
+    """The Typst source of ``doc`` as one file, and the image files it refers to (name -> bytes)."""
     r = TypstRenderer(doc)
     source = r.render()
     return source, r.files
+
+
+def typst_files(doc: Document) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """``doc`` as a Typst project: its sources in memory (``main.typ``: the preamble, an include
+    per top-level block, the title; one file per block; the helpers) and its image files; the
+    same document as ``to_typst``'s one file.
+
+    Typst memoises layout by content, and content carries the source position (span) it came
+    from; a span is numbered within its file, from the whole file's shape. In one file, every
+    agency's report numbers its texts differently, so nothing laid out for one report was reused
+    for the next. A block in its own file is numbered alone: the same table or paragraph (the
+    item texts, the boilerplate) gets the same spans in every report, and a batch or a server lays
+    it out once."""
+    r = TypstRenderer(doc)
+    head, blocks, tail = r.parts()
+    files: dict[str, bytes] = {}
+    includes = []
+    for i, block in enumerate(blocks):
+        name = f"block{i}.typ"
+        if any(h in block for h in _HELPER_NAMES):
+            block = f"#import {q(HELPERS_FILE)}: dotfill, memo-value;{block}"
+        files[name] = block.encode("utf-8")
+        includes.append(f"#include {q(name)}")
+    files[HELPERS_FILE] = HELPERS.encode("utf-8")
+    files[MAIN] = (head + "\n" + "\n\n".join(includes) + "\n" + tail).encode("utf-8")
+    return files, r.files
 
 
 if TYPE_CHECKING:
     import typst
 
 OutputFormat = Literal["pdf", "png", "svg"]
+MAIN = "main.typ"
 
 _lock = threading.Lock()
 
@@ -337,7 +378,9 @@ def _compiler() -> typst.Compiler:
     import typst
 
     font_path()  # fail clearly when the font is not installed
-    return typst.Compiler(font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
+    # The root is where a file the project does not hold would be read from: the fonts' folder,
+    # so that nothing else on disk is reachable.
+    return typst.Compiler(root=str(FONT_DIR), font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
 
 
 def _after_fork() -> None:
@@ -367,6 +410,26 @@ def compile_typst(
             main = root / "main.typ"
             main.write_text(source, encoding="utf-8")
             return _one_file(compiler.compile(main, format=fmt, ppi=ppi, root=str(root)))
+
+
+def compile_files(
+    sources: dict[str, bytes], images: dict[str, bytes] | None = None, fmt: OutputFormat = "pdf"
+) -> bytes:
+    """Compile a Typst project (``typst_files``): ``sources`` in memory, ``main.typ`` first read;
+    ``images`` from a temporary folder that is the compile's root (the binding takes only text
+    in memory), else the root is the fonts' folder. Nothing else on disk is reachable."""
+    if MAIN not in sources:
+        raise ValueError(f"a Typst project needs its {MAIN}")
+    compiler = _compiler()
+    # The binding takes a dict of files (name -> UTF-8 text); its stub names only one path or bytes.
+    project: Any = sources
+    with _lock:
+        if not images:
+            return _one_file(compiler.compile(project, format=fmt, root=str(FONT_DIR)))
+        with tempfile.TemporaryDirectory(prefix="prongsai-typst-") as tmp:
+            for name, data in images.items():
+                (Path(tmp) / name).write_bytes(data)
+            return _one_file(compiler.compile(project, format=fmt, root=tmp))
 
 
 def _one_file(result: bytes | list[bytes] | None) -> bytes:
