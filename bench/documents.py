@@ -51,12 +51,27 @@ def one(record, fmt: str) -> bytes:
     return render(build("analysis", record), fmt)
 
 
+UNITS = ["สำนักปลัด", "กองคลัง", "กองช่าง", "กองการศึกษา", "กองสาธารณสุขและสิ่งแวดล้อม", "ทุกส่วนราชการ"]
+
+
 def synthetic_record(n: int):
-    """Seed 003 with other scores and another name: a different agency's report."""
+    """Seed 003 with other scores, another name and a plan of its own (some of the measures, in
+    another order, their steps reordered, other units responsible): a different agency's report.
+    Typst reuses what it laid out for earlier reports where the text is the same (item texts,
+    boilerplate); the plan differs, as agencies' plans do, so the batch is not flattered."""
     rng = random.Random(n)
     record = load_document(DEMO)
     data = record.model_dump(mode="json")
     data["agency"]["name"] = f"เทศบาลตำบลทดสอบ{n}"
+    measures = rng.sample(data["measures"], rng.randint(6, len(data["measures"])))
+    for no, m in enumerate(measures, 1):
+        m["no"] = no
+        steps = (m.get("steps") or "").split("\n")
+        rng.shuffle(steps)
+        m["steps"] = "\n".join(steps)
+        m["responsible"] = rng.choice(UNITS)
+        m["status"] = rng.choice(["not_started", "in_progress", "done"])
+    data["measures"] = measures
     for a in data["assessments"]:
         a["indicators"] = {k: round(rng.uniform(70, 100), 2) for k in a["indicators"]}
         a["items"] = {
@@ -105,6 +120,8 @@ def main() -> None:
     one(record, "pdf")
     model = build("analysis", record)
     # Another agency's report each run: rendering one model again is memoised by Typst (0.1 s).
+    # Blocks that print the same as in an earlier report (item texts, boilerplate) are reused, as
+    # in a server or a batch; a process's first report is the CLI's figure below.
     others = iter([synthetic_record(1000 + i) for i in range(2 * args.runs)])
     others_cpu = iter([synthetic_record(2000 + i) for i in range(2 * args.runs)])
     pdf_med = median_time(lambda: one(next(others), "pdf"), args.runs)
@@ -121,7 +138,8 @@ def main() -> None:
     # Shared machines: the load says how far the timings below are from an idle machine's.
     print(f"  load average (1, 5, 15 min) on {os.cpu_count()} CPUs: {os.getloadavg()}")
     print(
-        f"  in-process PDF, build included (charts drawn by Typst): {pdf_med:.3f} s (target < 0.2 s);"
+        f"  in-process PDF, build included (charts drawn by Typst), after other agencies' reports:"
+        f" {pdf_med:.3f} s (target < 0.2 s);"
         f" CPU {pdf_cpu:.3f} s"
     )
     print(f"  in-process PDF of the same report again (Typst's memoisation): {same_med:.3f} s")
