@@ -654,7 +654,9 @@ class Costly:
                 took = (j.finished_at - (j.started or j.created)).total_seconds()
                 parts.append(f"{j.status} ({j.method or '-'} {j.pages or '?'} pages, {took:.0f} s)")
             elif j.started:
-                parts.append(f"running for {(now - j.started).total_seconds():.0f} s")
+                stage = getattr(j, "progress_stage", "")  # the importer's progress, when it reports it
+                done = f", {stage} {j.progress_done}/{j.progress_total}" if stage else ""
+                parts.append(f"running for {(now - j.started).total_seconds():.0f} s{done}")
             else:
                 parts.append("queued")
         finished = list(LinkCheck.objects.filter(finished__isnull=False))
