@@ -73,7 +73,7 @@ def _keep_current(rows: QuerySet[AgencyYear], year: int | None) -> None:
         stale = AgencyYear.objects.filter(fiscal_year=year, next_due__lt=today)
         if cache.add(f"prongsai:oversight:stale:{today}:{year}", True, 3600) and stale.exists():
             tasks.refresh_stale.enqueue()
-    elif cache.add("prongsai:oversight:empty", True, 3600) and not AgencyYear.objects.exists():
+    if cache.add("prongsai:oversight:empty", True, 3600) and not AgencyYear.objects.exists():
         tasks.rebuild_all.enqueue()
 
 
@@ -194,7 +194,7 @@ def _province_figures(rows, year: int) -> dict:
 @login_required
 def province(request, province: str, year: int):
     rows = _rows(request).filter(province=province)
-    if not rows.exists():
+    if not overseen_agencies(request.user).filter(province=province).exists():
         raise Http404
     _, choices = _year(request, rows, year)
     _keep_current(rows, year)
@@ -238,8 +238,8 @@ def export(request, fmt: str):
     """The agency table of the page the link is on, every page of it, as XLSX or CSV."""
     rows = _rows(request)
     year, _choices = _year(request, rows)
-    if year is None:
-        raise Http404
+    if year is None:  # nothing yet: the header alone
+        year, rows = 0, rows.none()
     params = table.params_of(request, {"year": str(year)})
     rows = rows.filter(fiscal_year=year)
     name = "-".join(["oversight", str(year), *([params["province"]] if params.get("province") else [])])
