@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from prongsai import __version__
 from prongsai.interchange import Document, InterchangeError, load_document
@@ -22,10 +23,17 @@ from prongsai.ita.edition import EditionError, all_editions
 from prongsai.ita.findings import Finding
 from prongsai.ita.library import LibraryError
 from prongsai.ita.plan import draft_plan
-from prongsai.report import text as report
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70
+
+
+def _report() -> ModuleType:
+    """The text reports, imported by the commands that print one: not by ``document``, whose
+    whole-process time is a figure of issue 9."""
+    from prongsai.report import text
+
+    return text
 
 
 class UsageError(Exception):
@@ -53,7 +61,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(report.scores(doc, scores, thai_digits=args.thai_digits, skipped=skipped))
+        print(_report().scores(doc, scores, thai_digits=args.thai_digits, skipped=skipped))
     return 0
 
 
@@ -73,7 +81,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         out["uncertain_facts"] = uncertain_facts(analysis.result.edition)
         _dump({"format": "prongsai/1", "agency": doc.agency.model_dump(), "analysis": out})
     else:
-        print(report.analysis(doc, analysis, thai_digits=args.thai_digits))
+        print(_report().analysis(doc, analysis, thai_digits=args.thai_digits))
     return 0
 
 
@@ -92,7 +100,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(report.plan(doc, plan, thai_digits=args.thai_digits))
+        print(_report().plan(doc, plan, thai_digits=args.thai_digits))
     return 0
 
 
@@ -116,7 +124,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(report.validation(args.file, doc, scores, counts, skipped))
+        print(_report().validation(args.file, doc, scores, counts, skipped))
     return 1 if args.strict and (counts["error"] or counts["warning"]) else 0
 
 
@@ -159,7 +167,7 @@ def cmd_preaudit(args: argparse.Namespace) -> int:
     if args.json:
         _dump(result.to_dict())
     else:
-        print(report.preaudit(args.file, result))
+        print(_report().preaudit(args.file, result))
     return 0 if result.ready else 1
 
 
@@ -173,7 +181,7 @@ def cmd_editions(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(report.editions(editions, show_uncertain=args.uncertain))
+        print(_report().editions(editions, show_uncertain=args.uncertain))
     return 0
 
 
@@ -199,7 +207,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             _write_draft(args.output, path, result.document)
         results.append(result.to_dict())
         if not args.json:
-            print(report.import_summary(path, result))
+            print(_report().import_summary(path, result))
     if args.json:
         _dump(results if len(results) != 1 else results[0])
     return EXIT_BAD_INPUT if failed else 0
