@@ -42,6 +42,14 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(1.5)
             code, headers = 200, {}
+        elif path == "/drip-headers":  # the status line at once, then headers that never end
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self.wfile.flush()
+            for _ in range(40):
+                self.wfile.write(b"X")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
         elif path == "/drip":  # a byte at a time: every read within the per-read timeout
             for ch in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 40:
                 self.wfile.write(bytes([ch]))
@@ -136,6 +144,17 @@ def test_a_dripping_server_is_cut_at_the_links_deadline(server, private_ok, monk
     started = time.monotonic()
     assert links.fetch_status(f"{server}/drip") == (False, None, "timeout")
     assert time.monotonic() - started < 2.5  # HEAD cut at 0.8 s, no GET after it
+
+
+def test_a_status_line_in_time_with_endless_headers_is_a_timeout(server, private_ok, monkeypatch):
+    """Cut at the deadline, the headers read as ended and the 200 came back as a working link
+    (found by bench/load.py's dripping server)."""
+    monkeypatch.setattr(links, "TIMEOUT", 2.0)
+    monkeypatch.setattr(links, "DEADLINE", 0.8)
+    started = time.monotonic()
+    ok, _status, error = links.fetch_status(f"{server}/drip-headers")
+    assert (ok, error) == (False, "timeout")
+    assert time.monotonic() - started < 2.5
 
 
 @pytest.mark.parametrize(

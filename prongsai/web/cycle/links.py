@@ -100,8 +100,15 @@ class _Deadline(threading.local):
 _deadline = _Deadline()
 
 
-def _cut(sockets: list[socket.socket]) -> None:
+class _Cut:
+    """Whether the deadline fired: a cut socket may read as a clean end of the headers."""
+
+    fired = False
+
+
+def _cut(sockets: list[socket.socket], state: _Cut) -> None:
     """Shut the link's sockets down: a read blocked in another thread returns at once."""
+    state.fired = True
     for sock in list(sockets):
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
@@ -111,11 +118,12 @@ def _cut(sockets: list[socket.socket]) -> None:
 def _within(seconds: float):
     """Everything inside (every connection it opens) ends by ``seconds`` from now."""
     _deadline.at, _deadline.sockets = time.monotonic() + seconds, []
-    timer = threading.Timer(seconds, _cut, args=(_deadline.sockets,))
+    state = _Cut()
+    timer = threading.Timer(seconds, _cut, args=(_deadline.sockets, state))
     timer.daemon = True
     timer.start()
     try:
-        yield
+        yield state
     finally:
         timer.cancel()
         _deadline.at = None
@@ -284,13 +292,15 @@ def fetch_status(url: str) -> tuple[bool, int | None, str]:
     except (ValueError, UnicodeError):
         return False, None, INVALID
     started = time.monotonic()
-    with _within(DEADLINE):
+    with _within(DEADLINE) as cut:
         ok, status, error = _request(target, "HEAD")
-        if not ok and (error in (HTTP, PROTOCOL) or (error == REDIRECTS and status)):
+        if not ok and not cut.fired and (error in (HTTP, PROTOCOL) or (error == REDIRECTS and status)):
             # Many servers refuse or mishandle HEAD (405, 403, 404, 501, a dropped connection).
             ok, status, error = _request(target, "GET")
-    if not ok and time.monotonic() - started >= DEADLINE:
-        return False, status, TIMEOUT_ERR  # cut at the deadline, whatever the read then raised
+    # Cut at the deadline, whatever the read then raised or returned: a status line sent in time
+    # with headers that never end reads as a whole answer once its socket is shut.
+    if cut.fired or (not ok and time.monotonic() - started >= DEADLINE):
+        return False, status, TIMEOUT_ERR
     return ok, status, error
 
 
