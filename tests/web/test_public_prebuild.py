@@ -197,3 +197,28 @@ def test_the_command_fills_missing_files(world, login, client, settings, builds,
         assert download(client, name).content == made[name]
     call_command("public_documents", "--rebuild")
     assert "0 files built, 0 failed" in capsys.readouterr().out and builds == []
+
+
+def test_a_document_that_cannot_be_made_does_not_fail_the_task(world, login, client, settings, monkeypatch):
+    """A record the documents service refuses (DocumentError, a 404 on the page too) is noted, not
+    a failed task to retry; the other files are built."""
+    from prongsai.documents.service import DocumentError
+    from prongsai.web.public import signals
+
+    monkeypatch.setattr(signals, "_enqueue", lambda pk: None)
+    approve_through_workflow(login, world["users"]["approver"], world["our_plan"])
+    real = downloads.record_document
+
+    def no_analysis(record, kind, fmt, **kw):
+        if kind == "analysis":
+            raise DocumentError("no assessment to analyse")
+        return real(record, kind, fmt, **kw)
+
+    monkeypatch.setattr(downloads, "record_document", no_analysis)
+    result = tasks.build_public_documents.enqueue(Approval.objects.get().pk)
+    assert result.status == "SUCCESSFUL"
+    assert result.return_value == {
+        "built": ["plan.pdf", "plan.docx"],
+        "refused": ["analysis.pdf", "analysis.docx"],
+    }
+    assert download(client, "analysis.pdf").status_code == 404

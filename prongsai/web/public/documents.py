@@ -254,7 +254,8 @@ def current_approval(plan_id: int) -> Approval | None:
 @dataclass
 class Prebuilt:
     built: list[str] = field(default_factory=list)  # "plan.pdf", …
-    failed: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # DocumentError: a request answers 404 too
+    failed: list[str] = field(default_factory=list)  # anything else: a request tries again
 
 
 def prebuild(approval: Approval) -> Prebuilt:
@@ -269,6 +270,11 @@ def prebuild(approval: Approval) -> Prebuilt:
             try:
                 if _make(approved, doc, fmt) is not None:
                     out.built.append(f"{doc.name}.{fmt}")
+            except DocumentError as exc:
+                log.warning(
+                    "public document %s.%s of approval %s cannot be made: %s", doc.name, fmt, approval.pk, exc
+                )
+                out.refused.append(f"{doc.name}.{fmt}")
             except Exception:
                 log.exception("public document %s.%s of approval %s: not built", doc.name, fmt, approval.pk)
                 out.failed.append(f"{doc.name}.{fmt}")

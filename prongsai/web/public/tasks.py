@@ -29,4 +29,4 @@ def build_public_documents(approval_id: int) -> dict:
     done = prebuild(current)
     if done.failed:
         raise RuntimeError(f"approval {approval_id}: not built: {', '.join(done.failed)}")
-    return {"built": done.built}
+    return {"built": done.built, "refused": done.refused}

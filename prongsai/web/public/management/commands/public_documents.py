@@ -41,11 +41,12 @@ class Command(BaseCommand):
                 done = prebuild(approval)
                 built += len(done.built)
                 failed += [f"approval {pk}: {name}" for name in done.failed]
-                if done.built or done.failed:
+                if done.built or done.refused or done.failed:
                     plan = approval.plan
                     self.stdout.write(
                         f"{plan.agency.slug} {plan.fiscal_year} (approval {pk}): "
-                        f"built {len(done.built)}, failed {len(done.failed)}"
+                        f"built {len(done.built)}, cannot be made {len(done.refused)}, "
+                        f"failed {len(done.failed)}"
                     )
             else:
                 approved = Approved(approval)
