@@ -463,7 +463,15 @@ def test_national_page_drills_down_and_charts(world, login):
     province = c.get(province_url).content.decode()
     assert reverse("oversight_agency", kwargs={"agency": "tonyongmat"}) in province
     agency = c.get(reverse("oversight_agency", kwargs={"agency": "tonyongmat"}))
-    assert agency.status_code == 200 and province_url in agency.content.decode()
+    # Back up to the province, at the agency's newest year (its plan of 2569).
+    back = reverse("oversight_province", kwargs={"province": TRANG, "year": 2569})
+    assert agency.status_code == 200 and back in agency.content.decode()
+    # Its years with a plan or a result, and this fiscal year's (no plan yet); not every year known.
+    shown = [r.fiscal_year for r in agency.context["years"]]
+    assert shown == sorted(
+        {2569, 2568, 2567, fiscal_year_of(timezone.localdate())} & set(shown), reverse=True
+    )
+    assert 2569 in shown and 2568 in shown
 
 
 def test_rebuild_command_and_stale_rows(world, capsys):

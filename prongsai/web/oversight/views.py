@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from prongsai.thai.dates import fiscal_year_of
 from prongsai.web.agencies.access import is_overseer, overseen_agencies
 from prongsai.web.agencies.models import OverseerGrant
 from prongsai.web.cycle.models import IndicatorScore
@@ -280,7 +281,13 @@ def agency(request, agency: str):
     for r in results:
         r["indicators"] = [scores.get(r["fiscal_year"], {}).get(n) for n in range(1, 11)]
     today = timezone.localdate()
-    years = list(AgencyYear.objects.filter(agency=a).order_by("-fiscal_year"))
+    # The years the agency has a plan or a result in, and this fiscal year (no plan yet is news).
+    current = fiscal_year_of(today)
+    years = [
+        r
+        for r in AgencyYear.objects.filter(agency=a).order_by("-fiscal_year")
+        if r.plan_status or r.overall is not None or r.fiscal_year == current
+    ]
     prefix = table.agency_url("")
     for row in years:
         table.decorate(row, today, prefix)
@@ -306,7 +313,9 @@ def agency(request, agency: str):
             "years": years,
             "rule": rule(),
             "indicator_numbers": range(1, 11),
-            "province_year": next((r.fiscal_year for r in years if r.overall is not None), None),
+            "province_year": next(
+                (r.fiscal_year for r in years if r.plan_status or r.overall is not None), None
+            ),
         },
     )
 
