@@ -9,10 +9,15 @@ junk is refused before any parser sees it, and the job shows what the worker is 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
+import signal
+import subprocess
+import sys
 import time
+import uuid
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -310,3 +315,52 @@ def test_progress_is_on_the_job_and_the_pages_show_it(world, login, monkeypatch)
     assert 'max="12" value="3"' in part
     review = c.get(reverse("import_review", kwargs={"agency": OURS, "job": job.pk})).content.decode()
     assert "อ่านข้อความจากภาพ (OCR) หน้า 3/12" in review
+
+
+def _marked(marker: str) -> dict[int, bool]:
+    """The processes whose environment carries ``marker``: pid -> leads its own group (the
+    reader does; the worker, its forkserver and resource tracker do not)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdecimal():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    group = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2])
+                    found[int(entry.name)] = group == int(entry.name)
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def _readers(marker: str) -> list[int]:
+    return [pid for pid, leads in _marked(marker).items() if leads]
+
+
+def test_a_killed_worker_leaves_no_reader_behind(tmp_path):
+    """kill -9 of the worker: its reader (a forkserver's child, in a group of its own) read on
+    for minutes as an orphan (the forkserver outlives the worker, so the reader's parent stays)."""
+    key, value = "PRONGSAI_ORPHAN_TEST", uuid.uuid4().hex
+    stuck = tmp_path / "stuck.pdf"
+    stuck.write_bytes(_stuck_pdf())  # pdfium and pdfminer take a minute and more over it
+    script = (
+        "import sys; from prongsai.web.imports import sandbox; "
+        "sandbox.read_limited(open(sys.argv[1], 'rb').read(), 'stuck.pdf', seconds=600, quiet=600)"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script, str(stuck)], env={**os.environ, key: value})
+    try:
+        deadline = time.monotonic() + 60
+        while not _readers(value) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _readers(value), "the reader never started"
+        time.sleep(1)  # reading
+    finally:
+        worker.kill()
+        worker.wait()
+    deadline = time.monotonic() + 10
+    while _readers(value) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _readers(value)
+    for pid in _marked(value):  # nothing of this test left running, whatever the outcome
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, f"the reader still runs after its worker was killed: {left}"

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -148,7 +149,7 @@ def read_limited(
         return refused
     ctx = _ctx()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, data, name, memory, max_pages), daemon=True)
+    child = ctx.Process(target=_child, args=(send, data, name, memory, max_pages, os.getpid()), daemon=True)
     child.start()
     send.close()
     outcome: Outcome | None = None
@@ -219,9 +220,10 @@ def _peak_kb() -> int:
     return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
-def _child(conn: Any, data: bytes, name: str, memory: int, max_pages: int) -> None:
+def _child(conn: Any, data: bytes, name: str, memory: int, max_pages: int, worker: int) -> None:
     """In the child: limits first, then the importer; one final message on the pipe."""
     os.setpgid(0, 0)  # a group of its own: the parent kills tesseract with it
+    _end_with(worker)
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from prongsai.importers import ImportFailure
@@ -255,6 +257,31 @@ def _child(conn: Any, data: bytes, name: str, memory: int, max_pages: int) -> No
         conn.send(("error", f"{type(exc).__name__}: {exc}"[:1000]))
     finally:
         conn.close()
+
+
+def _started(pid: int) -> str | None:
+    """When ``pid`` started (its /proc stat), or None once it is gone: a pid alone may be reused."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def _end_with(worker: int) -> None:
+    """A worker killed outright (kill -9, a restart) cannot stop its reader, and the forkserver
+    that forked it lives on: once the worker is gone this process kills its group (tesseract
+    too) instead of reading on for minutes as an orphan."""
+    born = _started(worker)
+    if born is None:
+        return  # no /proc here: the worker's own _stop and the service manager are all there is
+
+    def watch() -> None:
+        while _started(worker) == born:
+            time.sleep(0.5)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="end-with-worker", daemon=True).start()
 
 
 def _pdf_pages(data: bytes) -> int | None:
