@@ -25,7 +25,7 @@ def _touch(kind: str, *values) -> None:
     if p is None:
         p = _local.pending = {"keys": set(), "plans": set(), "measures": set()}
     p[kind].update(values)
-    transaction.on_commit(_flush)
+    transaction.on_commit(_flush, robust=True)  # a failed enqueue never fails the saved change
 
 
 def _flush() -> None:
@@ -65,7 +65,7 @@ def approval_changed(sender, instance: Approval, **kwargs) -> None:
 def agency_changed(sender, instance: Agency, created: bool = False, **kwargs) -> None:
     from prongsai.web.oversight.tasks import refresh_agency
 
-    transaction.on_commit(lambda: refresh_agency.enqueue(instance.pk))
+    transaction.on_commit(lambda: refresh_agency.enqueue(instance.pk), robust=True)
 
 
 RECEIVERS = {
