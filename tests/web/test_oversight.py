@@ -486,3 +486,19 @@ def test_rebuild_command_and_stale_rows(world, capsys):
     call_command("oversight_rebuild", "--stale")
     assert _row("tonyongmat", 2569).overdue == len(world["our_plan"].overdue_measures())
     assert "rows in" in capsys.readouterr().out
+
+
+def test_agencies_written_in_bulk_get_their_rows_when_a_page_is_read(world, login):
+    """load_demo and restores write agencies without signals: the page queues the year's rebuild."""
+    Agency.objects.bulk_create(
+        [
+            Agency(name=f"อบต.นำเข้า {i}", slug=f"bulk{i}", type="องค์การบริหารส่วนตำบล", province=TRANG)
+            for i in range(3)
+        ]
+    )
+    assert not AgencyYear.objects.filter(slug__startswith="bulk").exists()
+    c = login(world["users"]["national_overseer"])
+    assert c.get(reverse("oversight_home"), {"year": 2569}).status_code == 200
+    assert AgencyYear.objects.filter(slug__startswith="bulk", fiscal_year=2569).count() == 3
+    page = c.get(reverse("oversight_home"), {"year": 2569})
+    assert page.context["summary"].agencies == Agency.objects.count()

@@ -26,3 +26,8 @@ def refresh_stale() -> int:
 @task()
 def rebuild_all() -> int:
     return summary.rebuild()
+
+
+@task()
+def rebuild_year(year: int) -> int:
+    return summary.rebuild(years=[year])

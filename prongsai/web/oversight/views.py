@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from prongsai.thai.dates import fiscal_year_of
 from prongsai.web.agencies.access import is_overseer, overseen_agencies
-from prongsai.web.agencies.models import OverseerGrant
+from prongsai.web.agencies.models import Agency, OverseerGrant
 from prongsai.web.cycle.models import IndicatorScore
 from prongsai.web.oversight import charts, stats, summary, table, tasks
 from prongsai.web.oversight.models import AgencyYear
@@ -67,13 +67,16 @@ def _rows(request) -> QuerySet[AgencyYear]:
 
 
 def _keep_current(rows: QuerySet[AgencyYear], year: int | None) -> None:
-    """Rows the calendar has changed (an open measure's due day passed), or no rows at all yet
-    (a database loaded in bulk): a task recomputes them, asked at most once an hour."""
+    """Rows the calendar has changed (an open measure's due day passed), agencies without a row of
+    the year, or no rows at all yet (a database loaded in bulk): a task recomputes them, asked at
+    most once an hour."""
     today = timezone.localdate()
-    if year is not None:
-        stale = AgencyYear.objects.filter(fiscal_year=year, next_due__lt=today)
-        if cache.add(f"prongsai:oversight:stale:{today}:{year}", True, 3600) and stale.exists():
+    if year is not None and cache.add(f"prongsai:oversight:stale:{today}:{year}", True, 3600):
+        if AgencyYear.objects.filter(fiscal_year=year, next_due__lt=today).exists():
             tasks.refresh_stale.enqueue()
+        # Agencies written in bulk (no signal) have no row of the year yet.
+        if Agency.objects.exclude(oversight_rows__fiscal_year=year).exists():
+            tasks.rebuild_year.enqueue(year)
     if cache.add("prongsai:oversight:empty", True, 3600) and not AgencyYear.objects.exists():
         tasks.rebuild_all.enqueue()
 
