@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prongsai.importers import filetypes
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract import Extracted, extract_bytes, extract_path, ocr_image, thai_ratio
-from prongsai.importers.extract import docx as docx_mod
 from prongsai.importers.extract import ocr as ocr_mod
 from prongsai.importers.extract.doc import is_encrypted_ooxml
 from prongsai.importers.extract.thai import normalise_thai
@@ -518,7 +518,7 @@ def test_zip_bomb_disguised_as_docx(monkeypatch, rendered):
     assert len(bomb) < 100_000
     assert failure(bomb, "report.docx").code == "zip_bomb"
     # The total too (limit lowered so the test needs no 200 MB): plain members, no high ratio.
-    monkeypatch.setattr(docx_mod, "MAX_TOTAL_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(filetypes, "MAX_TOTAL_UNCOMPRESSED", 10_000)
     assert failure(rendered("plan", "docx"), "report.docx").code == "zip_bomb"
     assert not opened
 

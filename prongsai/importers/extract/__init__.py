@@ -1,5 +1,5 @@
-"""File -> text. The type is decided by the bytes (sniff.py), each type has its own small module,
-and every bad input ends as an ImportFailure with an English and a Thai message.
+"""File -> text. The type is decided by the bytes (importers/filetypes.py), each type has its own
+small module, and every bad input ends as an ImportFailure with an English and a Thai message.
 
     extract_path(path) / extract_bytes(data, name) -> Extracted(text, method, pages, encoding, warnings)
 """
@@ -11,13 +11,13 @@ from pathlib import Path
 
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract.doc import extract_via_libreoffice, is_encrypted_ooxml
-from prongsai.importers.extract.docx import extract_docx, open_zip
+from prongsai.importers.extract.docx import extract_docx
 from prongsai.importers.extract.ocr import extract_image, ocr_image, ocr_pdf_pages
 from prongsai.importers.extract.pdf import encrypted, extract_pdf
 from prongsai.importers.extract.result import Extracted
-from prongsai.importers.extract.sniff import sniff
 from prongsai.importers.extract.text import decode
 from prongsai.importers.extract.thai import thai_ratio
+from prongsai.importers.filetypes import open_zip, sniff
 
 MAX_BYTES = 50 * 1024 * 1024
 

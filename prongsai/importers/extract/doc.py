@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 from prongsai.importers.errors import ImportFailure
-from prongsai.importers.extract.docx import corrupt, extract_docx
+from prongsai.importers.extract.docx import extract_docx
 from prongsai.importers.extract.result import Extracted
+from prongsai.importers.filetypes import corrupt
 
 TIMEOUT = 120  # seconds; a long report converts in under 10
 _ENCRYPTED_NAME = "EncryptedPackage".encode("utf-16-le")

@@ -5,12 +5,12 @@ Headers, footers, footnotes and comments are left out: they repeat or annotate, 
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import Protocol
 
 from prongsai.importers.errors import ImportFailure
 from prongsai.importers.extract.result import Extracted
+from prongsai.importers.filetypes import corrupt
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -33,42 +33,6 @@ class XmlElement(Protocol):
     def get(self, key: str, default: str | None = None) -> str | None: ...
     def find(self, path: str) -> XmlElement | None: ...
     def getparent(self) -> XmlElement | None: ...
-
-
-MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100
-RATIO_FROM = 1024 * 1024  # small members (styles.xml...) legitimately compress far better than 100:1
-
-
-def open_zip(data: bytes, source: str | None) -> zipfile.ZipFile:
-    """The archive, refused before anything is decompressed if its central directory promises a
-    bomb. zipfile never inflates past a member's declared size, so the directory can be trusted."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise corrupt(source, f"damaged ZIP/DOCX ({exc})") from None
-    total = sum(i.file_size for i in infos)
-    worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > RATIO_FROM), default=0)
-    if total > MAX_TOTAL_UNCOMPRESSED or worst > MAX_RATIO:
-        raise ImportFailure(
-            "zip_bomb",
-            f"refused: the archive would expand to {total / 2**20:.0f} MiB "
-            f"(largest compression ratio {worst:.0f}:1); limits {MAX_TOTAL_UNCOMPRESSED // 2**20} MiB, "
-            f"{MAX_RATIO}:1",
-            "ไฟล์มีลักษณะผิดปกติ (เมื่อขยายแล้วมีขนาดใหญ่เกินไป) ระบบจึงไม่เปิดอ่านเพื่อความปลอดภัย",
-            source=source,
-        )
-    return archive
-
-
-def corrupt(source: str | None, detail: str) -> ImportFailure:
-    return ImportFailure(
-        "corrupt",
-        f"the file is damaged or incomplete: {detail}",
-        "ไฟล์เสียหายหรือไม่สมบูรณ์ ไม่สามารถเปิดอ่านได้ กรุณาตรวจสอบไฟล์ต้นฉบับแล้วนำเข้าใหม่",
-        source=source,
-    )
 
 
 def extract_docx(data: bytes, source: str | None = None) -> Extracted:

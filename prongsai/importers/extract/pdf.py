@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from prongsai.importers import progress
 from prongsai.importers.errors import ImportFailure
-from prongsai.importers.extract.docx import corrupt
 from prongsai.importers.extract.result import Extracted
 from prongsai.importers.extract.thai import normalise_thai
+from prongsai.importers.filetypes import corrupt
 
 if TYPE_CHECKING:  # loaded only when a PDF is read
     from pdfplumber.page import Page

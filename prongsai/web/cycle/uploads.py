@@ -30,8 +30,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from prongsai.importers import filetypes
 from prongsai.importers.errors import ImportFailure
-from prongsai.importers.extract.docx import open_zip
 
 PHOTO, FILE = "photo", "file"
 
@@ -133,17 +133,12 @@ def _unknown() -> ValidationError:
 
 
 def _content_kind(data: bytes) -> str:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "gif"
-    if data.startswith(b"%PDF-"):
+    image = filetypes.image_type(data)
+    if image in ("png", "jpeg", "webp", "gif"):
+        return image
+    if filetypes.pdf_start(data) == 0:  # at the very start: no junk before it, unlike the importer
         return "pdf"
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(filetypes.ZIP_LOCAL):
         return _ooxml_kind(data)
     if _is_text(data):
         return "text"
@@ -152,7 +147,7 @@ def _content_kind(data: bytes) -> str:
 
 def _ooxml_kind(data: bytes) -> str:
     try:
-        archive = open_zip(data, None)  # refuses a bomb from the central directory, before inflating
+        archive = filetypes.open_zip(data)  # refuses a bomb from the central directory, before inflating
     except ImportFailure as exc:
         code = "zip_bomb" if exc.code == "zip_bomb" else "corrupt"
         raise ValidationError(exc.message_th, code=code) from None

@@ -17,17 +17,18 @@ This module imports nothing from Django: the forkserver and its children never s
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import os
 import resource
 import signal
 import threading
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from prongsai.importers import filetypes
+from prongsai.importers.errors import ImportFailure
 
 # Limits per file, sized to real use: an ITA report is 5-60 pages; a scanned page takes 5-10 s
 # of OCR, so 60 scanned pages fit in 15 minutes; reading a text PDF of 60 pages takes seconds and
@@ -98,19 +99,17 @@ NOT_ZIP_TH = "ไฟล์เสียหายหรือไม่สมบู
 
 def precheck(data: bytes) -> Outcome | None:
     """A refusal for bytes that are obviously not what they start as, in milliseconds; None to read."""
-    head = data[:1024]
-    if b"%PDF-" in head:
-        start = head.index(b"%PDF-")
+    start = filetypes.pdf_start(data)
+    if start is not None:
         # Every PDF has numbered objects from the start and ends with %%EOF; readers tolerate
         # some junk after it (scanners, mail gateways), so the last 64 KiB are looked at.
         if b" obj" not in data[start : start + 2**20] or b"%%EOF" not in data[-(2**16) :]:
             return Outcome(False, code="corrupt", message_th=NOT_PDF_TH, message_en="not a PDF structure")
         return None
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                archive.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    if filetypes.is_zip(data):
+        try:  # the directory only; a bomb is the importer's to refuse, with its own message
+            filetypes.open_zip(data, limits=filetypes.NO_LIMITS).close()
+        except ImportFailure:
             return Outcome(
                 False, code="corrupt", message_th=NOT_ZIP_TH, message_en="unreadable ZIP directory"
             )
@@ -226,7 +225,6 @@ def _child(conn: Any, data: bytes, name: str, memory: int, max_pages: int, worke
     _end_with(worker)
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    from prongsai.importers import ImportFailure
     from prongsai.importers.service import import_bytes
 
     try:
@@ -289,7 +287,7 @@ def _pdf_pages(data: bytes) -> int | None:
     anything else, or when pdfium cannot say (a password: the importer's message says so). A file
     pdfium finds no PDF in at all, even after rebuilding its cross-references, is refused here:
     pdfminer spent minutes on such files before giving up."""
-    if b"%PDF-" not in data[:1024]:
+    if filetypes.pdf_start(data) is None:
         return None
     import pypdfium2
 

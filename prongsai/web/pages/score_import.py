@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from pydantic import ValidationError
 
+from prongsai.importers import filetypes
+from prongsai.importers.errors import ImportFailure
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.ita.edition import EditionError, all_editions, get_edition, nearest_edition
 from prongsai.ita.numbers import fmt
@@ -184,17 +186,18 @@ def check_upload(raw: bytes) -> str:
     """What the upload request checks before storing the file: its type and, for an XLSX, its
     structure and inflated size (reading the central directory only). Returns "xlsx" or "csv";
     ImportProblem (Thai) for a file that is neither. The cells are read later, by the worker."""
-    if raw[:4] == b"PK\x03\x04":
+    if raw.startswith(filetypes.ZIP_LOCAL):
         try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as z:
-                if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED:
-                    raise ImportProblem(_("ไฟล์ XLSX ขยายตัวใหญ่ผิดปกติ ระบบไม่เปิดไฟล์นี้"))
-                if "xl/workbook.xml" not in z.namelist():
-                    raise ImportProblem(_("ไฟล์นี้ไม่ใช่ไฟล์ XLSX"))
-        except (zipfile.BadZipFile, ValueError, OSError):
+            z = filetypes.open_zip(raw, limits=filetypes.ZipLimits(total=MAX_UNZIPPED, ratio=None))
+        except ImportFailure as exc:
+            if exc.code == "zip_bomb":
+                raise ImportProblem(_("ไฟล์ XLSX ขยายตัวใหญ่ผิดปกติ ระบบไม่เปิดไฟล์นี้")) from None
             raise ImportProblem(_("ไฟล์ XLSX เสียหาย เปิดไม่ได้")) from None
+        with z:
+            if "xl/workbook.xml" not in z.namelist():
+                raise ImportProblem(_("ไฟล์นี้ไม่ใช่ไฟล์ XLSX"))
         return "xlsx"
-    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if filetypes.is_ole2(raw):
         raise ImportProblem(_("ไฟล์ Excel รุ่นเก่า (.xls) อ่านไม่ได้ กรุณาบันทึกเป็น .xlsx หรือ .csv"))
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportProblem(_("ไฟล์นี้ไม่ใช่ CSV หรือ XLSX"))
