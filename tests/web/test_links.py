@@ -14,7 +14,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from prongsai.web.cycle import actions, links
+from prongsai.web.cycle import actions, links, tasks
 from prongsai.web.cycle.models import Evidence, EvidenceKind, LinkCheck, Plan
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +242,7 @@ def test_check_results_progress_and_failures(linked_plan, monkeypatch):
     monkeypatch.setattr(links, "_save_progress", spy)
     assert links.latest_check_ok(plan) == (False, "ยังไม่ได้ตรวจสอบลิงก์")
 
-    check = links.start_check(plan)
+    check = tasks.start_check(plan)
 
     assert [s[:2] for s in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert all(s[2] is None for s in seen)  # not finished while it ran
@@ -267,7 +267,7 @@ def test_check_results_progress_and_failures(linked_plan, monkeypatch):
 
 def test_check_holds_until_the_plan_changes(linked_plan):
     plan = linked_plan["plan"]
-    links.start_check(plan)
+    tasks.start_check(plan)
     assert links.latest_check_ok(plan)[0] is False
 
     # Fix both links (as the evidence editor does: save, then touch the plan) and check again.
@@ -278,7 +278,7 @@ def test_check_holds_until_the_plan_changes(linked_plan):
     actions.bump_plan(plan)
     assert links.latest_check_ok(plan) == (False, "แผนมีการแก้ไขหลังการตรวจสอบลิงก์")
 
-    check = links.start_check(plan)
+    check = tasks.start_check(plan)
     assert (check.total, check.done, check.failures) == (2, 2, [])
     assert links.latest_check_ok(plan) == (True, "")
 
@@ -295,7 +295,7 @@ def test_a_link_added_as_evidence_after_the_check_needs_a_new_check(linked_plan,
     bad.save()
     Evidence.objects.filter(caption__contains="ภาพกิจกรรม").update(caption="ภาพกิจกรรม")
     actions.bump_plan(plan)
-    links.start_check(plan)
+    tasks.start_check(plan)
     assert links.latest_check_ok(plan) == (True, "")
     version = Plan.objects.get(pk=plan.pk).content_version
     m = linked_plan["m3"]
@@ -310,7 +310,7 @@ def test_a_link_added_as_evidence_after_the_check_needs_a_new_check(linked_plan,
 
 def test_check_of_plan_without_links(world):
     plan = world["our_plan"]
-    check = links.start_check(plan)
+    check = tasks.start_check(plan)
     assert (check.total, check.done, check.results) == (0, 0, [])
     assert check.finished is not None
     assert links.latest_check_ok(plan) == (True, "")
@@ -331,7 +331,7 @@ def test_unfinished_check_counts_as_incomplete(linked_plan, monkeypatch):
 
     monkeypatch.setattr(links, "WORKERS", 1)
     monkeypatch.setattr(links, "_fetch", dies)
-    links.start_check(plan)
+    tasks.start_check(plan)
     check = LinkCheck.objects.get(plan=plan)
     assert check.finished is not None  # marked finished, so no page polls forever
     assert (check.done, check.total) == (1, 4)
@@ -344,7 +344,7 @@ def test_a_crashing_fetch_is_one_failed_link(linked_plan, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(links, "fetch_status", broken)
-    check = links.start_check(linked_plan["plan"])
+    check = tasks.start_check(linked_plan["plan"])
     assert (check.done, check.total, len(check.failures)) == (4, 4, 4)
 
 
@@ -446,7 +446,7 @@ def test_panel_without_any_check(world, login):
 
 def test_panel_shows_stale_check(linked_plan, world):
     plan = linked_plan["plan"]
-    links.start_check(plan)
+    tasks.start_check(plan)
     actions.bump_plan(plan)
     html = render_to_string("cycle/_linkcheck.html", {"plan": plan, "can_edit": True})
     assert "แผนมีการแก้ไขหลังการตรวจสอบลิงก์" in html

@@ -2,8 +2,9 @@
 captions and measure texts, the agency website) answer?
 
 Seed 002's own improvement: check the links answered in the OIT form before the executive
-approves. A check runs as a background task (``tasks.check_links``) and records its progress
-on its ``LinkCheck`` row, so the page can show it while it runs.
+approves. A check runs as a background task (``tasks.check_links``, queued by
+``tasks.start_check``: tasks import this module, never the reverse) and records its progress on
+its ``LinkCheck`` row, so the page can show it while it runs.
 
 All outbound HTTP goes through ``fetch_status``: standard library only (urllib), HEAD first and
 a small ranged GET when a server refuses HEAD, redirects followed, 10 s timeout. Only http(s),
@@ -376,16 +377,6 @@ def collect(plan: Plan) -> list[Target]:
 
 # ---------------------------------------------------------------------------------------------
 # Running a check.
-
-
-def start_check(plan: Plan) -> LinkCheck:
-    """Create a check and hand it to the task queue (run at once by the development backend)."""
-    from prongsai.web.cycle.tasks import check_links
-
-    check = LinkCheck.objects.create(plan=plan)
-    check_links.enqueue(check.pk)
-    check.refresh_from_db()
-    return check
 
 
 def run_check(check_id: int) -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from prongsai.web.agencies.access import Action, can, member_agencies, scoped
-from prongsai.web.cycle import links
+from prongsai.web.cycle import links, tasks
 from prongsai.web.cycle.models import LinkCheck, Plan
 
 # A check not finished after this long lost its worker: stop polling and offer a new check.
@@ -46,7 +46,7 @@ def linkcheck_start(request, agency: str, year: int):
         return _panel(request, plan, links.latest_check(plan))
     if not can(request.user, Action.EDIT, agency_obj):
         raise PermissionDenied
-    check = links.start_check(plan)
+    check = tasks.start_check(plan)
     if request.htmx:
         return _panel(request, plan, check)
     return redirect("linkcheck_status", agency=agency_obj.slug, check=check.pk)
