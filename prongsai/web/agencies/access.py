@@ -14,7 +14,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from prongsai.web.agencies.models import Agency, Membership, OverseerGrant, Role
 
@@ -99,6 +101,18 @@ def member_agencies(user, action: Action = Action.VIEW) -> QuerySet[Agency]:
         return Agency.objects.all()
     roles = [r for r, actions in _ROLE_ACTIONS.items() if action in actions]
     return Agency.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
+
+def agency_for(user, slug: str, action: Action = Action.VIEW) -> Agency:
+    """The agency named in a URL, the one way in for an agency's own pages: 404 unless the user is
+    a member (or site admin): not found, never "forbidden", so a slug reveals nothing; 403 when
+    the member's role lacks ``action``."""
+    agency = member_agencies(user, Action.VIEW).filter(slug=slug).first()
+    if agency is None:
+        raise Http404
+    if action != Action.VIEW and not can(user, action, agency):
+        raise PermissionDenied
+    return agency
 
 
 def overseen_agencies(user) -> QuerySet[Agency]:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from prongsai.web.agencies.access import Action, can, member_agencies, scoped
+from prongsai.web.agencies.access import Action, agency_for, can, scoped
 from prongsai.web.cycle import links, tasks
 from prongsai.web.cycle.models import LinkCheck, Plan
 
@@ -40,7 +40,7 @@ def _panel(request, plan: Plan, check: LinkCheck | None):
 @require_http_methods(["GET", "POST"])
 def linkcheck_start(request, agency: str, year: int):
     """POST (editors): start a check of the plan's links. GET (members): the panel as it is."""
-    agency_obj = get_object_or_404(member_agencies(request.user, Action.VIEW), slug=agency)
+    agency_obj = agency_for(request.user, agency)
     plan = get_object_or_404(Plan.objects.select_related("agency"), agency=agency_obj, fiscal_year=year)
     if request.method == "GET":
         return _panel(request, plan, links.latest_check(plan))

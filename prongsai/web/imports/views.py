@@ -24,7 +24,7 @@ from prongsai.importers.extract import MAX_BYTES
 from prongsai.interchange.models import Document as Record
 from prongsai.ita.numbers import fmt
 from prongsai.thai.dates import thai_date
-from prongsai.web.agencies.access import Action
+from prongsai.web.agencies.access import Action, agency_for
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Measure, Plan
 from prongsai.web.housekeeping import quota
@@ -32,7 +32,7 @@ from prongsai.web.imports import sandbox
 from prongsai.web.imports.forms import apply_post, fields_of, same_agency
 from prongsai.web.imports.models import AcceptMode, ImportJob, JobStatus, end_interrupted
 from prongsai.web.imports.tasks import INTERNAL_TH, import_report
-from prongsai.web.pages.results_common import SEVERITY_TH, agency_for
+from prongsai.web.pages.results_common import SEVERITY_TH
 
 log = logging.getLogger(__name__)
 

@@ -15,23 +15,22 @@ from django.views.decorators.cache import cache_control
 
 from prongsai.documents.builders.common import officers
 from prongsai.documents.service import sniff_image
-from prongsai.web.agencies.access import Action, can
+from prongsai.web.agencies.access import Action, agency_for, can
 from prongsai.web.cycle.records import agency_interchange
 from prongsai.web.housekeeping.quota import usage
 from prongsai.web.pages.forms_memo import EmblemForm
-from prongsai.web.pages.plans import agency_or_404
 
 
 @login_required
 def agency_settings(request, agency: str):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     can_edit = can(request.user, Action.EDIT, agency_obj)
     form = EmblemForm() if can_edit else None
     status = 200
     if request.method == "POST":
-        agency_or_404(request, agency, Action.EDIT)
+        agency_for(request.user, agency, Action.EDIT)
         if request.POST.get("remove") == "1":
             if agency_obj.emblem:
                 with transaction.atomic():
@@ -69,7 +68,7 @@ def agency_settings(request, agency: str):
 @cache_control(private=True, max_age=300)
 def agency_emblem_file(request, agency: str):
     """The emblem image, for the agency's members only; checked again by its bytes."""
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     if not agency_obj.emblem:

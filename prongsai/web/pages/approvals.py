@@ -9,18 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from prongsai.web.agencies.access import Action
+from prongsai.web.agencies.access import Action, agency_for
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Decision
 from prongsai.web.pages.forms_plans import DecisionForm
-from prongsai.web.pages.plans import agency_or_404, plan_or_404, post_only
+from prongsai.web.pages.plans import plan_or_404, post_only
 
 
 @login_required
 def plan_submit(request, agency: str, year: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     plan = plan_or_404(agency_obj, year)
-    agency_or_404(request, agency, Action.SUBMIT)
+    agency_for(request.user, agency, Action.SUBMIT)
     if refused := post_only(request):
         return refused
     try:
@@ -36,9 +36,9 @@ def plan_submit(request, agency: str, year: int):
 
 @login_required
 def plan_decide(request, agency: str, year: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     plan = plan_or_404(agency_obj, year)
-    agency_or_404(request, agency, Action.APPROVE)
+    agency_for(request.user, agency, Action.APPROVE)
     if refused := post_only(request):
         return refused
     form = DecisionForm(request.POST)

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from prongsai.documents.service import FORMATS, KINDS, DocumentError, Image, ImageLookup, build
 from prongsai.documents.service import render as render_document
 from prongsai.interchange.models import Document as Record
+from prongsai.web.agencies.access import agency_for
 from prongsai.web.cycle import records
 from prongsai.web.cycle.images import agency_emblem, plan_images
 from prongsai.web.cycle.models import MemoKind, Plan
 from prongsai.web.cycle.records import plan_record
-from prongsai.web.pages.plans import agency_or_404, plan_or_404
+from prongsai.web.pages.plans import plan_or_404
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -119,7 +120,7 @@ def document_response(request, plan: Plan, kind: str, fmt: str, *, layout: str, 
 
 @login_required
 def document_download(request, agency: str, year: int, kind: str, fmt: str):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     plan = plan_or_404(agency_obj, year)
     if kind not in KINDS or fmt not in FORMATS:
         raise Http404

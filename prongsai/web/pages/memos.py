@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from prongsai.documents.service import FORMATS
 from prongsai.thai.dates import thai_date
-from prongsai.web.agencies.access import Action, can
+from prongsai.web.agencies.access import Action, agency_for, can
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Memo, MemoKind
 from prongsai.web.pages.downloads import document_response
 from prongsai.web.pages.forms_memo import MemoForm, approver_name
-from prongsai.web.pages.plans import agency_or_404, plan_or_404
+from prongsai.web.pages.plans import plan_or_404
 
 
 def _kind_or_404(kind: str) -> str:
@@ -39,14 +39,14 @@ def _signer_rows(memo: Memo) -> list[tuple[str, str]]:
 
 @login_required
 def memo_edit(request, agency: str, year: int, kind: str):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     plan = plan_or_404(agency_obj, year)
     kind = _kind_or_404(kind)
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     can_edit = can(request.user, Action.EDIT, agency_obj)
     if request.method == "POST":
-        agency_or_404(request, agency, Action.EDIT)  # 403 for a member who may only read
+        agency_for(request.user, agency, Action.EDIT)  # 403 for a member who may only read
     memo = Memo.objects.filter(plan=plan, kind=kind).first() or Memo(plan=plan, kind=kind)
     form = MemoForm(
         request.POST if request.method == "POST" else None,
@@ -97,7 +97,7 @@ def memo_edit(request, agency: str, year: int, kind: str):
 
 @login_required
 def memo_download(request, agency: str, year: int, kind: str, fmt: str):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     plan = plan_or_404(agency_obj, year)
     kind = _kind_or_404(kind)
     if fmt not in FORMATS:

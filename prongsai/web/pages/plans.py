@@ -11,7 +11,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from prongsai.ita.preaudit import preaudit
 from prongsai.thai.dates import thai_date
-from prongsai.web.agencies.access import Action, can, can_update_measure, member_agencies
+from prongsai.web.agencies.access import Action, agency_for, can, can_update_measure
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle import actions, links
 from prongsai.web.cycle.models import Measure, MemoKind, Plan, PlanStatus, ProgressEntry
@@ -28,15 +27,6 @@ from prongsai.web.cycle.records import plan_record
 from prongsai.web.pages.forms_plans import CreatePlanForm, MeasureForm, indicator_choices
 
 # ---------------------------------------------------------------- lookups shared by the plan pages
-
-
-def agency_or_404(request, slug: str, action: Action | None = None) -> Agency:
-    """The agency if the user is one of its members (else 404: not found, never 'forbidden');
-    403 when a member lacks ``action``."""
-    agency = get_object_or_404(member_agencies(request.user), slug=slug)
-    if action is not None and not can(request.user, action, agency):
-        raise PermissionDenied
-    return agency
 
 
 def plan_or_404(agency: Agency, year: int) -> Plan:
@@ -142,7 +132,7 @@ def plan_context(request, agency: Agency, plan: Plan) -> dict:
 
 @login_required
 def plan_detail(request, agency: str, year: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     plan = Plan.objects.filter(agency=agency_obj, fiscal_year=year).first()
@@ -169,10 +159,10 @@ def plan_detail(request, agency: str, year: int):
 
 @login_required
 def plan_create(request, agency: str, year: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     existing = Plan.objects.filter(agency=agency_obj, fiscal_year=year).first()
     if request.method == "POST":
-        agency_or_404(request, agency, Action.EDIT)
+        agency_for(request.user, agency, Action.EDIT)
     if existing is not None:
         messages.info(request, _("มีแผนของปี พ.ศ. %(year)s อยู่แล้ว") % {"year": year})
         return redirect("plan_detail", agency=agency, year=year)
@@ -217,11 +207,11 @@ def plan_create(request, agency: str, year: int):
 def plan_next_year(request, agency: str, year: int):
     """Start year+1 from this year's plan: measures copied, statuses not started, progress and
     evidence not copied, dates one year on."""
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     plan = plan_or_404(agency_obj, year)
     target = year + 1
     if request.method == "POST":
-        agency_or_404(request, agency, Action.EDIT)
+        agency_for(request.user, agency, Action.EDIT)
         try:
             new = actions.copy_to_next_year(plan, request.user)
         except actions.ActionRefused as exc:  # made meanwhile
@@ -290,7 +280,7 @@ def _values(form: MeasureForm) -> dict:
 
 @login_required
 def measure_add(request, agency: str, year: int):
-    agency_obj = agency_or_404(request, agency, Action.EDIT)
+    agency_obj = agency_for(request.user, agency, Action.EDIT)
     plan = plan_or_404(agency_obj, year)
     form = MeasureForm(request.POST or None, agency=agency_obj, fiscal_year=year)
     if request.method == "POST" and form.is_valid():
@@ -302,9 +292,9 @@ def measure_add(request, agency: str, year: int):
 
 @login_required
 def measure_edit(request, agency: str, measure: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     m = measure_or_404(agency_obj, measure)
-    agency_or_404(request, agency, Action.EDIT)
+    agency_for(request.user, agency, Action.EDIT)
     plan = m.plan
     ctx = {"agency": agency_obj, "plan": plan, "measure": m}
     if request.method != "POST":
@@ -345,9 +335,9 @@ def measure_edit(request, agency: str, measure: int):
 
 @login_required
 def measure_delete(request, agency: str, measure: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     m = measure_or_404(agency_obj, measure)
-    agency_or_404(request, agency, Action.EDIT)
+    agency_for(request.user, agency, Action.EDIT)
     if refused := post_only(request):
         return refused
     plan = m.plan
@@ -359,9 +349,9 @@ def measure_delete(request, agency: str, measure: int):
 @login_required
 def measure_move(request, agency: str, measure: int):
     """Move a measure up or down (POST direction=up|down); HTMX gets the measures table back."""
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     m = measure_or_404(agency_obj, measure)
-    agency_or_404(request, agency, Action.EDIT)
+    agency_for(request.user, agency, Action.EDIT)
     if refused := post_only(request):
         return refused
     plan = m.plan

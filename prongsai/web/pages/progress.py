@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from prongsai.web.agencies.access import can_update_measure
+from prongsai.web.agencies.access import agency_for, can_update_measure
 from prongsai.web.converters import parse_id
 from prongsai.web.cycle.actions import ActionRefused, record_progress
 from prongsai.web.cycle.actions.entries import delete_progress, edit_progress
@@ -25,7 +25,7 @@ from prongsai.web.cycle.downloads import evidence_response
 from prongsai.web.cycle.models import Evidence, EvidenceKind, Measure, ProgressEntry
 from prongsai.web.cycle.uploads import validate_upload
 from prongsai.web.pages.forms_plans import EvidenceForm, ProgressForm
-from prongsai.web.pages.plans import agency_or_404, measure_or_404, post_only
+from prongsai.web.pages.plans import measure_or_404, post_only
 
 
 def _entries(m: Measure) -> list[ProgressEntry]:
@@ -71,7 +71,7 @@ def _require_update(request, m: Measure) -> None:
 
 @login_required
 def measure_progress(request, agency: str, measure: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     m = measure_or_404(agency_obj, measure)
     if request.method != "POST":
         return _page(request, agency_obj, m)
@@ -108,7 +108,7 @@ def _entry_or_404(request, m: Measure) -> ProgressEntry | None:
 @login_required
 def progress_edit(request, agency: str, measure: int):
     """Correct one entry: GET shows the page with the entry in the form, POST saves it."""
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     m = measure_or_404(agency_obj, measure)
     _require_update(request, m)
     entry = _entry_or_404(request, m)
@@ -133,7 +133,7 @@ def progress_edit(request, agency: str, measure: int):
 
 @login_required
 def progress_delete(request, agency: str, measure: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     m = measure_or_404(agency_obj, measure)
     if refused := post_only(request):
         return refused
@@ -148,7 +148,7 @@ def progress_delete(request, agency: str, measure: int):
 
 @login_required
 def evidence_add(request, agency: str, measure: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     m = measure_or_404(agency_obj, measure)
     if refused := post_only(request):
         return refused
@@ -191,7 +191,7 @@ def evidence_add(request, agency: str, measure: int):
 def evidence_file(request, agency: str, evidence: int):
     """An evidence file, for the agency's members only (drafts are not public; the public page
     serves what was approved)."""
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     ev = get_object_or_404(Evidence, pk=evidence, measure__plan__agency=agency_obj)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
@@ -200,7 +200,7 @@ def evidence_file(request, agency: str, evidence: int):
 
 @login_required
 def evidence_delete(request, agency: str, evidence: int):
-    agency_obj = agency_or_404(request, agency)
+    agency_obj = agency_for(request.user, agency)
     ev = get_object_or_404(
         Evidence.objects.select_related("measure__plan"), pk=evidence, measure__plan__agency=agency_obj
     )

@@ -6,8 +6,6 @@ Access is decided in ``prongsai.web.agencies.access``; this only turns its answe
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -15,7 +13,6 @@ from prongsai.interchange.models import Document as Record
 from prongsai.ita.edition import EditionError, all_editions, get_edition, nearest_edition
 from prongsai.ita.findings import where_th
 from prongsai.ita.numbers import fmt
-from prongsai.web.agencies.access import Action, can, member_agencies
 from prongsai.web.agencies.models import Agency
 from prongsai.web.cycle.models import Assessment
 from prongsai.web.cycle.records import agency_document
@@ -26,17 +23,6 @@ SEVERITY_TH = {
     "warning": gettext_lazy("ข้อควรตรวจสอบ"),
     "info": gettext_lazy("ข้อสังเกต"),
 }
-
-
-def agency_for(user, slug: str, action: Action = Action.VIEW) -> Agency:
-    """The agency named in the URL: 404 unless the user is a member (or site admin), 403 when the
-    member lacks ``action``."""
-    agency = member_agencies(user, Action.VIEW).filter(slug=slug).first()
-    if agency is None:
-        raise Http404
-    if action != Action.VIEW and not can(user, action, agency):
-        raise PermissionDenied
-    return agency
 
 
 def record_of(agency: Agency, assessments: list[Assessment] | None = None, extra=None) -> Record:

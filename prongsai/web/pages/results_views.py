@@ -2,7 +2,7 @@
 
 Views are thin: the numbers come from the engine (``prongsai.ita.api``) through the interchange
 record; storing goes through ``prongsai.web.cycle.records``; who may do what is asked of
-``prongsai.web.agencies.access`` (through ``results_common.agency_for``)."""
+``prongsai.web.agencies.access`` (through ``access.agency_for``)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from prongsai.documents.service import render as render_document
 from prongsai.ita.api import analyse_document, score_document
 from prongsai.ita.edition import EditionError, all_editions, nearest_edition
 from prongsai.thai.dates import fiscal_year_of, thai_date
-from prongsai.web.agencies.access import Action, can
+from prongsai.web.agencies.access import Action, agency_for, can
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Assessment, Decision, MeasureStatus, Plan, PlanStatus
 from prongsai.web.cycle.records import latest_assessments, plan_record
@@ -33,7 +33,6 @@ from prongsai.web.pages.downloads import CONTENT_TYPES, content_disposition, fil
 from prongsai.web.pages.forms_results import AssessmentForm, NarrativeForm, NewYearForm, UploadForm
 from prongsai.web.pages.results_charts import bar_chart_svg
 from prongsai.web.pages.results_common import (
-    agency_for,
     delta_class,
     edition_or_none,
     finding_rows,

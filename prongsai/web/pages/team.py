@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 
 from prongsai.thai.dates import fiscal_year_of, thai_date
 from prongsai.web.agencies import invitations
-from prongsai.web.agencies.access import Action, leaves_no_editor
+from prongsai.web.agencies.access import Action, agency_for, leaves_no_editor
 from prongsai.web.agencies.models import Invitation, Membership, Role, Unit, new_nonce
 from prongsai.web.converters import parse_id
 from prongsai.web.cycle.models import Measure
 from prongsai.web.notify.models import Notification
 from prongsai.web.notify.tasks import email_invitation
 from prongsai.web.pages.forms_team import AcceptForm, InviteForm, MemberForm, UnitForm
-from prongsai.web.pages.results_common import agency_for
 
 ROLE_ORDER = {Role.EDITOR: 0, Role.APPROVER: 1, Role.CONTRIBUTOR: 2, Role.VIEWER: 3}
 

@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prongsai.thai.dates import be_to_ce, fiscal_year_bounds, fiscal_year_of, thai_date
-from prongsai.web.agencies.access import Action, can, membership
+from prongsai.web.agencies.access import Action, agency_for, can, membership
 from prongsai.web.agencies.models import Role
 from prongsai.web.cycle import actions
 from prongsai.web.cycle.models import Assessment, MeasureStatus, MemoKind, Plan, PlanStatus, ProgressEntry
-from prongsai.web.pages.results_common import agency_for, edition_or_none, level_label, num
+from prongsai.web.pages.results_common import edition_or_none, level_label, num
 from prongsai.web.public.views import latest_approval
 
 # Oldest and newest years a year page exists for: the ITA started in 2556; a page more than two
