@@ -60,7 +60,7 @@ PATTERN = [
 ]
 PUBLIC_TARGET_MS = 500
 EARLIER = "66 requests/s at 50 clients (deploy stack, 2 cores, before issue 11)"
-PASSWORD = "demo1234"  # the demo logins' password (prongsai/web/agencies/demo.py)
+PASSWORD = "demo1234"  # the demo logins' password (prongsai/web/demo/loader.py)
 CHECK_PLANS = 16  # link checks started at once
 LINKS_PER_PLAN = 8  # dripping evidence links per plan: the checker's WORKERS per check
 SCAN_PAGES = 20

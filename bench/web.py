@@ -88,8 +88,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from prongsai.web.agencies.demo import LAST_ASSESSED
     from prongsai.web.agencies.models import Agency, Membership, Role
+    from prongsai.web.demo.loader import LAST_ASSESSED
 
     national = Agency.objects.filter(slug__regex=r"^n[0-9]{5}$")
     total = national.count()

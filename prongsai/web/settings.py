@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "prongsai.web.imports",
     "prongsai.web.notify",
     "prongsai.web.housekeeping",
+    "prongsai.web.demo",
 ]
 
 MIDDLEWARE = [

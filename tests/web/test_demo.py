@@ -13,7 +13,6 @@ from django.core.management import call_command
 from prongsai.demo import DEMO_DIR
 from prongsai.interchange import load_document
 from prongsai.ita.api import score_document
-from prongsai.web.agencies import demo
 from prongsai.web.agencies.models import Agency, Membership, OverseerGrant, Role, Unit
 from prongsai.web.cycle import records
 from prongsai.web.cycle.models import (
@@ -26,6 +25,7 @@ from prongsai.web.cycle.models import (
     PlanStatus,
     ProgressEntry,
 )
+from prongsai.web.demo import loader as demo
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -236,9 +237,9 @@ def _link_check_saved(sender, instance, created, **kwargs) -> None:
 
 def link_check_result(event: AuditEvent) -> dict | None:
     """The outcome of the link check an event names: links checked, failures, when it finished
-    (None once the check is gone with its plan)."""
-    from prongsai.web.cycle.models import LinkCheck
-
+    (None once the check is gone with its plan). The model by name: the agencies app, which the
+    cycle app builds on, imports nothing of it."""
+    LinkCheck = apps.get_model("cycle", "LinkCheck")
     if event.action != AuditAction.LINK_CHECK or not event.target_id.isdecimal():
         return None
     check = LinkCheck.objects.filter(pk=int(event.target_id)).first()
@@ -254,8 +255,6 @@ def link_check_result(event: AuditEvent) -> dict | None:
 
 
 def connect() -> None:
-    from prongsai.web.cycle.models import LinkCheck
-
     User = get_user_model()
     pairs = [
         (pre_save, _user_before, User),
@@ -269,7 +268,7 @@ def connect() -> None:
         (post_delete, _grant_deleted, OverseerGrant),
         (post_save, _token_saved, ApiToken),
         (post_delete, _token_deleted, ApiToken),
-        (post_save, _link_check_saved, LinkCheck),
+        (post_save, _link_check_saved, "cycle.LinkCheck"),  # a lazy reference: no import of the cycle
     ]
     for signal, receiver, model in pairs:
         signal.connect(receiver, sender=model, dispatch_uid=f"audit.{receiver.__name__}")

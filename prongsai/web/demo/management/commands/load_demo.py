@@ -1,4 +1,4 @@
-"""manage.py load_demo [--reset] [--national N]: the demo data of prongsai/web/agencies/demo.py."""
+"""manage.py load_demo [--reset] [--national N]: the demo data of prongsai/web/demo/loader.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand
 
-from prongsai.web.agencies import demo
+from prongsai.web.demo import loader as demo
 
 
 def _width(text: str) -> int:
