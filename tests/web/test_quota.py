@@ -86,6 +86,8 @@ def test_the_settings_page_shows_use_and_quota(world, login, settings):
         reverse("agency_settings", kwargs={"agency": world["ours"].slug})
     )
     html = page.content.decode()
-    assert page.status_code == 200 and 'id="storage"' in html
+    assert page.status_code == 200 and html.count('id="storage"') == 1
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "ตั้งค่าหน่วยงาน" in title, title  # the card once, in the page body
     assert "3.0" in html and "2.0" in html  # 3.0 MB used of 2.0 GB
     assert 'id="storage-use" max="100" value="0"' in html
