@@ -129,8 +129,7 @@ def _import_jobs(report: Report, now: datetime) -> None:
 
 
 def _score_imports(report: Report, now: datetime) -> None:
-    from prongsai.web.imports.models import ScoreImport
-    from prongsai.web.pages.score_import import KEEP_SECONDS
+    from prongsai.web.imports.models import KEEP_SECONDS, ScoreImport
 
     old = ScoreImport.objects.filter(created__lt=now - timedelta(seconds=KEEP_SECONDS))
     part = Part("score import uploads")

@@ -144,6 +144,10 @@ class ScoreImportState(models.TextChoices):
     FAILED = "failed", _("นำเข้าไม่สำเร็จ")
 
 
+# An uploaded score file is kept this long (then housekeeping and the score import delete it).
+KEEP_SECONDS = 24 * 3600
+
+
 class ScoreImport(models.Model):
     """One uploaded score file (CSV/XLSX) from upload to its outcome, in the database so a worker
     on another machine reads it and a restart loses nothing. Named by a random token (the status

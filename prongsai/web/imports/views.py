@@ -26,13 +26,13 @@ from prongsai.ita.numbers import fmt
 from prongsai.thai.dates import thai_date
 from prongsai.web.agencies.access import Action, agency_for
 from prongsai.web.cycle import actions
+from prongsai.web.cycle.labels import SEVERITY_TH
 from prongsai.web.cycle.models import Measure, Plan
 from prongsai.web.housekeeping import quota
 from prongsai.web.imports import sandbox
 from prongsai.web.imports.forms import apply_post, fields_of, same_agency
 from prongsai.web.imports.models import AcceptMode, ImportJob, JobStatus, end_interrupted
 from prongsai.web.imports.tasks import INTERNAL_TH, import_report
-from prongsai.web.pages.results_common import SEVERITY_TH
 
 log = logging.getLogger(__name__)
 
@@ -300,7 +300,7 @@ def _failed(exc: Exception) -> str:
 
 
 def _score_label(key: str) -> str:
-    from prongsai.web.pages.score_import import label
+    from prongsai.web.imports.score_targets import label
 
     return label(key)
 

@@ -6,23 +6,18 @@ Access is decided in ``prongsai.web.agencies.access``; this only turns its answe
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from prongsai.interchange.models import Document as Record
 from prongsai.ita.edition import EditionError, all_editions, get_edition, nearest_edition
 from prongsai.ita.findings import where_th
 from prongsai.ita.numbers import fmt
 from prongsai.web.agencies.models import Agency
+from prongsai.web.cycle.labels import SEVERITY_TH
+from prongsai.web.cycle.labels import TOOL_ORDER as TOOL_ORDER  # used by the results pages
+from prongsai.web.cycle.labels import tool_label as tool_label
 from prongsai.web.cycle.models import Assessment
 from prongsai.web.cycle.records import agency_document
-
-TOOL_ORDER = ("IIT", "EIT", "EIT_1", "EIT_2", "OIT")
-SEVERITY_TH = {
-    "error": gettext_lazy("ข้อผิดพลาด"),
-    "warning": gettext_lazy("ข้อควรตรวจสอบ"),
-    "info": gettext_lazy("ข้อสังเกต"),
-}
 
 
 def record_of(agency: Agency, assessments: list[Assessment] | None = None, extra=None) -> Record:
@@ -60,12 +55,6 @@ def level_label(label: str | None, year: int) -> str:
 def indicator_names(year: int) -> dict[int, str]:
     """Thai names of the 10 indicators (of the year's edition, else the nearest one)."""
     return {i.id: i.name_th for i in nearest_edition(year).indicators}
-
-
-def tool_label(tool: str) -> str:
-    """'EIT_1' → 'EIT ส่วนที่ 1' (English: 'EIT part 1')."""
-    name, _sep, part = tool.partition("_")
-    return _("%(tool)s ส่วนที่ %(part)s") % {"tool": name, "part": part} if part else name
 
 
 def _message(d: dict) -> str:

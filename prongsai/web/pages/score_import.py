@@ -41,10 +41,10 @@ from prongsai.thai.digits import to_arabic_digits
 from prongsai.web.cycle.actions import acting_as, store_assessment
 from prongsai.web.cycle.models import Assessment
 from prongsai.web.cycle.records import flat_published
-from prongsai.web.imports.models import ScoreImport, ScoreImportState
-from prongsai.web.pages.results_common import TOOL_ORDER, tool_label
+from prongsai.web.imports.models import KEEP_SECONDS, ScoreImport, ScoreImportState
+from prongsai.web.imports.score_targets import label
+from prongsai.web.imports.score_targets import targets as targets  # the mapping step's choices
 
-KEEP_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 log = logging.getLogger(__name__)
 
@@ -53,31 +53,7 @@ class ImportProblem(Exception):
     """A file that cannot be read as a table of scores (message in Thai)."""
 
 
-# ---- targets a column (or a key) can map to ---------------------------------------------------
-
-
-def targets() -> list[tuple[str, str]]:
-    """Every choice of the mapping step: value and Thai label."""
-    out = [
-        ("", _("— ไม่นำเข้า —")),
-        ("year", _("ปีงบประมาณ (พ.ศ.)")),
-        ("edition", _("เกณฑ์การประเมินปี")),
-        ("overall", _("คะแนนภาพรวม")),
-        ("level", _("ระดับผลการประเมิน")),
-    ]
-    out += [(f"tools.{t}", _("แบบวัด %(tool)s") % {"tool": tool_label(t)}) for t in TOOL_ORDER]
-    names = {i.id: i.name_th for i in nearest_edition(max(all_editions())).indicators}
-    out += [
-        (f"indicators.{n}", _("ตัวชี้วัดที่ %(n)s %(name)s") % {"n": n, "name": names[n]}) for n in range(1, 11)
-    ]
-    out += [(f"items.{i}", _("ข้อ %(item)s") % {"item": i}) for i in all_item_ids()]
-    out += [("key", _("ชื่อรายการ (แบบแถวละหนึ่งค่า)")), ("value", _("ค่า (แบบแถวละหนึ่งค่า)"))]
-    return out
-
-
-def all_item_ids() -> list[str]:
-    ids = {i for ed in all_editions().values() for i in ed.item_by_id}
-    return sorted(ids, key=lambda i: ("ieo".find(i[0]), int(i[1:])))
+# ---- targets a column (or a key) can map to (their list: ``imports.score_targets``) ------------
 
 
 def _norm(text: str) -> str:
@@ -454,11 +430,6 @@ class DryRun:
     @property
     def ok(self) -> bool:
         return not self.errors and not self.mapping_problems and bool(self.years)
-
-
-def label(target: str) -> str:
-    """The Thai label of a score target (``overall``, ``tools.OIT``, ``indicators.3``, ``items.o16``)."""
-    return dict(targets()).get(target, target)
 
 
 def _parse_year(text: str) -> int | None:
