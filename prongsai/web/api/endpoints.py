@@ -19,6 +19,7 @@ from prongsai.interchange.models import Document
 from prongsai.ita.api import score_document
 from prongsai.web.agencies.access import (
     Action,
+    agency_for,
     can,
     can_update_measure,
     is_overseer,
@@ -74,11 +75,10 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 def _agency(request, slug: str) -> Agency:
-    """The agency if the caller is a member (or a site admin); otherwise not found."""
-    agency = member_agencies(request.user).filter(slug=slug).first()
-    if agency is None:
-        raise errors.not_found()
-    return agency
+    """The agency if the caller is a member (or a site admin); otherwise not found: the one lookup
+    of the agency pages (``access.agency_for``, VIEW, so never 403), its Http404 answered as the
+    API's JSON 404 by ``errors.install``."""
+    return agency_for(request.user, slug)
 
 
 def _role(user, agency: Agency) -> str:
