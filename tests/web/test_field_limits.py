@@ -380,6 +380,30 @@ def test_actions_refuse_over_the_limit_whoever_calls_them(world):
     assert len(m.monitoring) == LIMITS["measure.monitoring"]
 
 
+def test_a_job_stored_before_the_limits_shows_its_comparison_and_is_refused_at_accept(world, login):
+    """A draft and its checked record stored before the limits (written straight to the row) with a
+    title over its limit: the comparison page reads it as it is (200, not a 500), and accepting is
+    refused naming the text; nothing is written."""
+    n = LIMITS["measure.title"]
+    doc = _draft_of_next_year(world, thai(n + 1))
+    job = _job_with(world, _draft_of_next_year(world, "สั้น"))
+    ImportJob.objects.filter(pk=job.pk).update(draft=doc, record=doc)
+    c = login(world["users"]["editor"])
+    compare = reverse("import_compare", kwargs={"agency": SLUG, "job": job.pk})
+    r = c.get(compare)
+    assert r.status_code == 200
+    assert thai(n + 1) in r.content.decode()
+    assert c.get(reverse("import_review", kwargs={"agency": SLUG, "job": job.pk})).status_code == 200
+
+    r = c.post(compare, {})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert f"มาตรการที่ 1 ชื่อมาตรการ ยาว {n + 1:,} ตัวอักษร เกินที่กำหนดไว้ {n:,} ตัวอักษร" in html
+    assert not Plan.objects.filter(agency=world["ours"], fiscal_year=2570).exists()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+
+
 def test_a_row_stored_before_the_limits_still_shows(world, login):
     m = first_measure(world)
     Measure.objects.filter(pk=m.pk).update(title=thai(3 * LIMITS["measure.title"]))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from prongsai.importers.extract import MAX_BYTES
+from prongsai.interchange.limits import LENIENT
 from prongsai.interchange.models import Document as Record
 from prongsai.ita.numbers import fmt
 from prongsai.thai.dates import thai_date
@@ -197,7 +198,8 @@ def _warnings(agency, draft: dict) -> list[str]:
     """What is stored already that accepting touches: shown on the next page, before anything."""
     out = []
     try:
-        record = Record.model_validate({k: v for k, v in draft.items() if k != "provenance"})
+        # Stored: read as it is (LENIENT); a text over its limit is refused at accept, naming it.
+        record = Record.model_validate({k: v for k, v in draft.items() if k != "provenance"}, context=LENIENT)
     except ValueError:
         return out
     seen = actions.preview(agency, record)
@@ -391,7 +393,8 @@ def import_compare(request, agency: str, job: int):
         if request.method == "POST":
             return _refuse(request, agency_obj, job_obj)
         return redirect("import_review", agency=agency_obj.slug, job=job_obj.pk)
-    record = Record.model_validate(job_obj.record)
+    # Stored earlier (perhaps before the text limits): read as it is, refused at accept naming the text.
+    record = Record.model_validate(job_obj.record, context=LENIENT)
     mode = request.POST.get("mode", "")
     confirm = request.POST.get("confirm_new_version") == "on"
     if request.method == "GET":

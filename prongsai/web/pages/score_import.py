@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from prongsai.importers import filetypes
 from prongsai.importers.errors import ImportFailure
+from prongsai.interchange.limits import LENIENT
 from prongsai.interchange.models import Assessment as RecordAssessment
 from prongsai.ita.edition import EditionError, all_editions, get_edition, nearest_edition
 from prongsai.ita.numbers import fmt
@@ -592,8 +593,8 @@ def dry_run(rows: list[list[str]], mapping: list[str], agency) -> DryRun:
                     RowError(n, column, _("เกณฑ์ปี %(ed)s ไม่แบ่ง EIT เป็นสองส่วน") % {"ed": edition.edition})
                 )
         merged = _merge(before, values)
-        try:
-            RecordAssessment.model_validate({"fiscal_year": year, **merged})
+        try:  # merged with the stored year, read as it is: a text over its limit is refused at apply
+            RecordAssessment.model_validate({"fiscal_year": year, **merged}, context=LENIENT)
         except ValidationError as exc:
             for err in exc.errors():
                 where = ".".join(str(x) for x in err["loc"])
@@ -808,7 +809,8 @@ def apply(token: str, agency_id: int, user_id: int) -> dict:
     try:
         with acting_as(row.uploaded_by), transaction.atomic():
             for year, data in sorted(run.years.items()):
-                record = RecordAssessment.model_validate({"fiscal_year": year, **data})
+                # Stored texts read as they are; store_assessment refuses one over its limit, naming it.
+                record = RecordAssessment.model_validate({"fiscal_year": year, **data}, context=LENIENT)
                 store_assessment(agency, record, user=row.uploaded_by)
     except Exception as exc:  # nothing was stored: the transaction rolled back
         update(
