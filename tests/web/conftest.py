@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from prongsai.interchange import load_document
 from prongsai.web.agencies.models import Agency, Membership, OverseerGrant, Role, Unit
@@ -17,6 +18,14 @@ PASSWORD = "pass-1234-word"
 
 def _user(username: str, **extra) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, **extra)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache, as a new server would: pages cache figures by scope
+    and path (the overseer's list of years, a minute), and an earlier test's database is gone."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)
