@@ -8,7 +8,9 @@ Behind (shown on the pages, ``RULE``), decided when a page is read, on the plan 
 2. open measures and no progress recorded for more than ``QUIET_DAYS`` days (counted from the
    start of the fiscal year while none has been recorded);
 3. measures not published (no approved plan) after the publication deadline, the last day of the
-   fiscal year's first quarter (31 December; ``publish_deadline``).
+   fiscal year's first quarter (31 December; ``publish_deadline``). Not confirmed: no edition file
+   gives the NACC's date for publishing the measures (prongsai/ita/editions), so this is the
+   application's own rule for "behind", stated on the pages as such; the 90 days of rule 2 too.
 """
 
 from __future__ import annotations
